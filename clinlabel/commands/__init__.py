@@ -1,0 +1,1 @@
+"""clinlabel CLI command modules, one per area."""

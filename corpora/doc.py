@@ -1,0 +1,240 @@
+"""Lossless conversion between a record (Prodigy task dict) and a spaCy ``Doc``.
+
+Spans go to ``doc.spans[SPAN_KEY]``; every other record field lives in registered extensions
+(see ``docs/CONTRACTS.md``).  ``doc_to_record(record_to_doc(r, nlp))`` gives back ``r``'s fields,
+unknown keys included.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterable, Mapping
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from .record import ASSERTIONS
+
+#: The span group that holds target / output spans.
+SPAN_KEY = "clinlabel"
+
+#: Span attributes stored as extensions, with their defaults.
+SPAN_ATTRS: dict[str, Any] = {
+    **{name: False for name in ASSERTIONS},
+    "code": None,
+    "system": None,
+    "source": None,
+    "score": None,
+    "section": None,
+    "assertion_evidence": None,
+    "extra": None,
+}
+#: Record-level keys stored as doc extensions (name on the Doc, key in the record).
+DOC_ATTRS: dict[str, str] = {"meta": "meta", "relations": "relations", "codes": "codes", "extra": "extra"}
+
+_NATIVE_SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end", "kb_id"}
+_USERDATA_PREFIX = "clinlabel.span"
+
+
+def _span_key(span: Span, name: str) -> tuple:
+    return (_USERDATA_PREFIX, name, span.start_char, span.end_char, span.label_, span.kb_id_, span.id)
+
+
+def _make_getter(name: str, default: Any):
+    def getter(span: Span) -> Any:
+        return span.doc.user_data.get(_span_key(span, name), default)
+
+    return getter
+
+
+def _make_setter(name: str):
+    def setter(span: Span, value: Any) -> None:
+        span.doc.user_data[_span_key(span, name)] = value
+
+    return setter
+
+
+def register_extensions() -> None:
+    """Register clinlabel's ``Span`` and ``Doc`` extensions (idempotent, no-op when present).
+
+    Span extensions are keyed by (start_char, end_char, label, kb_id, span id), so spans that
+    share offsets but differ in label or concept keep their own values.
+    """
+    for name, default in SPAN_ATTRS.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=_make_getter(name, default), setter=_make_setter(name))
+    for name in DOC_ATTRS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def _doc_from_tokens(vocab: Vocab, text: str, tokens: list[dict[str, Any]]) -> Doc | None:
+    """Build a Doc whose tokens are exactly ``tokens`` if they tile ``text``; else None."""
+    words, spaces, pos = [], [], 0
+    for tok in tokens:
+        start, end = tok.get("start"), tok.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or start < pos:
+            return None
+        gap = text[pos:start]
+        if gap and not gap.isspace():
+            return None
+        if gap:
+            # whitespace between tokens: spaCy models one space as `ws`, more as whitespace tokens
+            if words and gap == " " and not spaces[-1]:
+                spaces[-1] = True
+            else:
+                if words and gap[0] == " " and not spaces[-1]:
+                    spaces[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    tail = text[pos:]
+    if tail:
+        if not tail.isspace():
+            return None
+        if words and tail[0] == " " and not spaces[-1]:
+            spaces[-1] = True
+            tail = tail[1:]
+        if tail:
+            words.append(tail)
+            spaces.append(False)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    return doc if doc.text == text else None
+
+
+def make_doc(record: Mapping[str, Any], nlp: Language) -> Doc:
+    """Tokenise a record's text: with its own ``tokens`` when present, else ``nlp``'s tokenizer."""
+    text = record["text"]
+    tokens = record.get("tokens")
+    if tokens:
+        doc = _doc_from_tokens(nlp.vocab, text, tokens)
+        if doc is not None:
+            return doc
+    return nlp.make_doc(text)
+
+
+def _char_span(doc: Doc, start: int, end: int, label: str, kb_id: str) -> tuple[Span, bool]:
+    span = doc.char_span(start, end, label=label, kb_id=kb_id)
+    if span is not None:
+        return span, True
+    span = doc.char_span(start, end, label=label, kb_id=kb_id, alignment_mode="expand")
+    if span is None:  # empty or whitespace-only span
+        tok = doc[:0] if len(doc) == 0 else None
+        i = next((t.i for t in doc if t.idx >= start), len(doc))
+        span = Span(doc, i, i, label=label, kb_id=kb_id) if tok is None else tok
+    return span, False
+
+
+def record_to_doc(record: Mapping[str, Any], nlp: Language, *, doc: Doc | None = None) -> Doc:
+    """Convert a record to a ``Doc`` (tokenised with ``nlp``'s tokenizer, no pipes run).
+
+    Spans whose offsets do not fall on token boundaries are kept with their exact offsets (they
+    are expanded to whole tokens in the Doc and the original offsets are restored on the way out).
+    """
+    register_extensions()
+    if doc is None:
+        doc = make_doc(record, nlp)
+    meta = dict(record.get("meta") or {})
+    doc._.meta = meta
+    doc._.relations = copy.deepcopy(record.get("relations")) if record.get("relations") is not None else None
+    doc._.codes = copy.deepcopy(record.get("codes")) if record.get("codes") is not None else None
+    doc._.extra = {
+        k: copy.deepcopy(v)
+        for k, v in record.items()
+        if k not in ("text", "meta", "spans", "relations", "codes")
+    }
+    spans: list[Span] = []
+    for i, sd in enumerate(record.get("spans") or []):
+        start, end = sd["start"], sd["end"]
+        label = str(sd.get("label", ""))
+        kb_id = "" if sd.get("kb_id") is None else str(sd["kb_id"])
+        span, exact = _char_span(doc, start, end, label, kb_id)
+        # a distinct id per span keeps extension values apart even for identical offsets/labels
+        span.id = i + 1
+        extra = {k: copy.deepcopy(v) for k, v in sd.items() if k not in _NATIVE_SPAN_KEYS and k not in SPAN_ATTRS}
+        if not exact:
+            extra["__char_offsets"] = [start, end]
+        if "kb_id" in sd and sd["kb_id"] is None:
+            extra["__kb_id_none"] = True
+        for name in SPAN_ATTRS:
+            if name == "extra":
+                continue
+            if name in sd:
+                setattr(span._, name, copy.deepcopy(sd[name]))
+        present = [k for k in sd if k in SPAN_ATTRS or k in _NATIVE_SPAN_KEYS]
+        extra["__keys"] = present
+        span._.extra = extra
+        spans.append(span)
+    doc.spans[SPAN_KEY] = spans
+    return doc
+
+
+def span_to_dict(span: Span, *, text: str | None = None) -> dict[str, Any]:
+    """One span as a record span dict (the inverse of what ``record_to_doc`` stores)."""
+    register_extensions()
+    extra = dict(span._.extra or {})
+    offsets = extra.pop("__char_offsets", None)
+    kb_none = extra.pop("__kb_id_none", False)
+    keys = extra.pop("__keys", None)
+    start, end = (offsets if offsets else (span.start_char, span.end_char))
+    doc_text = span.doc.text if text is None else text
+    out: dict[str, Any] = {"start": start, "end": end, "label": span.label_, "text": doc_text[start:end]}
+    if len(span):
+        out["token_start"] = span.start
+        out["token_end"] = span.end - 1
+    if span.kb_id_ or kb_none:
+        out["kb_id"] = None if kb_none else span.kb_id_
+    for name in SPAN_ATTRS:
+        if name == "extra":
+            continue
+        value = getattr(span._, name)
+        explicit = keys is not None and name in keys
+        if explicit or value != SPAN_ATTRS[name]:
+            out[name] = copy.deepcopy(value)
+    out.update(extra)
+    return out
+
+
+def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = True) -> dict[str, Any]:
+    """Convert a ``Doc`` back to a record (spans from ``doc.spans[span_key]``)."""
+    register_extensions()
+    record: dict[str, Any] = {"text": doc.text}
+    extra = dict(doc._.extra or {})
+    record["meta"] = dict(doc._.meta or {})
+    for key, value in extra.items():
+        if key == "tokens":
+            continue
+        record[key] = copy.deepcopy(value)
+    if with_tokens:
+        record["tokens"] = tokens_of(doc)
+    elif "tokens" in extra:
+        record["tokens"] = copy.deepcopy(extra["tokens"])
+    spans = doc.spans[span_key] if span_key in doc.spans else []
+    if all(s.id for s in spans):  # only input spans: keep the input's order
+        ordered = sorted(spans, key=lambda s: s.id)
+    else:
+        ordered = sorted(spans, key=lambda s: (s.start_char, s.end_char, s.id))
+    record["spans"] = [span_to_dict(s) for s in ordered]
+    if doc._.relations is not None:
+        record["relations"] = copy.deepcopy(doc._.relations)
+    if doc._.codes is not None:
+        record["codes"] = copy.deepcopy(doc._.codes)
+    return record
+
+
+def tokens_of(doc: Doc) -> list[dict[str, Any]]:
+    """Prodigy's ``tokens`` list for a Doc."""
+    return [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in doc
+    ]
+
+
+def records_to_docs(records: Iterable[Mapping[str, Any]], nlp: Language) -> Iterable[Doc]:
+    for record in records:
+        yield record_to_doc(record, nlp)

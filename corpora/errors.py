@@ -1,0 +1,163 @@
+"""clinlabel's error type and the corpus-layer error codes.
+
+Every error clinlabel raises on purpose is a :class:`ClinlabelError` with a stable ``code``.
+Its message always reads ``FILE:LINE: what is wrong; how to fix it`` (file and line where known),
+so that users and scripts can find the bad input at once.  Other packages define their own
+codes by subclassing (see ``clinlabel/errors.py`` for the full catalogue).
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from typing import Any
+
+
+class ClinlabelError(Exception):
+    """Base class of every deliberate clinlabel error.
+
+    ``code`` is stable across releases (scripts may match on it); ``what`` says what is wrong
+    (with the bad value), ``fix`` says what to do instead.
+    """
+
+    code: str = "CL-000"
+    exit_code: int = 2
+
+    def __init__(
+        self,
+        what: str,
+        fix: str = "",
+        *,
+        file: str | PathLike[str] | None = None,
+        line: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        if code is not None:
+            self.code = code
+        self.what = what
+        self.fix = fix
+        self.file = None if file is None else str(file)
+        self.line = line
+        super().__init__(self.message)
+
+    @property
+    def location(self) -> str:
+        if self.file is None:
+            return ""
+        if self.line is None:
+            return f"{self.file}: "
+        return f"{self.file}:{self.line}: "
+
+    @property
+    def message(self) -> str:
+        text = f"{self.location}{self.what}"
+        if self.fix:
+            text += f"; {self.fix}"
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "file": self.file, "line": self.line, "what": self.what, "fix": self.fix}
+
+
+class CorpusError(ClinlabelError):
+    """Bad or unreadable corpus input (area ``IO``)."""
+
+    code = "CL-IO000"
+
+
+# Stable codes of the corpus layer.  Add new ones at the end; never renumber.
+IO_NOT_FOUND = "CL-IO001"  # path does not exist
+IO_EMPTY = "CL-IO002"  # file has no records
+IO_ENCODING = "CL-IO003"  # not UTF-8
+IO_JSON = "CL-IO004"  # malformed JSON line
+IO_MISSING_TEXT = "CL-IO005"  # record without a "text" string
+IO_DUPLICATE_ID = "CL-IO006"  # two records share meta.id
+IO_OFFSETS = "CL-IO007"  # span offsets do not match the text
+IO_COLUMN = "CL-IO008"  # CSV column missing
+IO_FORMAT = "CL-IO009"  # format cannot be inferred / unknown format
+IO_PARSE = "CL-IO010"  # malformed line in a structured format (PubTator, brat, BioC)
+IO_RECORD = "CL-IO011"  # record field of the wrong type
+IO_OUTPUT = "CL-IO012"  # output path problem (exists, not writable, resume mismatch)
+IO_RESUME = "CL-IO013"  # --resume output does not match the input
+
+
+def corpus_error(code: str, what: str, fix: str = "", *, file=None, line=None) -> CorpusError:
+    """Build a :class:`CorpusError` with one of the ``IO_*`` codes above."""
+    return CorpusError(what, fix, file=file, line=line, code=code)
+
+
+class ConfigError(ClinlabelError, ValueError):
+    """Invalid configuration value (area ``CFG``); also a ``ValueError``."""
+
+    code = "CL-CFG000"
+
+
+# --- Areas above the corpus layer -------------------------------------------------------------
+# Each area owns a subclass and a block of code constants below.  Codes are stable: append only.
+
+
+class OntologyError(ClinlabelError):
+    code = "CL-ONT000"
+
+
+class PipelineError(ClinlabelError):
+    code = "CL-PIPE000"
+
+
+class ContextError(ClinlabelError):
+    code = "CL-CTX000"
+
+
+class DeidError(ClinlabelError):
+    code = "CL-DEID000"
+
+
+class LFError(ClinlabelError):
+    code = "CL-LF000"
+
+
+class ModelError(ClinlabelError):
+    code = "CL-MODEL000"
+
+
+class CodesError(ClinlabelError):
+    code = "CL-CODE000"
+
+
+class ReviewError(ClinlabelError):
+    code = "CL-REV000"
+
+
+class StandardsError(ClinlabelError):
+    code = "CL-STD000"
+
+
+# [ONT] ontology codes
+# [/ONT]
+
+# [PIPE] pipeline / annotate codes
+PIPE_NOTE_FAILED = "CL-PIPE001"  # a note raised during processing (goes to OUT.errors.jsonl)
+# [/PIPE]
+
+# [CTX] context / sections / sentences codes
+# [/CTX]
+
+# [DEID] de-identification codes
+# [/DEID]
+
+# [LF] labelling-function / label-model codes
+# [/LF]
+
+# [MODEL] end-model codes
+# [/MODEL]
+
+# [CODE] code-suggestion codes
+# [/CODE]
+
+# [REV] review codes
+# [/REV]
+
+# [STD] standards-export codes
+# [/STD]
