@@ -57,8 +57,15 @@ class ClinlabelError(Exception):
     def __str__(self) -> str:
         return f"{self.message} [{self.code}]"
 
+    def __reduce__(self):  # keep code, file and line across processes
+        return (_rebuild_error, (type(self), self.what, self.fix, self.file, self.line, self.code))
+
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "file": self.file, "line": self.line, "what": self.what, "fix": self.fix}
+
+
+def _rebuild_error(cls, what, fix, file, line, code):
+    return cls(what, fix, file=file, line=line, code=code)
 
 
 class CorpusError(ClinlabelError):
@@ -139,6 +146,9 @@ class StandardsError(ClinlabelError):
 
 # [PIPE] pipeline / annotate codes
 PIPE_NOTE_FAILED = "CL-PIPE001"  # a note raised during processing (goes to OUT.errors.jsonl)
+PIPE_COMPONENT = "CL-PIPE002"  # a component's module cannot be imported
+PIPE_CONFIG = "CL-PIPE003"  # a component rejects its config
+PIPE_CONFIG_FILE = "CL-PIPE004"  # the --config file is unreadable or has unknown keys
 # [/PIPE]
 
 # [CTX] context / sections / sentences codes

@@ -1,1 +1,75 @@
-"""Commands of this area (filled in by its issue)."""
+"""``clinlabel annotate`` and ``clinlabel demo``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from corpora.errors import PIPE_CONFIG_FILE, PipelineError
+
+from .._app import app
+from ..config import AnnotateConfig
+
+logger = logging.getLogger(__name__)
+
+
+def _config(config_file: Optional[Path], **flags) -> AnnotateConfig:
+    base = AnnotateConfig.from_file(config_file) if config_file else AnnotateConfig()
+    try:
+        return base.override(**flags)
+    except (TypeError, ValueError) as exc:
+        raise PipelineError(str(exc), "fix the flag (see `clinlabel annotate --help`)", code=PIPE_CONFIG_FILE) from exc
+
+
+@app.command()
+def annotate(
+    input: Path = typer.Argument(..., help="Notes: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
+    output: Path = typer.Option(..., "-o", "--output", help="Prodigy JSONL written as notes finish."),
+    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text."),
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id."),
+    resume: Optional[bool] = typer.Option(None, "--resume/--no-resume", help="Continue an interrupted run into OUT."),
+    overwrite: Optional[bool] = typer.Option(None, "--overwrite/--no-overwrite", help="Replace an existing OUT."),
+    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help="Stop at the first note that fails."),
+    skip_invalid: Optional[bool] = typer.Option(None, "--skip-invalid/--no-skip-invalid", help="Log and skip malformed input lines."),
+    keep_spans: Optional[bool] = typer.Option(None, "--keep-spans/--no-keep-spans", help="The input's spans are the targets."),
+    deid: Optional[bool] = typer.Option(None, "--deid/--no-deid", help="De-identify notes before the pipeline."),
+    deid_mode: Optional[str] = typer.Option(None, "--deid-mode", help="tag or surrogate."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
+    lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Trained clinlabel model directory."),
+    ontology: Optional[str] = typer.Option(None, "--ontology", help="Ontology for concept matching (default icd10cm)."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="Coding setting: outpatient or inpatient."),
+    codes: Optional[bool] = typer.Option(None, "--codes/--no-codes", help="Suggest ICD-10-CM codes."),
+    section_rules: Optional[Path] = typer.Option(None, "--section-rules", help="Extra section rules (medspaCy format)."),
+    context_rules: Optional[Path] = typer.Option(None, "--context-rules", help="Extra ConTextRule JSON."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="local or spark."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML/JSON config file (flags override it)."),
+) -> None:
+    """Annotate notes: sentences, sections, concepts, assertions and codes, one JSONL record per note."""
+    from ..workflows.annotate import annotate as run
+
+    cfg = _config(
+        config_file,
+        input__format=fmt, input__text_col=text_col, input__id_col=id_col, input__skip_invalid=skip_invalid,
+        run__resume=resume, run__overwrite=overwrite, run__strict=strict, run__workers=workers, run__engine=engine,
+        run__progress=progress,
+        pipeline__keep_spans=keep_spans, pipeline__preset=preset, pipeline__lfs=lfs,
+        pipeline__model=None if model is None else str(model), pipeline__ontology=ontology,
+        pipeline__setting=setting, pipeline__codes=codes,
+        pipeline__section_rules=None if section_rules is None else str(section_rules),
+        pipeline__context_rules=None if context_rules is None else str(context_rules),
+        deid__enabled=deid, deid__mode=deid_mode,
+    )
+    summary = run(input, output, cfg)
+    msg = f"wrote {summary.written} records to {output} in {summary.seconds:.1f}s"
+    if summary.skipped_done:
+        msg += f" ({summary.skipped_done} already done)"
+    if summary.failed:
+        msg += f"; {summary.failed} notes failed, see {summary.errors_path}"
+    typer.echo(msg, err=True)

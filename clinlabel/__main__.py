@@ -1,0 +1,5 @@
+"""``python -m clinlabel``."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,1 @@
+"""Workflows that wire the layers together (the CLI calls these)."""

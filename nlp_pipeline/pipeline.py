@@ -1,0 +1,142 @@
+"""Build clinlabel's spaCy pipeline from one config object.
+
+The order of components is the data flow: sentences → sections → target finders (ontology
+matcher, labelling functions, end model) → ConText assertions → code suggestion.  With
+``keep_spans`` the input's own spans are the targets and no finder runs.
+
+Every component is a registered factory (``clinlabel_*``); the builder imports the module that
+registers each one only when it is used, so a pipeline without the end model never imports torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Mapping
+
+from corpora.doc import SPAN_KEY
+from corpora.errors import PipelineError
+
+logger = logging.getLogger(__name__)
+
+#: factory name -> module that registers it
+FACTORY_MODULES: dict[str, str] = {
+    "clinlabel_sentences": "nlp_pipeline.sentences",
+    "clinlabel_sections": "nlp_pipeline.sections",
+    "clinlabel_ontology_matcher": "ontologies.matcher",
+    "clinlabel_weak_labels": "labeling_functions.component",
+    "clinlabel_end_model": "nlp_pipeline.end_model.component",
+    "clinlabel_context": "nlp_pipeline.context",
+    "clinlabel_codes": "nlp_pipeline.codes",
+}
+
+SETTINGS = ("outpatient", "inpatient")
+
+
+@dataclass
+class PipelineConfig:
+    """What the pipeline does; the CLI flags and a config file both fill this one object."""
+
+    sentences: bool = True
+    sections: bool = True
+    #: ontology for the concept matcher ("icd10cm" or a registered user ontology); "" = none
+    ontology: str = "icd10cm"
+    context: bool = True
+    codes: bool = True
+    setting: str = "outpatient"
+    #: the input's spans are the targets; no new ones are found
+    keep_spans: bool = False
+    #: weak-supervision preset (e.g. "bc5cdr", "ncbi_disease") or a user LF module
+    preset: str | None = None
+    lfs: str | None = None
+    #: a trained end model directory
+    model: str | None = None
+    section_rules: str | None = None
+    context_rules: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.setting not in SETTINGS:
+            raise ValueError(f"setting must be one of {SETTINGS}, got {self.setting!r}; use --setting outpatient|inpatient")
+        if self.keep_spans and (self.preset or self.lfs or self.model):
+            raise ValueError(
+                "keep_spans uses the input's spans as targets, so it cannot be combined with "
+                "preset/lfs/model; drop --keep-spans or the target finder"
+            )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PipelineConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown pipeline option(s) {unknown}; expected some of {sorted(known)}")
+        return cls(**dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def finds_targets(self) -> bool:
+        return not self.keep_spans
+
+    def component_plan(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(name, factory, config) of each component, in order."""
+        plan: list[tuple[str, str, dict[str, Any]]] = []
+        if self.sentences:
+            plan.append(("sentences", "clinlabel_sentences", {}))
+        if self.sections:
+            plan.append(("sections", "clinlabel_sections", {"rules": self.section_rules, "span_key": SPAN_KEY}))
+        if self.finds_targets:
+            if self.preset or self.lfs:
+                plan.append(("weak_labels", "clinlabel_weak_labels",
+                             {"preset": self.preset, "lfs": self.lfs, "span_key": SPAN_KEY}))
+            elif self.model:
+                plan.append(("end_model", "clinlabel_end_model", {"model_dir": self.model, "span_key": SPAN_KEY}))
+            elif self.ontology:
+                plan.append(("ontology_matcher", "clinlabel_ontology_matcher",
+                             {"ontology": self.ontology, "span_key": SPAN_KEY}))
+        if self.context:
+            plan.append(("context", "clinlabel_context",
+                         {"rules": self.context_rules, "span_key": SPAN_KEY, "use_sections": self.sections}))
+        if self.codes and self.ontology and not (self.preset or self.lfs or self.model):
+            plan.append(("codes", "clinlabel_codes",
+                         {"ontology": self.ontology, "setting": self.setting, "span_key": SPAN_KEY}))
+        return plan
+
+
+def ensure_factory(factory: str) -> None:
+    """Import the module that registers ``factory`` (a clear error if it cannot be imported)."""
+    module = FACTORY_MODULES.get(factory)
+    if module is None:
+        return
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise PipelineError(
+            f"component {factory!r} is not available ({exc})",
+            f"check the installation of clinlabel (module {module}) or switch the component off in the config",
+            code="CL-PIPE002",
+        ) from exc
+
+
+def build_pipeline(config: PipelineConfig | None = None):
+    """A ``spacy.blank("en")`` pipeline with clinlabel's components for ``config``."""
+    import spacy
+
+    config = config or PipelineConfig()
+    nlp = spacy.blank("en")
+    for name, factory, cfg in config.component_plan():
+        ensure_factory(factory)
+        cfg = {k: v for k, v in cfg.items() if v is not None}
+        try:
+            nlp.add_pipe(factory, name=name, config=cfg)
+        except (ValueError, TypeError) as exc:
+            if isinstance(exc, PipelineError):
+                raise
+            raise PipelineError(
+                f"cannot add component {factory!r} with config {cfg}: {exc}",
+                "check the pipeline options (see `clinlabel annotate --help`)",
+                code="CL-PIPE003",
+            ) from exc
+    logger.debug("pipeline: %s", nlp.pipe_names)
+    return nlp
