@@ -1,0 +1,89 @@
+"""record <-> Doc conversion is lossless for every field of the contract."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import spacy
+from spacy.tokens import DocBin
+
+from corpora.doc import SPAN_KEY, doc_to_record, record_to_doc, tokens_of
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.blank("en")
+
+
+FULL = {
+    "text": "No chest pain. Father had type 2 diabetes mellitus.",
+    "meta": {"id": "n1", "specialty": "Cardiology"},
+    "spans": [
+        {"start": 3, "end": 13, "label": "Condition", "text": "chest pain", "token_start": 1, "token_end": 2,
+         "code": "R07.9", "system": "ICD-10-CM", "negated": True, "historical": False, "hypothetical": False,
+         "family": False, "uncertain": False, "score": 0.9, "source": ["lf_a", "lf_b"],
+         "assertion_evidence": [{"attribute": "negated", "trigger": "No", "start": 0, "end": 2}],
+         "section": "hpi", "my_key": {"nested": [1, 2]}},
+        {"start": 26, "end": 50, "label": "Condition", "text": "type 2 diabetes mellitus", "token_start": 6,
+         "token_end": 9, "kb_id": "D003924", "family": True},
+        # same offsets, different label: must keep its own attributes
+        {"start": 26, "end": 50, "label": "Disease", "text": "type 2 diabetes mellitus", "token_start": 6,
+         "token_end": 9, "negated": True},
+    ],
+    "relations": [{"head": 9, "child": 2, "label": "X",
+                   "head_span": {"start": 26, "end": 50, "label": "Condition"},
+                   "child_span": {"start": 3, "end": 13, "label": "Condition"}}],
+    "answer": "accept",
+    "_input_hash": 123,
+    "_task_hash": 456,
+    "codes": [{"code": "E11.9", "system": "ICD-10-CM"}],
+    "unknown_top": {"a": [1, {"b": None}]},
+}
+
+
+def _strip_tokens(record):
+    return {k: v for k, v in record.items() if k != "tokens"}
+
+
+def test_round_trip_keeps_every_field(nlp):
+    record = copy.deepcopy(FULL)
+    back = doc_to_record(record_to_doc(record, nlp), with_tokens=False)
+    assert back == FULL
+    assert record == FULL  # input not mutated
+
+
+def test_spans_are_in_the_target_group_with_extensions(nlp):
+    doc = record_to_doc(copy.deepcopy(FULL), nlp)
+    spans = list(doc.spans[SPAN_KEY])
+    assert [s.text for s in spans] == ["chest pain", "type 2 diabetes mellitus", "type 2 diabetes mellitus"]
+    assert spans[0]._.negated and spans[0]._.code == "R07.9" and spans[0]._.section == "hpi"
+    assert spans[1]._.family and not spans[1]._.negated and spans[1].kb_id_ == "D003924"
+    assert spans[2]._.negated and not spans[2]._.family
+    assert doc._.meta == {"id": "n1", "specialty": "Cardiology"}
+
+
+def test_unaligned_span_offsets_survive(nlp):
+    record = {"text": "hypertensive heart disease", "meta": {"id": "x"},
+              "spans": [{"start": 0, "end": 5, "label": "Frag", "text": "hyper"}]}
+    back = doc_to_record(record_to_doc(record, nlp), with_tokens=False)
+    assert back["spans"][0]["start"] == 0 and back["spans"][0]["end"] == 5 and back["spans"][0]["text"] == "hyper"
+
+
+@pytest.mark.parametrize("text", ["a  b\n\nc", " lead and trail ", "x"])
+def test_given_tokens_are_kept_exactly(nlp, text):
+    tokens = tokens_of(nlp.make_doc(text))
+    record = {"text": text, "meta": {"id": "t"}, "tokens": tokens}
+    doc = record_to_doc(record, nlp)
+    assert doc.text == text
+    assert tokens_of(doc) == tokens
+
+
+def test_docbin_round_trip(nlp):
+    db = DocBin(store_user_data=True)
+    db.add(record_to_doc(copy.deepcopy(FULL), nlp))
+    doc = next(DocBin().from_bytes(db.to_bytes()).get_docs(nlp.vocab))
+    back = doc_to_record(doc, with_tokens=False)
+    assert [(s["start"], s["end"], s["label"], s.get("negated", False)) for s in back["spans"]] == [
+        (s["start"], s["end"], s["label"], s.get("negated", False)) for s in FULL["spans"]
+    ]
