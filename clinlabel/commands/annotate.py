@@ -73,3 +73,40 @@ def annotate(
     if summary.failed:
         msg += f"; {summary.failed} notes failed, see {summary.errors_path}"
     typer.echo(msg, err=True)
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Folder for the demo's outputs."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes."),
+) -> None:
+    """Annotate the 50 bundled MTSamples notes and write Prodigy JSONL plus a one-page HTML summary."""
+    from importlib.resources import as_file, files
+
+    from ..report import write_summary_html
+    from ..workflows.annotate import annotate as run
+
+    out.mkdir(parents=True, exist_ok=True)
+    jsonl = out / "annotations.jsonl"
+    html_path = out / "summary.html"
+    cfg = AnnotateConfig().override(run__overwrite=True, run__workers=workers)
+    with as_file(files("corpora.samples") / "mtsamples_50.jsonl") as sample:
+        summary = run(sample, jsonl, cfg)
+    figures = write_summary_html(jsonl, html_path, title="clinlabel demo: 50 MTSamples notes (CC0)")
+    typer.echo(
+        f"clinlabel demo: annotated {summary.written} notes in {summary.seconds:.1f}s: "
+        f"{figures['spans']} spans, {sum(figures['statuses'].values())} code suggestions\n"
+        f"  Prodigy JSONL: {jsonl.resolve()}\n  HTML summary:  {html_path.resolve()}"
+    )
+
+
+@app.command()
+def summary(
+    input: Path = typer.Argument(..., help="An annotate output (Prodigy JSONL)."),
+    output: Path = typer.Option(..., "-o", "--output", help="HTML file to write."),
+) -> None:
+    """Write the one-page HTML summary of an annotated JSONL file."""
+    from ..report import write_summary_html
+
+    figures = write_summary_html(input, output)
+    typer.echo(f"{figures['notes']} notes, {figures['spans']} spans -> {output}", err=True)
