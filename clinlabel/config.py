@@ -40,6 +40,8 @@ class RunOptions:
     strict: bool = False
     workers: int = 1
     engine: str = "local"
+    #: Spark master for --engine spark outside spark-submit (e.g. "local[2]")
+    spark_master: str | None = None
     progress: bool = True
 
     def __post_init__(self) -> None:

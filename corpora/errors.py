@@ -142,6 +142,13 @@ class StandardsError(ClinlabelError):
 
 
 # [ONT] ontology codes
+ONT_NOT_FOUND = "CL-ONT001"  # ontology name not registered / resource missing
+ONT_UNKNOWN_CODE = "CL-ONT002"  # code not in the ontology
+ONT_SOURCE = "CL-ONT003"  # source release file missing or unreadable (RF2, RRF, tabular XML, GEMs)
+ONT_PARSE = "CL-ONT004"  # malformed line / element in a source release file
+ONT_OUTPUT = "CL-ONT005"  # output path problem when compiling an ontology
+ONT_ARG = "CL-ONT006"  # bad argument (unknown system name, bad option value)
+ONT_INDEX = "CL-ONT007"  # saved term index unreadable or built with other settings
 # [/ONT]
 
 # [PIPE] pipeline / annotate codes
@@ -149,6 +156,7 @@ PIPE_NOTE_FAILED = "CL-PIPE001"  # a note raised during processing (goes to OUT.
 PIPE_COMPONENT = "CL-PIPE002"  # a component's module cannot be imported
 PIPE_CONFIG = "CL-PIPE003"  # a component rejects its config
 PIPE_CONFIG_FILE = "CL-PIPE004"  # the --config file is unreadable or has unknown keys
+PIPE_ENGINE = "CL-PIPE005"  # option not supported by the chosen engine
 # [/PIPE]
 
 # [CTX] context / sections / sentences codes
@@ -161,13 +169,36 @@ PIPE_CONFIG_FILE = "CL-PIPE004"  # the --config file is unreadable or has unknow
 # [/LF]
 
 # [MODEL] end-model codes
+MODEL_CONFIG = "CL-MODEL001"  # invalid end-model configuration value or config file
+MODEL_DIR = "CL-MODEL002"  # model directory missing, incomplete or unreadable
+MODEL_BACKBONE = "CL-MODEL003"  # backbone folder missing or not a Hugging Face model
+MODEL_DATA = "CL-MODEL004"  # training / prediction records of the wrong shape
+MODEL_OUTPUT = "CL-MODEL005"  # output directory exists and is not empty
 # [/MODEL]
 
 # [CODE] code-suggestion codes
 # [/CODE]
 
 # [REV] review codes
+REV_DB_URL = "CL-REV001"  # --db URL cannot be opened / unsupported backend
+REV_NO_DATASET = "CL-REV002"  # dataset name not in the store
+REV_ANSWER = "CL-REV003"  # malformed Prodigy answer line (answer value, hashes, spans)
+REV_ANNOTATOR = "CL-REV004"  # annotator id missing
+REV_AGREEMENT = "CL-REV005"  # agreement input unusable (fewer than two annotators, nothing shared)
+REV_ADJUDICATE = "CL-REV006"  # adjudication rule / senior annotator problem
+REV_APPEND_ONLY = "CL-REV007"  # attempt to update or delete an audit-log row
+REV_CARD = "CL-REV008"  # card output / metrics file problem
+REV_NOT_FOUND = "CL-REV009"  # example / code id not in the dataset
 # [/REV]
 
 # [STD] standards-export codes
+STD_NO_SYSTEM = "CL-STD001"  # a span / code suggestion has a code but no system
+STD_OFFSETS = "CL-STD002"  # span or evidence offsets outside the note text
+STD_VOCAB = "CL-STD003"  # OMOP vocabulary folder/file missing or with the wrong columns
+STD_NOTE_ID = "CL-STD004"  # note id missing, or not an integer with note_ids="error"
+STD_OUTPUT = "CL-STD005"  # output path with an unsupported extension / not writable
+STD_NOTE_NLP = "CL-STD006"  # NOTE_NLP file to read is malformed (columns, values)
+STD_FHIR = "CL-STD007"  # a FHIR resource failed fhir.resources validation
+STD_RECORD = "CL-STD008"  # record of the wrong shape for export (no text, bad codes entry)
+STD_TOO_LONG = "CL-STD009"  # a value does not fit its CDM column (term_modifiers > 2000)
 # [/STD]

@@ -1,0 +1,1 @@
+"""Execution engines for the annotate pipeline beyond one local process (Spark)."""

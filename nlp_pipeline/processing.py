@@ -1,0 +1,70 @@
+"""Per-note processing shared by every engine (in-process, worker processes, Spark).
+
+:class:`AnnotateProcessorFactory` is a JSON-friendly, picklable recipe; calling it builds the
+pipeline (and the de-identifier) once and returns a :class:`NoteProcessor` for that process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from corpora.doc import doc_to_record, record_to_doc
+from corpora.record import set_hashes
+from corpora.runner import Processed
+
+from .pipeline import PipelineConfig, build_pipeline
+
+DEID_REPORT_SUFFIX = ".deid-report.jsonl"
+
+
+@dataclass
+class AnnotateProcessorFactory:
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    deid_enabled: bool = False
+    deid_mode: str = "tag"
+
+    def __call__(self) -> "NoteProcessor":
+        nlp = build_pipeline(self.pipeline)
+        deidentifier = None
+        if self.deid_enabled:
+            from nlp_pipeline.deid import DeidConfig, Deidentifier
+
+            deidentifier = Deidentifier(DeidConfig(mode=self.deid_mode))
+        return NoteProcessor(nlp, self.pipeline, deidentifier)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pipeline": self.pipeline.to_dict(), "deid_enabled": self.deid_enabled, "deid_mode": self.deid_mode}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "AnnotateProcessorFactory":
+        return cls(PipelineConfig.from_dict(data["pipeline"]), bool(data["deid_enabled"]), str(data["deid_mode"]))
+
+
+class NoteProcessor:
+    """Turns one record into one output record (plus the de-identification report line)."""
+
+    def __init__(self, nlp, config: PipelineConfig, deidentifier=None) -> None:
+        self.nlp = nlp
+        self.config = config
+        self.deidentifier = deidentifier
+
+    def __call__(self, record: dict[str, Any]) -> Processed:
+        side: dict[str, list[dict[str, Any]]] = {}
+        if self.deidentifier is not None:
+            record, report = self.deidentifier.deidentify_record(record)
+            side[DEID_REPORT_SUFFIX] = [report]
+        return Processed(record=self.annotate_record(record), side=side)
+
+    def annotate_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        record = dict(record)
+        if not self.config.keep_spans and record.get("spans"):
+            # the input's own spans are not targets here: keep them aside, untouched
+            record["input_spans"] = record.pop("spans")
+        doc = record_to_doc(record, self.nlp)
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        out = doc_to_record(doc, with_tokens=True)
+        out.pop("_input_hash", None)
+        out.pop("_task_hash", None)
+        return set_hashes(out)
