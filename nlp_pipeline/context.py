@@ -1,0 +1,360 @@
+"""ConText assertions on target spans (factory ``clinlabel_context``).
+
+A re-implementation of the ConText algorithm (Harkema et al. 2009) as medSpaCy 1.3.1 runs it,
+reading medSpaCy's ``ConTextRule`` JSON format so a user's rule file loads unchanged, but with
+its own small engine (no medSpaCy import at run time):
+
+1. triggers are found with spaCy's ``PhraseMatcher`` (literals, lower case), ``Matcher`` (token
+   pattern lists) and regular expressions (string patterns), and overlapping triggers are pruned
+   to the longest (so a ``PSEUDO`` rule such as "no increase" hides "no");
+2. each trigger's scope runs to the end (``FORWARD``), start (``BACKWARD``) or both ends
+   (``BIDIRECTIONAL``) of its sentence, cut to ``max_scope`` tokens when the rule says so;
+3. a scope stops at a ``TERMINATE`` trigger ("but", "however", "which") and at the next trigger
+   of the same category, exactly as medSpaCy's ``limit_scope``; a ``TERMINATE`` rule may name
+   the categories it ends in ``metadata.terminates`` (default: all);
+4. a target inside a trigger's scope (and not overlapping the trigger) takes the trigger's
+   attribute; with ``use_sections`` the section (``span._.section``, set by
+   ``clinlabel_sections``) adds ``family`` under family history, ``historical`` under past
+   medical/surgical history and ``hypothetical`` under return precautions / rule-out headings.
+
+Defaults: medSpaCy's ``context_rules.json`` (``resources/medspacy_context_rules.json``, MIT)
+with the rules clinlabel's error analysis added or removed
+(``resources/clinlabel_context_rules.json``); a user file (``rules``) is added on top.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .sections import SECTION_ASSERTIONS, _resource, load_rule_file
+
+__all__ = ["CATEGORY_ATTRIBUTES", "ClinicalContext", "ContextRuleSpec", "default_context_rules", "make_context"]
+
+#: ConText categories and the span attribute each sets (medSpaCy's names first).
+CATEGORY_ATTRIBUTES: dict[str, str] = {
+    "NEGATED_EXISTENCE": "negated",
+    "NEGATED": "negated",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "UNCERTAIN": "uncertain",
+    "HISTORICAL": "historical",
+    "HYPOTHETICAL": "hypothetical",
+    "FAMILY": "family",
+}
+ATTRIBUTES = ("negated", "historical", "hypothetical", "family", "uncertain")
+_CONTEXT_KEYS = {"literal", "direction", "pattern", "category", "metadata", "allowed_types", "excluded_types",
+                 "max_targets", "max_scope"}
+_DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO")
+
+
+@dataclass
+class ContextRuleSpec:
+    """One ConText rule (the fields of medSpaCy's ``ConTextRule``)."""
+
+    literal: str
+    category: str
+    direction: str = "BIDIRECTIONAL"
+    pattern: Any = None
+    allowed_types: frozenset[str] | None = None
+    excluded_types: frozenset[str] | None = None
+    max_scope: int | None = None
+    max_targets: int | None = None
+    metadata: dict | None = None
+    source: str = "user"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], source: str = "user", file: Any = None) -> "ContextRuleSpec":
+        from corpora.errors import CTX_RULES_INVALID, ContextError
+
+        direction = str(d.get("direction", "BIDIRECTIONAL")).upper()
+        if direction not in _DIRECTIONS:
+            raise ContextError(f"rule {d.get('literal')!r} has direction {d.get('direction')!r}",
+                               f"use one of {list(_DIRECTIONS)}", file=file, code=CTX_RULES_INVALID)
+        if d.get("allowed_types") is not None and d.get("excluded_types") is not None:
+            raise ContextError(f"rule {d.get('literal')!r} sets both allowed_types and excluded_types",
+                               "keep only one of them", file=file, code=CTX_RULES_INVALID)
+        for k in ("max_scope", "max_targets"):
+            v = d.get(k)
+            if v is not None and (not isinstance(v, int) or v <= 0):
+                raise ContextError(f"rule {d.get('literal')!r} has {k}={v!r}", f"use a positive integer or null",
+                                   file=file, code=CTX_RULES_INVALID)
+
+        def types(v: Any) -> frozenset[str] | None:
+            return None if v is None else frozenset(str(x).upper() for x in v)
+
+        return cls(
+            literal=d["literal"], category=str(d["category"]).upper(), direction=direction, pattern=d.get("pattern"),
+            allowed_types=types(d.get("allowed_types")), excluded_types=types(d.get("excluded_types")),
+            max_scope=d.get("max_scope"), max_targets=d.get("max_targets"), metadata=d.get("metadata"), source=source,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"literal": self.literal, "category": self.category, "direction": self.direction,
+                               "pattern": self.pattern}
+        for k in ("max_scope", "max_targets", "metadata"):
+            if getattr(self, k) is not None:
+                out[k] = getattr(self, k)
+        for k in ("allowed_types", "excluded_types"):
+            if getattr(self, k) is not None:
+                out[k] = sorted(getattr(self, k))
+        return out
+
+    @property
+    def terminates(self) -> frozenset[str] | None:
+        """Categories a TERMINATE rule ends (None = all)."""
+        t = (self.metadata or {}).get("terminates")
+        return None if t is None else frozenset(str(x).upper() for x in t)
+
+    def allows(self, label: str) -> bool:
+        if self.allowed_types is not None:
+            return label.upper() in self.allowed_types
+        if self.excluded_types is not None:
+            return label.upper() not in self.excluded_types
+        return True
+
+
+def _rule_key(d: dict[str, Any]) -> tuple:
+    return (str(d.get("category", "")).upper(), d.get("literal"), str(d.get("direction", "")).upper())
+
+
+def default_context_rules() -> list[ContextRuleSpec]:
+    """medSpaCy's default ConText rules minus the ones clinlabel removes, plus clinlabel's rules."""
+    base_path = _resource("medspacy_context_rules.json")
+    add_path = _resource("clinlabel_context_rules.json")
+    base = load_rule_file(base_path, "context_rules", _CONTEXT_KEYS, "ConText")
+    added = load_rule_file(add_path, "context_rules", _CONTEXT_KEYS, "ConText")
+    removed = json.loads(add_path.read_text(encoding="utf-8")).get("removed_medspacy_rules", [])
+    drop = {(str(r["category"]).upper(), r["literal"], str(r["direction"]).upper()) for r in removed}
+    out = [ContextRuleSpec.from_dict(d, "medspacy", base_path) for d in base if _rule_key(d) not in drop]
+    out += [ContextRuleSpec.from_dict(d, "clinlabel", add_path) for d in added]
+    return out
+
+
+@dataclass
+class _Modifier:
+    start: int  # token offsets of the trigger
+    end: int
+    rule: ContextRuleSpec
+    sent: int  # sentence index
+    scope_start: int = 0
+    scope_end: int = 0
+
+
+class ClinicalContext:
+    """spaCy component: ConText assertions on ``doc.spans[span_key]``."""
+
+    def __init__(self, nlp: Language, name: str = "clinlabel_context", *, rules: str | None = None,
+                 span_key: str = "clinlabel", use_sections: bool = True) -> None:
+        from corpora.doc import register_extensions
+
+        register_extensions()
+        self.nlp = nlp
+        self.name = name
+        self.span_key = span_key
+        self.use_sections = use_sections
+        self.rules_path = rules
+        self._base = default_context_rules()
+        self.user_rules: list[ContextRuleSpec] = []
+        if rules:
+            self.user_rules = [ContextRuleSpec.from_dict(d, "user", rules)
+                               for d in load_rule_file(rules, "context_rules", _CONTEXT_KEYS, "ConText")]
+        self._compile()
+
+    @property
+    def rules(self) -> list[ContextRuleSpec]:
+        return self._base + self.user_rules
+
+    def add(self, rules: Iterable[dict[str, Any] | ContextRuleSpec]) -> None:
+        """Add rules (medSpaCy-format dicts or specs)."""
+        for r in rules:
+            self.user_rules.append(r if isinstance(r, ContextRuleSpec) else ContextRuleSpec.from_dict(r))
+        self._compile()
+
+    def _compile(self) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        vocab = self.nlp.vocab
+        self._phrase = PhraseMatcher(vocab, attr="LOWER")
+        self._matcher = Matcher(vocab)
+        self._regex: list[tuple[re.Pattern, int]] = []
+        self._rule_of: dict[int, ContextRuleSpec] = {}
+        self._has_phrase = self._has_token = False
+        for i, rule in enumerate(self.rules):
+            key = f"clinlabel_ctx_{i}"
+            h = vocab.strings.add(key)
+            self._rule_of[h] = rule
+            if rule.pattern is None:
+                self._phrase.add(key, [self.nlp.make_doc(rule.literal.lower())])
+                self._has_phrase = True
+            elif isinstance(rule.pattern, str):
+                self._regex.append((re.compile(rule.pattern, re.IGNORECASE), h))
+            else:
+                self._matcher.add(key, [rule.pattern])
+                self._has_token = True
+
+    # -- the algorithm -------------------------------------------------------------------------
+    def find_modifiers(self, doc: Doc | Span) -> list[tuple[int, int, ContextRuleSpec]]:
+        """Triggers in ``doc`` as (start, end, rule) token offsets, overlaps pruned to the longest."""
+        matches: list[tuple[int, int, int]] = []
+        if self._has_phrase:
+            matches.extend(self._phrase(doc))
+        if self._has_token:
+            matches.extend(self._matcher(doc))
+        if self._regex:
+            d = doc if isinstance(doc, Doc) else doc.doc
+            for rx, h in self._regex:
+                for m in rx.finditer(d.text):
+                    sp = d.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if sp is not None and len(sp):
+                        matches.append((h, sp.start, sp.end))
+        # longest first; among equal spans the later-added rule (clinlabel / user) wins
+        order = {h: i for i, h in enumerate(self._rule_of)}
+        matches.sort(key=lambda m: (-(m[2] - m[1]), m[1], -order[m[0]]))
+        taken = bytearray(len(doc) + 1)
+        kept: list[tuple[int, int, ContextRuleSpec]] = []
+        for h, s, e in matches:
+            if any(taken[s:e]):
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            kept.append((s, e, self._rule_of[h]))
+        kept.sort(key=lambda k: k[0])
+        return kept
+
+    def __call__(self, doc: Doc) -> Doc:
+        targets = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
+        if not targets:
+            return doc
+        n = len(doc)
+        ss = doc.to_array(SENT_START).astype("int64")
+        starts = numpy.flatnonzero(ss == 1)
+        if not len(starts) or starts[0] != 0:
+            starts = numpy.concatenate([[0], starts]).astype("int64")
+        bounds = list(starts) + [n]
+        mods = self.find_modifiers(doc)
+        by_sent: dict[int, list[_Modifier]] = {}
+        if mods:
+            sent_idx = numpy.searchsorted(starts, [m[0] for m in mods], side="right") - 1
+            for (s, e, rule), si in zip(mods, sent_idx):
+                si = int(si)
+                mod = _Modifier(s, e, rule, si)
+                self._set_scope(mod, bounds[si], bounds[si + 1])
+                by_sent.setdefault(si, []).append(mod)
+            for group in by_sent.values():
+                self._limit_scopes(group)
+        tstarts = numpy.searchsorted(starts, [t.start for t in targets], side="right") - 1
+        edges: dict[int, list[tuple[int, _Modifier]]] = {}
+        for ti, (target, si) in enumerate(zip(targets, tstarts)):
+            for mod in by_sent.get(int(si), ()):
+                if mod.rule.direction in ("TERMINATE", "PSEUDO"):
+                    continue
+                if mod.start < target.end and target.start < mod.end:  # trigger inside the target
+                    continue
+                if not (mod.scope_start < target.end and target.start < mod.scope_end):
+                    continue
+                if not mod.rule.allows(target.label_):
+                    continue
+                edges.setdefault(id(mod), []).append((ti, mod))
+        result: list[dict[str, Any]] = [dict() for _ in targets]
+        for lst in edges.values():
+            mod = lst[0][1]
+            if mod.rule.max_targets is not None and len(lst) > mod.rule.max_targets:
+                def dist(item: tuple[int, _Modifier]) -> int:
+                    t = targets[item[0]]
+                    return min(abs(mod.start - t.end), abs(t.start - mod.end))
+
+                lst = sorted(lst, key=dist)[: mod.rule.max_targets]
+            attr = CATEGORY_ATTRIBUTES.get(mod.rule.category)
+            if attr is None:
+                continue
+            trig = doc[mod.start: mod.end]
+            for ti, _ in lst:
+                result[ti].setdefault(attr, {
+                    "attribute": attr, "trigger": trig.text, "start": trig.start_char, "end": trig.end_char,
+                })
+        for target, found in zip(targets, result):
+            evidence: list[dict[str, Any]] = []
+            values = dict.fromkeys(ATTRIBUTES, False)
+            for attr in ATTRIBUTES:
+                if attr in found:
+                    values[attr] = True
+                    evidence.append(found[attr])
+            if self.use_sections:
+                section = target._.section
+                attr = SECTION_ASSERTIONS.get(section) if section else None
+                if attr is not None and not values[attr]:
+                    values[attr] = True
+                    evidence.append({"attribute": attr, "section": section})
+            for attr, value in values.items():
+                setattr(target._, attr, value)
+            target._.assertion_evidence = evidence
+        return doc
+
+    @staticmethod
+    def _set_scope(mod: _Modifier, sent_start: int, sent_end: int) -> None:
+        d = mod.rule.direction
+        ms = mod.rule.max_scope
+        if d == "FORWARD":
+            mod.scope_start, mod.scope_end = mod.end, sent_end
+            if ms is not None and mod.scope_end - mod.scope_start > ms:
+                mod.scope_end = mod.end + ms
+        elif d == "BACKWARD":
+            mod.scope_start, mod.scope_end = sent_start, mod.start
+            if ms is not None and mod.scope_end - mod.scope_start > ms:
+                mod.scope_start = mod.start - ms
+        else:
+            mod.scope_start, mod.scope_end = sent_start, sent_end
+            if ms is not None:
+                mod.scope_start = max(sent_start, mod.start - ms)
+                mod.scope_end = min(sent_end, mod.end + ms)
+
+    @staticmethod
+    def _limit_scopes(group: list[_Modifier]) -> None:
+        """medSpaCy's ``limit_scope`` for every ordered pair of triggers in one sentence."""
+        for a in group:
+            if a.rule.direction in ("TERMINATE", "PSEUDO"):
+                continue
+            for b in group:
+                if b is a or b.rule.direction == "PSEUDO":
+                    continue
+                if b.rule.direction == "TERMINATE":
+                    t = b.rule.terminates
+                    if t is not None and a.rule.category not in t:
+                        continue
+                elif b.rule.category != a.rule.category:
+                    continue
+                elif a.rule.allowed_types != b.rule.allowed_types or a.rule.excluded_types != b.rule.excluded_types:
+                    continue
+                if a.rule.direction in ("FORWARD", "BIDIRECTIONAL") and b.start > a.start:
+                    a.scope_end = min(a.scope_end, b.start)
+                if a.rule.direction in ("BACKWARD", "BIDIRECTIONAL") and b.end < a.end:
+                    a.scope_start = max(a.scope_start, b.end)
+
+    # -- serialisation -------------------------------------------------------------------------
+    def to_disk(self, path: Any, *, exclude: Any = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        data = {"context_rules": [r.to_dict() for r in self.user_rules]}
+        (p / "user_context_rules.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+    def from_disk(self, path: Any, *, exclude: Any = ()) -> "ClinicalContext":
+        f = Path(path) / "user_context_rules.json"
+        if f.is_file():
+            self.user_rules = [ContextRuleSpec.from_dict(d, "user", f)
+                               for d in load_rule_file(f, "context_rules", _CONTEXT_KEYS, "ConText")]
+            self._compile()
+        return self
+
+
+@Language.factory(
+    "clinlabel_context",
+    default_config={"rules": None, "span_key": "clinlabel", "use_sections": True},
+)
+def make_context(nlp: Language, name: str, rules: str | None, span_key: str, use_sections: bool) -> ClinicalContext:
+    """Create the ConText component; ``rules`` is a medSpaCy ConTextRule JSON added to the defaults."""
+    return ClinicalContext(nlp, name, rules=rules, span_key=span_key, use_sections=use_sections)
