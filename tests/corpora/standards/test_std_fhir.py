@@ -87,7 +87,8 @@ def offsets(ext_holder: dict) -> tuple:
 @pytest.fixture
 def exported(tmp_path):
     out = tmp_path / "out.ndjson"
-    n = write_fhir([record("note-1"), record("note-2", patient_id="p42")], out, timestamp="2026-11-23T20:00:00")
+    n = write_fhir([record("note-1"), record("note-2", patient_id="p42")], out, timestamp="2026-11-23T20:00:00",
+                   revalidate=True)
     assert n == 2
     return validate_all(out)
 
