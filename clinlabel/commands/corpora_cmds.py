@@ -1,1 +1,107 @@
-"""Commands of this area (filled in by its issue)."""
+"""``clinlabel convert``: any supported corpus format to any other, streamed."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+import typer
+
+from corpora.errors import IO_FORMAT, IO_NOT_FOUND, IO_OUTPUT, corpus_error
+
+from .._app import app
+
+logger = logging.getLogger(__name__)
+
+
+def _progress(records: Iterable[dict[str, Any]], enabled: bool) -> Iterator[dict[str, Any]]:
+    if not enabled:
+        yield from records
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(desc="convert", unit="note", file=sys.stderr, dynamic_ncols=True, mininterval=0.5) as bar:
+        for record in records:
+            yield record
+            bar.update(1)
+
+
+def convert_corpus(
+    in_path: str | Path,
+    out_path: str | Path,
+    from_fmt: str | None = None,
+    to_fmt: str | None = None,
+    *,
+    skip_invalid: bool = False,
+    progress: bool = False,
+    reader_options: dict[str, Any] | None = None,
+    writer_options: dict[str, Any] | None = None,
+) -> tuple[int, str, str]:
+    """Stream ``in_path`` into ``out_path``; return (records written, input format, output format).
+
+    Formats are registry names (:mod:`corpora.formats`) or the plugin formats of
+    :mod:`clinlabel.plugins` (``hf-dataset``, ``omop-note-nlp``, ``fhir``), loaded on use.
+    Records are written as they are read, so a bad input line stops the run with everything
+    before it already in ``out_path``.
+    """
+    from corpora.formats import ALIASES, READERS, WRITERS, infer_format, normalize_format, read_corpus
+
+    from .. import plugins
+
+    reader_options = {k: v for k, v in (reader_options or {}).items() if v is not None}
+    writer_options = {k: v for k, v in (writer_options or {}).items() if v is not None}
+    in_path, out_path = Path(in_path), Path(out_path)
+    if out_path.exists() and in_path.exists() and out_path.resolve() == in_path.resolve():
+        raise corpus_error(IO_OUTPUT, f"output {out_path} is the input", "write to another path with -o", file=out_path)
+
+    # input
+    src = ALIASES.get(from_fmt.lower(), from_fmt.lower()) if from_fmt else None
+    if src is not None and src not in READERS and src in plugins.EXTRA_READERS:
+        if not in_path.exists():
+            raise corpus_error(IO_NOT_FOUND, f"no such file or folder: {in_path}", "check the path", file=in_path)
+        records = plugins.load(plugins.EXTRA_READERS[src])(in_path, **reader_options)
+    else:
+        if src is not None and src not in READERS:
+            names = ", ".join([*READERS.names(), *plugins.EXTRA_READERS])
+            raise corpus_error(IO_FORMAT, f"unknown input format {from_fmt!r}", f"use --from with one of: {names}")
+        src = src or infer_format(in_path)
+        records = read_corpus(in_path, src, skip_invalid=skip_invalid, **reader_options)
+
+    # output
+    if to_fmt:
+        dst = ALIASES.get(to_fmt.lower(), to_fmt.lower())
+        if dst not in WRITERS and dst not in plugins.EXTRA_WRITERS:
+            names = ", ".join([*WRITERS.names(), *plugins.EXTRA_WRITERS])
+            raise corpus_error(IO_FORMAT, f"unknown output format {to_fmt!r}", f"use --to with one of: {names}")
+    else:
+        dst = infer_format(out_path, writing=True)
+    if dst in WRITERS:
+        writer = WRITERS[normalize_format(dst, writing=True)]
+    else:
+        writer = plugins.load(plugins.EXTRA_WRITERS[dst])
+    n = writer(_progress(records, progress), out_path, **writer_options)
+    return n, src, dst
+
+
+@app.command()
+def convert(
+    input: Path = typer.Argument(..., help="Input: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file or folder (written as records are read)."),
+    from_fmt: Optional[str] = typer.Option(None, "--from", help="Input format (prodigy, txt, csv, pubtator, bioc, brat, docbin, omop-note-nlp) when it cannot be inferred."),
+    to_fmt: Optional[str] = typer.Option(None, "--to", help="Output format (prodigy, txt, pubtator, bioc, brat, docbin, hf-dataset, omop-note-nlp, fhir); inferred from the output's extension."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text (default: text)."),
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id (default: id, else the row's line)."),
+    omop_vocab: Optional[Path] = typer.Option(None, "--omop-vocab", help="OMOP vocabulary folder (for --to omop-note-nlp)."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log malformed records and go on instead of stopping."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+) -> None:
+    """Convert a corpus between formats (records streamed; nothing is held in memory)."""
+    n, src, dst = convert_corpus(
+        input, output, from_fmt, to_fmt,
+        skip_invalid=skip_invalid, progress=progress,
+        reader_options={"text_col": text_col, "id_col": id_col},
+        writer_options={"omop_vocab": None if omop_vocab is None else str(omop_vocab)},
+    )
+    typer.echo(f"wrote {n} records to {output} ({src} -> {dst})", err=True)

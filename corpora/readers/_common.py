@@ -1,0 +1,125 @@
+"""Helpers shared by the readers: located decoding, id bookkeeping, skip-or-raise."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import (
+    IO_DUPLICATE_ID,
+    IO_EMPTY,
+    IO_ENCODING,
+    IO_NOT_FOUND,
+    ClinlabelError,
+    corpus_error,
+)
+from ..record import record_id
+
+logger = logging.getLogger("corpora.readers")
+
+PathLike = str | os.PathLike[str]
+
+
+def require_file(path: PathLike) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise corpus_error(
+            IO_NOT_FOUND, f"no such file or folder: {path}",
+            "check the path (it is read relative to the current directory)", file=path,
+        )
+    if path.is_dir():
+        raise corpus_error(
+            IO_NOT_FOUND, f"{path} is a folder, expected a file",
+            "give the file itself, or --from txt / --from brat for a folder", file=path,
+        )
+    return path
+
+
+def require_dir(path: PathLike) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise corpus_error(IO_NOT_FOUND, f"no such folder: {path}", "check the path", file=path)
+    if not path.is_dir():
+        raise corpus_error(
+            IO_NOT_FOUND, f"{path} is a file, expected a folder",
+            "give the folder that holds the .txt (and .ann) files", file=path,
+        )
+    return path
+
+
+def decode_line(raw: bytes, path: PathLike, line: int) -> str:
+    """``raw`` as UTF-8 (a leading BOM is dropped), or a located encoding error."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise corpus_error(
+            IO_ENCODING,
+            f"byte 0x{raw[err.start]:02x} at column {err.start + 1} is not valid UTF-8",
+            "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 IN > OUT)",
+            file=path, line=line,
+        ) from None
+    if line == 1 and text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def iter_lines(path: PathLike) -> Iterator[tuple[int, str]]:
+    """(line number, decoded line with its line end) for each line of a UTF-8 file, streaming."""
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            yield n, decode_line(raw, path, n)
+
+
+def read_text_file(path: PathLike) -> str:
+    """A whole UTF-8 file as-is (``\\r\\n`` kept, so character offsets match the file)."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise corpus_error(
+            IO_ENCODING, f"byte 0x{data[err.start]:02x} at column {col} is not valid UTF-8",
+            "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8 IN > OUT)", file=path, line=line,
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+class IdTracker:
+    """Remembers ``meta.id`` values (and where they were seen) to reject duplicates.
+
+    Memory grows with the number of ids (a string and an int each), not with the notes' text.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def check(self, record: dict[str, Any], file: PathLike, line: int | None) -> None:
+        rid = record_id(record)
+        if rid is None:
+            return
+        where = f"{file}:{line}" if line is not None else str(file)
+        first = self.seen.get(rid)
+        if first is not None:
+            raise corpus_error(
+                IO_DUPLICATE_ID, f"duplicate meta.id {rid!r} (first seen at {first})",
+                "give every note its own id, or drop meta.id to let clinlabel number the lines",
+                file=file, line=line,
+            )
+        self.seen[rid] = where
+
+
+def skip_or_raise(err: ClinlabelError, skip_invalid: bool) -> None:
+    """With ``skip_invalid`` log ``err`` as a warning and return; else raise it."""
+    if not skip_invalid:
+        raise err
+    logger.warning("skipped: %s [%s]", err.message, err.code)
+
+
+def empty_error(path: PathLike, what: str = "no records", fix: str = "") -> ClinlabelError:
+    return corpus_error(
+        IO_EMPTY, f"{path} holds {what}",
+        fix or "give a file with at least one note", file=path,
+    )
