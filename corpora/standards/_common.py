@@ -120,8 +120,9 @@ class Finding:
     assertions: dict[str, bool] = field(default_factory=lambda: {a: False for a in ASSERTIONS})
     origin: str = "span"  # "span" or "suggestion"
     status: str | None = None  # code suggestions: their status word
-    #: a span without its own code that a code suggestion cites: the code is the suggestion's
-    attached: bool = False
+    #: how a span row carries a code suggestion that cites it: "cited" (the span has the same
+    #: code) or "attached" (the span had no code; the code is the suggestion's); else None
+    link: str | None = None
     suggestion_score: float | None = None
 
     @property
@@ -169,7 +170,7 @@ def record_findings(record: Mapping[str, Any], where: Where) -> list[Finding]:
     if not isinstance(text, str):
         raise where.error(STD_RECORD, "record has no \"text\" string", "every record needs the note under \"text\"")
     findings: list[Finding] = []
-    seen: set[tuple] = set()
+    seen: dict[tuple, Finding | None] = {}
     for i, span in enumerate(record.get("spans") or []):
         if not isinstance(span, Mapping):
             raise where.error(STD_RECORD, f"span {i} is not an object", "write each span as {\"start\", \"end\", \"label\"}")
@@ -183,7 +184,7 @@ def record_findings(record: Mapping[str, Any], where: Where) -> list[Finding]:
             kb_id=span.get("kb_id"), assertions=assertions,
         ))
         if code:
-            seen.add((start, end, system, code))
+            seen.setdefault((start, end, system, code), findings[-1])
     uncoded = {(f.start, f.end): f for f in reversed(findings) if not f.code}
     for j, sugg in enumerate(record.get("codes") or []):
         if not isinstance(sugg, Mapping):
@@ -210,15 +211,21 @@ def record_findings(record: Mapping[str, Any], where: Where) -> list[Finding]:
         for k, ev in enumerate(evidence):
             start, end = ev.get("start"), ev.get("end")
             _check_offsets(start, end, text, where, f"codes[{j}].evidence[{k}]")
-            if (start, end, system, code) in seen:
+            key = (start, end, system, code)
+            if key in seen:
+                span = seen[key]
+                if span is not None and span.link is None:  # the coded span records the suggestion
+                    span.link, span.status, span.description = "cited", status, sugg.get("description")
+                    span.suggestion_score = sugg.get("score")
                 continue
-            seen.add((start, end, system, code))
             span = uncoded.pop((start, end), None)
             if span is not None:  # the uncoded span at these offsets carries the suggested code
-                span.code, span.system, span.attached = code, system, True
+                span.code, span.system, span.link = code, system, "attached"
                 span.status, span.description = status, sugg.get("description")
                 span.suggestion_score = sugg.get("score")
+                seen[key] = None
                 continue
+            seen[key] = None
             findings.append(Finding(start=start, end=end, text=text[start:end], section=ev.get("section"),
                                     assertions=dict(assertions), **common))
     return findings
@@ -272,7 +279,7 @@ def record_groups(record: Mapping[str, Any], where: Where) -> list[Group]:
                             description=sugg.get("description"), score=sugg.get("score"), origin="suggestion"))
     by_key: dict[tuple, Group] = {}
     for f in findings:
-        if f.origin != "span" or f.attached or not f.code or (f.start, f.end, f.system, f.code) in cited:
+        if f.origin != "span" or f.link or not f.code or (f.start, f.end, f.system, f.code) in cited:
             continue
         key = (f.system, f.code, tuple(f.assertions[a] for a in ASSERTIONS))
         group = by_key.get(key)

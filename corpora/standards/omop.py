@@ -13,9 +13,12 @@ CDM conventions followed (https://ohdsi.github.io/CommonDataModel/cdm54.html#not
   the table back gives the same spans: ``label=``, ``code=SYSTEM|CODE``, ``section=``,
   ``score=``, ``source=`` (``sources=a;b`` for a list), ``kb_id=``, ``note=`` (the record's
   ``meta.id`` when it is not the integer ``note_id``), ``end=`` (only when ``lexical_variant``
-  had to be cut to 250 characters), and for code-suggestion rows ``suggestion=true``,
-  ``status=``, ``description=``.  In values, ``%``, ``,``, ``=``, ``;`` and ``|`` are
-  percent-encoded.
+  had to be cut to 250 characters).  Code suggestions add ``suggestion=`` with ``status=``,
+  ``code_score=`` and ``description=``: ``suggestion=true`` on a row of its own (evidence where
+  there is no span; no ``offset`` when the suggestion has no evidence), ``suggestion=cited`` on
+  the row of a span with the same code at the same offsets, ``suggestion=attached`` on the row
+  of an uncoded span at those offsets (the row's code is the suggestion's).  In values, ``%``,
+  ``,``, ``=``, ``;`` and ``|`` are percent-encoded.
 * Concept ids are 0 ("no matching concept") unless an Athena vocabulary is given
   (``omop_vocab``): then ``note_nlp_source_concept_id`` is the code's concept and
   ``note_nlp_concept_id`` the standard concept it "Maps to".  ``section_concept_id`` is 0 (the
@@ -117,8 +120,8 @@ def term_modifiers(f: Finding, *, note: str | None = None, end: int | None = Non
         parts.append(f"source={_esc(f.source)}")
     if f.kb_id not in (None, ""):
         parts.append(f"kb_id={_esc(f.kb_id)}")
-    if f.origin == "suggestion" or f.attached:
-        parts.append("suggestion=" + ("attached" if f.attached else "true"))
+    if f.origin == "suggestion" or f.link:
+        parts.append("suggestion=" + (f.link or "true"))
         parts.append(f"status={_esc(f.status)}")
         if f.suggestion_score is not None:
             parts.append(f"code_score={_esc(repr(float(f.suggestion_score)))}")
@@ -264,7 +267,9 @@ def _parse_datetime(value: Any) -> _dt.datetime:
 def write_note_nlp(records: Iterable[Mapping[str, Any]], out: str | Path, *, omop_vocab=None,
                    note_ids: str = "negative", first_note_nlp_id: int = 1, nlp_datetime=None,
                    source: str | None = None, **options: Any) -> int:
-    """Write ``records`` as an OMOP CDM v5.4 NOTE_NLP table; return the number of rows written.
+    """Write ``records`` as an OMOP CDM v5.4 NOTE_NLP table; return the number of records (notes).
+
+    The number of rows is logged (a note has one row per finding, none when it has no spans).
 
     ``out`` ending in ``.csv`` gives a comma-separated file with the CDM's column names (empty
     field = NULL, dates ``YYYY-MM-DD``, datetimes ``YYYY-MM-DD HH:MM:SS``); ``.parquet`` gives
@@ -289,17 +294,29 @@ def write_note_nlp(records: Iterable[Mapping[str, Any]], out: str | Path, *, omo
 
         vocab = OmopVocabulary.load(vocab)
     ids = _NoteIds(note_ids)
-    rows = _rows(records, vocab=vocab, note_ids=ids, source=source, first_id=first_note_nlp_id,
-                 nlp_datetime=_parse_datetime(nlp_datetime))
     out.parent.mkdir(parents=True, exist_ok=True)
-    n = _write_csv(rows, out) if suffix == ".csv" else _write_parquet(rows, out)
+    counter = _Counter(records)
+    rows = _rows(counter, vocab=vocab, note_ids=ids, source=source, first_id=first_note_nlp_id,
+                 nlp_datetime=_parse_datetime(nlp_datetime))
+    n_rows = _write_csv(rows, out) if suffix == ".csv" else _write_parquet(rows, out)
+    logger.info("wrote %d NOTE_NLP rows for %d notes to %s", n_rows, counter.n, out)
     if ids.assigned:
         logger.warning(
             "%d note id(s) are not integers (e.g. %r): NOTE_NLP.note_id is -1, -2, ... in input order and "
             "each id is kept in term_modifiers as note=ID; set meta.note_id to your NOTE table's note_id to join",
             len(ids.assigned), next(iter(ids.assigned)),
         )
-    return n
+    return counter.n
+
+
+class _Counter:
+    def __init__(self, records: Iterable[Any]) -> None:
+        self.records, self.n = records, 0
+
+    def __iter__(self):
+        for record in self.records:
+            yield record
+            self.n += 1
 
 
 def _csv_value(value: Any) -> str:
@@ -467,7 +484,7 @@ def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Ite
         if start is not None:
             note["_terms"].append((start, lexical, line))
         suggestion = unquote(mods.get("suggestion", "")).lower()
-        if suggestion in ("true", "attached"):
+        if suggestion in ("true", "attached", "cited"):
             if code is None:
                 raise bad(f"a suggestion={suggestion} row has no code=SYSTEM|CODE",
                           "give code suggestion rows their code")
@@ -487,7 +504,8 @@ def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Ite
                 sugg["evidence"].append(ev)
             if suggestion == "true":
                 continue
-            code = system = None  # "attached": the span itself had no code
+            if suggestion == "attached":  # the span itself had no code
+                code = system = None
         if start is None:
             raise bad("a term row has no offset", "give every term its character offset")
         span: dict[str, Any] = {"start": start, "end": end, "text": lexical}

@@ -87,7 +87,7 @@ def test_csv_columns_and_types_follow_cdm54(tmp_path):
     out = tmp_path / "note_nlp.csv"
     n = write_note_nlp([record(), record("note-2")], out, nlp_datetime=WHEN)
     rows = read_csv(out)
-    assert n == len(rows) == 12
+    assert n == 2 and len(rows) == 12
     with out.open(encoding="utf-8") as fh:
         assert fh.readline().rstrip("\n").split(",") == [c for c, _, _ in CDM54_NOTE_NLP]
     for row in rows:
@@ -114,7 +114,7 @@ def test_csv_columns_and_types_follow_cdm54(tmp_path):
 
 def test_parquet_schema_follows_cdm54(tmp_path):
     out = tmp_path / "note_nlp.parquet"
-    assert write_note_nlp([record()], out, nlp_datetime=WHEN) == 6
+    assert write_note_nlp([record()], out, nlp_datetime=WHEN) == 1
     table = pq.read_table(out)
     assert table.column_names == [c for c, _, _ in CDM54_NOTE_NLP]
     for col, typ, required in CDM54_NOTE_NLP:
@@ -337,11 +337,12 @@ def test_code_suggestions_add_rows_without_duplicates(tmp_path):
     out = tmp_path / "n.csv"
     n = write_note_nlp([rec], out, omop_vocab=VOCAB)
     rows = read_csv(out)
-    assert n == len(rows) == 6 + 2
+    assert n == 1 and len(rows) == 6 + 2
     keys = [(r["offset"], r["lexical_variant"], r["term_modifiers"]) for r in rows]
     assert len({(o, lv) for o, lv, _ in keys}) == len(keys)  # one row per term
     by_text = {r["lexical_variant"]: r for r in rows}
     assert "suggestion=attached" in by_text["asthma"]["term_modifiers"]
+    assert "suggestion=cited" in by_text["type 2 diabetes"]["term_modifiers"]
     assert by_text["asthma"]["note_nlp_concept_id"] == "2000000104"
     assert "suggestion=true" in by_text["History of asthma"]["term_modifiers"]
     assert by_text["History of asthma"]["term_temporal"] == "past"
@@ -351,7 +352,9 @@ def test_code_suggestions_add_rows_without_duplicates(tmp_path):
     # spans come back as they were (asthma without a code of its own)
     assert [norm_span(s) for s in back["spans"]] == sorted((norm_span(s) for s in rec["spans"]), key=lambda s: s["start"])
     got = {(c["code"], c["status"]): c for c in back["codes"]}
-    assert set(got) == {("J45.909", "historical"), ("Z87.09", "historical"), ("I10", "negated")}
+    assert set(got) == {("E11.9", "confirmed"), ("J45.909", "historical"), ("Z87.09", "historical"), ("I10", "negated")}
+    assert got[("E11.9", "confirmed")]["evidence"] == [{"start": d, "end": d + 15, "text": "type 2 diabetes"}]
+    assert got[("E11.9", "confirmed")]["description"] == "Type 2 diabetes mellitus without complications"
     assert got[("J45.909", "historical")]["evidence"] == [{"start": a, "end": a + 6, "text": "asthma"}]
     assert got[("J45.909", "historical")]["score"] == 0.7
     assert got[("Z87.09", "historical")]["evidence"][0]["section"] == "hpi"
