@@ -1,0 +1,139 @@
+"""`clinlabel annotate` end to end: streaming output, bad input, resume after SIGKILL, Spark."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clinlabel.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "corpora" / "samples" / "mtsamples_50.jsonl"
+
+#: tokens only: exercises the runner and the CLI without the heavier components
+TOKENS_ONLY = """
+[pipeline]
+sentences = false
+sections = false
+ontology = ""
+context = false
+codes = false
+"""
+
+
+@pytest.fixture()
+def tokens_only(tmp_path) -> Path:
+    path = tmp_path / "tokens_only.toml"
+    path.write_text(TOKENS_ONLY)
+    return path
+
+
+def _ids(path: Path) -> list[str]:
+    return [json.loads(line)["meta"]["id"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _write_notes(path: Path, n: int) -> list[str]:
+    base = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    ids = []
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            rec = dict(base[i % len(base)])
+            rec["meta"] = {"id": f"note-{i}"}
+            ids.append(rec["meta"]["id"])
+            fh.write(json.dumps(rec) + "\n")
+    return ids
+
+
+def test_annotate_writes_prodigy_records_in_order(tmp_path, tokens_only):
+    src = tmp_path / "in.jsonl"
+    ids = _write_notes(src, 7)
+    out = tmp_path / "out.jsonl"
+    assert main(["annotate", str(src), "-o", str(out), "--config", str(tokens_only), "--no-progress"]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["meta"]["id"] for r in records] == ids
+    first = records[0]
+    assert first["tokens"][0]["start"] == 0 and isinstance(first["_input_hash"], int)
+    assert "".join(t["text"] + (" " if t["ws"] else "") for t in first["tokens"]) == first["text"]
+
+
+def test_broken_second_line_exits_nonzero_with_location(tmp_path, tokens_only, capsys):
+    src = tmp_path / "broken.jsonl"
+    src.write_text('{"text": "one", "meta": {"id": "a"}}\n{"text": "two", \n{"text": "three", "meta": {"id": "c"}}\n')
+    out = tmp_path / "out.jsonl"
+    code = main(["annotate", str(src), "-o", str(out), "--config", str(tokens_only), "--no-progress"])
+    assert code != 0
+    assert f"{src}:2:" in capsys.readouterr().err
+    assert _ids(out) == ["a"]  # everything before the bad line is safely written
+
+
+def test_skip_invalid_goes_on(tmp_path, tokens_only):
+    src = tmp_path / "broken.jsonl"
+    src.write_text('{"text": "one", "meta": {"id": "a"}}\n{"text": "two", \n{"text": "three", "meta": {"id": "c"}}\n')
+    out = tmp_path / "out.jsonl"
+    assert main(["annotate", str(src), "-o", str(out), "--config", str(tokens_only), "--skip-invalid", "--no-progress"]) == 0
+    assert _ids(out) == ["a", "c"]
+
+
+def test_bad_config_file_is_located(tmp_path, capsys):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[pipeline]\nsetting = \"icu\"\n")
+    src = tmp_path / "in.jsonl"
+    _write_notes(src, 1)
+    assert main(["annotate", str(src), "-o", str(tmp_path / "o.jsonl"), "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert str(cfg) in err and "outpatient" in err
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_then_resume_gives_exactly_one_record_per_note(tmp_path, tokens_only, workers):
+    src = tmp_path / "in.jsonl"
+    ids = _write_notes(src, 1500)
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "clinlabel", "annotate", str(src), "-o", str(out), "--config", str(tokens_only),
+           "--workers", str(workers), "--no-progress"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if out.exists() and out.stat().st_size > 200_000:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run finished before it could be killed; give it more notes"
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole process group: parent and workers
+    proc.wait()
+    partial = _ids_tolerant(out)
+    assert 0 < len(partial) < len(ids)
+    resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _ids(out) == ids
+
+
+def _ids_tolerant(path: Path) -> list[str]:
+    ids = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        try:
+            ids.append(json.loads(line)["meta"]["id"])
+        except ValueError:
+            pass
+    return ids
+
+
+def test_spark_local_engine_equals_local_engine(tmp_path, tokens_only):
+    pytest.importorskip("pyspark")
+    src = tmp_path / "in.jsonl"
+    _write_notes(src, 12)
+    local = tmp_path / "local.jsonl"
+    spark_dir = tmp_path / "spark_out"
+    assert main(["annotate", str(src), "-o", str(local), "--config", str(tokens_only), "--no-progress"]) == 0
+    cfg = tmp_path / "spark.toml"
+    cfg.write_text(TOKENS_ONLY + '\n[run]\nengine = "spark"\nspark_master = "local[2]"\n')
+    assert main(["annotate", str(src), "-o", str(spark_dir), "--config", str(cfg)]) == 0
+    parts = sorted(spark_dir.glob("part-*"))
+    spark_lines = [line for p in parts for line in p.read_text(encoding="utf-8").splitlines()]
+    assert [json.loads(x) for x in spark_lines] == [json.loads(x) for x in local.read_text().splitlines()]
