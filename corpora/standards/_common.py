@@ -90,12 +90,22 @@ def std_error(code: str, what: str, fix: str = "", *, file=None, line=None) -> S
 
 @dataclass
 class Where:
-    """Where a record came from, for located errors: ``source`` file and 1-based record number."""
+    """Where a record came from, for located errors: ``source`` file, 1-based record number, note id.
 
-    source: str
+    With a ``source`` the message reads ``FILE:N: note 'ID': ...`` (N is the record number, the
+    line of a JSONL file without blank lines); without one, ``record N (note 'ID'): ...``.
+    """
+
+    source: str | None
     line: int
+    note: Any = None
 
     def error(self, code: str, what: str, fix: str = "") -> StandardsError:
+        if self.source is None:
+            prefix = f"record {self.line}" + (f" (note {str(self.note)!r})" if self.note is not None else "")
+            return std_error(code, f"{prefix}: {what}", fix)
+        if self.note is not None:
+            what = f"note {str(self.note)!r}: {what}"
         return std_error(code, what, fix, file=self.source, line=self.line)
 
 
@@ -235,9 +245,10 @@ def records_with_location(records: Iterable[Mapping[str, Any]], source: str | No
     """Pair each record with where it came from (``source`` file, record number = JSONL line)."""
     for n, record in enumerate(records, start=1):
         if not isinstance(record, Mapping):
-            raise std_error(STD_RECORD, f"record {n} is {type(record).__name__}, not an object",
-                            "pass records as dicts (Prodigy tasks)", file=source or "<records>", line=n)
-        yield record, Where(source or "<records>", n)
+            raise Where(source, n).error(STD_RECORD, f"record is {type(record).__name__}, not an object",
+                                         "pass records as dicts (Prodigy tasks)")
+        meta = record.get("meta") if isinstance(record.get("meta"), Mapping) else {}
+        yield record, Where(source, n, meta.get("id", meta.get("note_id")))
 
 
 @dataclass

@@ -245,7 +245,7 @@ def test_code_without_system_is_located_and_earlier_bundles_stay(tmp_path):
     with pytest.raises(StandardsError) as err:
         write_fhir([record("1"), bad], out, source="notes.jsonl")
     assert err.value.code == "CL-STD001"
-    assert str(err.value).startswith("notes.jsonl:2: span 0 has code 'E11.9' but no \"system\"")
+    assert str(err.value).startswith("notes.jsonl:2: note '2': span 0 has code 'E11.9' but no \"system\"")
     assert len(validate_all(out)) == 1
 
 

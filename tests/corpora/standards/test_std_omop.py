@@ -273,7 +273,7 @@ def test_note_ids_error_mode_is_located(tmp_path):
     with pytest.raises(StandardsError) as err:
         write_note_nlp([record("7"), record("abc")], tmp_path / "n.csv", note_ids="error", source="in.jsonl")
     assert err.value.code == "CL-STD004"
-    assert str(err.value).startswith("in.jsonl:2: note id 'abc' is not an integer")
+    assert str(err.value).startswith("in.jsonl:2: note 'abc': note id 'abc' is not an integer")
     assert "meta.note_id" in err.value.fix
 
 
@@ -371,7 +371,7 @@ def test_code_without_system_is_located_and_earlier_rows_stay(tmp_path):
     with pytest.raises(StandardsError) as err:
         write_note_nlp([record("1"), bad], out, source="notes.jsonl")
     assert err.value.code == "CL-STD001"
-    assert str(err.value).startswith("notes.jsonl:2: span 1 has code '38341003' but no \"system\"; add the code system")
+    assert str(err.value).startswith("notes.jsonl:2: note '2': span 1 has code '38341003' but no \"system\"; add the code system")
     assert len(read_csv(out)) == 6  # the first note's rows are kept
 
 
@@ -381,7 +381,7 @@ def test_code_suggestion_without_system(tmp_path):
     with pytest.raises(StandardsError) as err:
         write_note_nlp([rec], tmp_path / "n.parquet")
     assert err.value.code == "CL-STD001" and "codes[0]" in err.value.what
-    assert err.value.file == "<records>" and err.value.line == 1
+    assert err.value.file is None and err.value.message.startswith("record 1 (note '1'): codes[0] has code")
 
 
 @pytest.mark.parametrize("where", ["span", "evidence"])
