@@ -10,6 +10,7 @@ Docs it has.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,14 +19,20 @@ from ..readers.docbin import RECORD_KEY
 from ._common import out_file
 
 
-def write_docbin(records: Iterable[dict[str, Any]], path: str | Path, *, lang: str = "en", **_: Any) -> int:
+@functools.lru_cache(maxsize=4)
+def _blank(lang: str):
     import spacy
+
+    return spacy.blank(lang)
+
+
+def write_docbin(records: Iterable[dict[str, Any]], path: str | Path, *, lang: str = "en", **_: Any) -> int:
     from spacy.tokens import DocBin
 
     from ..doc import record_to_doc
 
     path = out_file(path)
-    nlp = spacy.blank(lang)
+    nlp = _blank(lang)
     docbin = DocBin(store_user_data=True)
     n = 0
     try:
