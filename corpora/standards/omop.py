@@ -17,7 +17,8 @@ CDM conventions followed (https://ohdsi.github.io/CommonDataModel/cdm54.html#not
   ``code_score=`` and ``description=``: ``suggestion=true`` on a row of its own (evidence where
   there is no span; no ``offset`` when the suggestion has no evidence), ``suggestion=cited`` on
   the row of a span with the same code at the same offsets, ``suggestion=attached`` on the row
-  of an uncoded span at those offsets (the row's code is the suggestion's).  In values, ``%``,
+  of an uncoded span at those offsets (the row's code is the suggestion's; read back, that
+  evidence gets the span's section).  In values, ``%``,
   ``,``, ``=``, ``;`` and ``|`` are percent-encoded.
 * Concept ids are 0 ("no matching concept") unless an Athena vocabulary is given
   (``omop_vocab``): then ``note_nlp_source_concept_id`` is the code's concept and
@@ -499,7 +500,7 @@ def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Ite
                     sugg["score"] = float(unquote(mods["code_score"]))
             if start is not None:
                 ev = {"start": start, "end": end, "text": None}
-                if "section" in mods and suggestion == "true":
+                if "section" in mods:
                     ev["section"] = unquote(mods["section"])
                 sugg["evidence"].append(ev)
             if suggestion == "true":

@@ -353,7 +353,9 @@ def test_code_suggestions_add_rows_without_duplicates(tmp_path):
     assert [norm_span(s) for s in back["spans"]] == sorted((norm_span(s) for s in rec["spans"]), key=lambda s: s["start"])
     got = {(c["code"], c["status"]): c for c in back["codes"]}
     assert set(got) == {("E11.9", "confirmed"), ("J45.909", "historical"), ("Z87.09", "historical"), ("I10", "negated")}
-    assert got[("E11.9", "confirmed")]["evidence"] == [{"start": d, "end": d + 15, "text": "type 2 diabetes"}]
+    # the evidence of a suggestion that cites a span takes the span's section
+    assert got[("E11.9", "confirmed")]["evidence"] == [{"start": d, "end": d + 15, "text": "type 2 diabetes",
+                                                        "section": "hpi"}]
     assert got[("E11.9", "confirmed")]["description"] == "Type 2 diabetes mellitus without complications"
     assert got[("J45.909", "historical")]["evidence"] == [{"start": a, "end": a + 6, "text": "asthma"}]
     assert got[("J45.909", "historical")]["score"] == 0.7
