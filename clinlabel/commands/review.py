@@ -1,1 +1,211 @@
-"""Commands of this area (filled in by its issue)."""
+"""Review-loop commands: ``clinlabel review export|import|gold|serve``, ``clinlabel agreement``,
+``clinlabel adjudicate`` and ``clinlabel card`` (thin layers over the ``review`` package)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+from pathlib import Path
+from typing import List, Optional
+
+import click
+import typer
+
+from .._app import app
+
+logger = logging.getLogger(__name__)
+
+review_app = typer.Typer(
+    name="review",
+    help="Review loop: Prodigy tasks out, answers in, gold out, and a local review page.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
+
+DB_HELP = "Store URL: sqlite:///file.db (default sqlite:///clinlabel.db) or postgresql+psycopg://user:pw@host/db."
+
+
+def _store(db: str):
+    from review.store import Store
+
+    return Store(db)
+
+
+def _command_line() -> str:
+    """The running command as the user would type it (passwords in --db hidden), for the lineage."""
+    ctx = click.get_current_context()
+    parts = ["clinlabel", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value is None or value is False or value == () or value == []:
+            continue
+        if param.name == "db":
+            from sqlalchemy.engine import make_url
+
+            from review.store import normalise_url
+
+            value = make_url(normalise_url(value)).render_as_string(hide_password=True)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if isinstance(param, click.Argument):
+            parts += [shlex.quote(str(v)) for v in values]
+            continue
+        opt = max(param.opts, key=len)
+        if value is True:
+            parts.append(opt)
+            continue
+        if value == param.default:
+            continue
+        for v in values:
+            parts += [opt, shlex.quote(str(v))]
+    return " ".join(parts)
+
+
+@review_app.command("export")
+def export_cmd(
+    input: Path = typer.Argument(..., help="Records to review (usually `clinlabel annotate` / `codes` JSONL)."),
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    output: Path = typer.Option(..., "-o", "--output", help="Prodigy tasks JSONL (the whole dataset)."),
+    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated label scheme (default: labels found)."),
+    guideline: Optional[Path] = typer.Option(None, "--guideline", help="Annotation guideline file (versioned by hash)."),
+) -> None:
+    """Load records into the store and write them as Prodigy tasks (hashes, spans, relations, code options)."""
+    from review.prodigy import export_tasks
+
+    with _store(db) as store:
+        stats = export_tasks(store, input, dataset, output, fmt=fmt,
+                             labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
+                             guideline=guideline)
+        store.record_command(dataset, _command_line())
+    typer.echo(f"{dataset}: {stats['added']} new tasks ({stats['skipped']} already there); wrote {stats['written']} "
+               f"tasks to {output}; label scheme v{stats['label_scheme_version']}", err=True)
+
+
+@review_app.command("import")
+def import_cmd(
+    answers: Path = typer.Argument(..., help="Prodigy answers JSONL (as `prodigy db-out` writes it)."),
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    annotator: Optional[str] = typer.Option(None, "--annotator", help="Annotator id (default: each line's _annotator_id)."),
+) -> None:
+    """Read Prodigy answers (accept / reject / ignore, edited spans and relations, code decisions) into the store."""
+    from review.prodigy import import_answers
+
+    with _store(db) as store:
+        stats = import_answers(store, answers, dataset, annotator=annotator)
+        store.record_command(dataset, _command_line())
+    typer.echo(f"{dataset}: imported {stats['imported']} answers (accept {stats['accept']}, reject {stats['reject']}, "
+               f"ignore {stats['ignore']}); {stats['duplicates']} already there; {stats['new_tasks']} new tasks", err=True)
+
+
+@review_app.command("gold")
+def gold_cmd(
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    output: Path = typer.Option(..., "-o", "--output", help="Gold JSONL (for `clinlabel train --gold`)."),
+) -> None:
+    """Write the accepted, adjudicated gold set."""
+    from review.prodigy import export_gold
+
+    with _store(db) as store:
+        stats = export_gold(store, dataset, output)
+        store.record_command(dataset, _command_line())
+    typer.echo(f"{dataset}: wrote {stats['gold']} gold records to {output} ({stats['agreed']} agreed, "
+               f"{stats['adjudicated']} adjudicated); {stats['pending']} disagreements pending, "
+               f"{stats['rejected']} rejected, {stats['unanswered']} unanswered", err=True)
+
+
+@review_app.command("serve")
+def serve_cmd(
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8080, "--port", help="Port."),
+    sort: Optional[str] = typer.Option(None, "--sort", help="uncertainty: most uncertain examples first."),
+    adjudicate: bool = typer.Option(False, "--adjudicate", help="Show only disagreements; answers become adjudications."),
+    ontology: str = typer.Option("icd10cm", "--ontology", help="Ontology searched by 'add a code'."),
+) -> None:
+    """Serve the review page: accept / reject / edit / add codes, fix spans, keyboard shortcuts, undo."""
+    import uvicorn
+
+    from review.web import create_app, ontology_search
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        logger.warning("serving on %s: anyone who can reach this address can read the notes", host)
+    store = _store(db)
+    try:
+        web = create_app(store, dataset, search=ontology_search(ontology), sort=sort, adjudicate=adjudicate)
+        store.record_command(dataset, _command_line())
+        typer.echo(f"review page for {dataset}: http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+@app.command("agreement")
+def agreement_cmd(
+    answers: Optional[List[Path]] = typer.Argument(None, help="One Prodigy answers file per annotator (or one file with several _annotator_id)."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP + " Use with --dataset instead of files."),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="Dataset whose current answers to compare."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (span_f1, cohen_kappa, ... overall and per label)."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated labels to report (default: all found)."),
+) -> None:
+    """Inter-annotator agreement: span F1 (strict, overlap), Cohen's / Fleiss' kappa on BIO tokens, Krippendorff's alpha."""
+    from corpora.errors import REV_AGREEMENT, ReviewError
+    from review.agreement import agreement, answers_from_store, format_table, load_answer_files
+
+    if answers and (db or dataset):
+        raise ReviewError("give answer files or --db/--dataset, not both", "drop one of them", code=REV_AGREEMENT)
+    if answers:
+        data = load_answer_files(answers)
+    elif dataset:
+        with _store(db or "sqlite:///clinlabel.db") as store:
+            data = answers_from_store(store, dataset)
+    else:
+        raise ReviewError("nothing to compare", "give two or more answer files, or --db URL --dataset NAME",
+                          code=REV_AGREEMENT)
+    res = agreement(data, labels=[x.strip() for x in labels.split(",")] if labels else None)
+    if dataset:
+        with _store(db or "sqlite:///clinlabel.db") as store:
+            store.update_meta(dataset, {"agreement": {k: res[k] for k in (
+                "annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa", "fleiss_kappa",
+                "krippendorff_alpha")}})
+            store.record_command(dataset, _command_line())
+    typer.echo(json.dumps(res, indent=2) if as_json else format_table(res))
+
+
+@app.command("adjudicate")
+def adjudicate_cmd(
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    rule: str = typer.Option("majority", "--rule", help="majority or senior."),
+    senior: Optional[str] = typer.Option(None, "--senior", help="Senior annotator whose answer wins (--rule senior)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who is deciding (recorded; default: the rule / the senior)."),
+) -> None:
+    """Turn disagreements into gold by a rule; the rest go to `clinlabel review serve --adjudicate`."""
+    from review.adjudicate import adjudicate
+
+    with _store(db) as store:
+        res = adjudicate(store, dataset, rule=rule, senior=senior, decided_by=by)
+        store.record_command(dataset, _command_line())
+    typer.echo(f"{dataset}: {res['open']} disagreements, {res['adjudicated']} resolved by {rule}, "
+               f"{res['unresolved']} left for `clinlabel review serve --adjudicate`", err=True)
+
+
+@app.command("card")
+def card_cmd(
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    output: Path = typer.Option(..., "-o", "--output", help="card.html or card.md (by extension)."),
+    by: Optional[List[str]] = typer.Option(None, "--by", help="meta field for the subgroup table (repeatable), e.g. specialty."),
+    metrics: Optional[List[Path]] = typer.Option(None, "--metrics", help="JSON with figures to include (lf_analysis, label_model, end_model, deid); repeatable."),
+) -> None:
+    """Dataset card: sources and hashes, counts, label scheme, LF / model figures, agreement, lineage, subgroups, charts."""
+    from review.card import write_card
+
+    with _store(db) as store:
+        store.record_command(dataset, _command_line())
+        write_card(store, dataset, output, by=list(by or []), metrics=list(metrics or []))
+    typer.echo(f"wrote the dataset card of {dataset} to {output}", err=True)

@@ -1,0 +1,744 @@
+"""The review store: datasets, examples, codes, answers, adjudications and an append-only audit log.
+
+One :class:`Store` wraps a SQLAlchemy engine.  ``sqlite:///file.db`` (the default) and
+``postgresql+psycopg://user:pw@host/db`` both work; the schema is created and upgraded with the
+Alembic migrations shipped inside this package (:func:`migrate`).
+
+Concurrency: answers are inserted, never updated (an undo marks the row ``retracted``), each
+annotator has their own code-review rows, and SQLite transactions start with ``BEGIN IMMEDIATE``
+under WAL with a busy timeout, so several annotators writing at once lose no answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import os
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from corpora.errors import (
+    REV_ANNOTATOR,
+    REV_APPEND_ONLY,
+    REV_DB_URL,
+    REV_NO_DATASET,
+    REV_NOT_FOUND,
+    ReviewError,
+)
+from corpora.record import set_hashes
+
+from .models import (
+    Adjudication,
+    Annotation,
+    AuditLog,
+    Base,
+    Code,
+    CodeReview,
+    Command,
+    Dataset,
+    Example,
+    Guideline,
+    LabelScheme,
+    Source,
+    utcnow,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB = "sqlite:///clinlabel.db"
+ANSWERS = ("accept", "reject", "ignore")
+CODE_STATUSES = ("accepted", "rejected")
+#: Keys Prodigy adds to an answer; stripped when an answer becomes a task again.
+ANSWER_KEYS = ("answer", "_timestamp", "_annotator_id", "_session_id", "_view_id", "accept")
+
+T = TypeVar("T")
+
+
+# --- URLs and migrations ------------------------------------------------------------------------
+
+
+def normalise_url(db: str | os.PathLike[str]) -> str:
+    """``--db`` value to a SQLAlchemy URL: a bare path means a SQLite file."""
+    text = str(db)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser()}"
+    return text
+
+
+def migrations_path() -> str:
+    """Folder of the Alembic scripts, resolved through ``importlib.resources``."""
+    return str(resources.files("review") / "migrations")
+
+
+def _alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", migrations_path())
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database behind ``engine`` to ``revision`` with the shipped migrations."""
+    from alembic import command
+
+    cfg = _alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> Optional[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # pragma: no cover - exercised through every SQLite test
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # pragma: no cover
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _guard_audit_log(session: Session, _ctx, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditLog):
+            raise ReviewError(
+                f"refusing to change audit-log row {obj.id}",
+                "the audit log is append-only: record a new entry instead",
+                code=REV_APPEND_ONLY,
+            )
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _binary_entropy(p: float) -> float:
+    if not (0.0 < p < 1.0):
+        return 0.0
+    return -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+
+
+def uncertainty(record: Mapping[str, Any]) -> float:
+    """How unsure the machine was about a task, for ``--sort uncertainty`` (higher = review first).
+
+    ``meta.uncertainty`` wins when present (e.g. a label model's entropy or 1 - model margin);
+    otherwise the largest binary entropy (bits) of any span or code ``score`` in the task.
+    """
+    meta = record.get("meta") or {}
+    value = meta.get("uncertainty") if isinstance(meta, Mapping) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    best = 0.0
+    for item in list(record.get("spans") or []) + list(record.get("codes") or []):
+        score = item.get("score") if isinstance(item, Mapping) else None
+        if isinstance(score, (int, float)) and not isinstance(score, bool):
+            best = max(best, _binary_entropy(float(score)))
+    return best
+
+
+def code_option_id(system: str, code: str) -> str:
+    """The id of a code in a Prodigy ``options`` list (``"ICD-10-CM:E11.9"``)."""
+    return f"{system}:{code}"
+
+
+def span_key(span: Mapping[str, Any]) -> tuple[int, int, str]:
+    return (int(span["start"]), int(span["end"]), str(span.get("label", "")))
+
+
+def strip_answer(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in ANSWER_KEYS}
+
+
+class Store:
+    """A review store at ``url`` (see :func:`normalise_url`); migrated to head on open."""
+
+    def __init__(self, url: str | os.PathLike[str] = DEFAULT_DB, *, upgrade: bool = True, echo: bool = False):
+        self.url = normalise_url(url)
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError as exc:
+            raise ReviewError(
+                f"cannot parse database URL {self.url!r}",
+                "use sqlite:///path/to/file.db or postgresql+psycopg://user:password@host:port/dbname",
+                code=REV_DB_URL,
+            ) from exc
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if parsed.get_backend_name() == "sqlite":
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine = create_engine(self.url, **kwargs)
+        except Exception as exc:  # unknown dialect / driver missing
+            raise ReviewError(
+                f"cannot open database {parsed.render_as_string(hide_password=True)}: {exc}",
+                "use sqlite:///file.db or postgresql+psycopg://... (psycopg 3 is installed)",
+                code=REV_DB_URL,
+            ) from exc
+        if parsed.get_backend_name() == "sqlite":
+            _sqlite_setup(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _guard_audit_log)
+        if upgrade:
+            try:
+                migrate(self.engine)
+            except OperationalError as exc:
+                raise ReviewError(
+                    f"cannot reach database {parsed.render_as_string(hide_password=True)}: {exc.orig}",
+                    "check the --db URL, that the server runs and that the user may connect",
+                    code=REV_DB_URL,
+                ) from exc
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def backend(self) -> str:
+        return self.engine.url.get_backend_name()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as s:
+            with s.begin():
+                yield s
+
+    def _retry(self, fn: Callable[[Session], T], attempts: int = 5) -> T:
+        """Run ``fn`` in a transaction; retry on a unique-key race (two writers adding one thing)."""
+        for attempt in range(attempts):
+            try:
+                with self.session() as s:
+                    return fn(s)
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _dataset(self, s: Session, name: str, *, create: bool = False) -> Dataset:
+        ds = s.scalar(select(Dataset).where(Dataset.name == name))
+        if ds is None:
+            if not create:
+                known = ", ".join(s.scalars(select(Dataset.name).order_by(Dataset.name))) or "none"
+                raise ReviewError(
+                    f"no dataset {name!r} in the store (datasets: {known})",
+                    "check --dataset, or create it with `clinlabel review export IN --dataset NAME`",
+                    code=REV_NO_DATASET,
+                )
+            ds = Dataset(name=name, meta={})
+            s.add(ds)
+            s.flush()
+        return ds
+
+    def _log(self, s: Session, ds_id: int, actor: str, action: str, *, example_id=None, target=None,
+             before=None, after=None, session_id=None) -> None:
+        s.add(AuditLog(dataset_id=ds_id, actor=actor, action=action, example_id=example_id, target=target,
+                       before=before, after=after, session_id=session_id, at=utcnow()))
+
+    def _example(self, s: Session, example_id: int) -> Example:
+        ex = s.get(Example, example_id)
+        if ex is None:
+            raise ReviewError(f"no example {example_id} in the store", "reload the page", code=REV_NOT_FOUND)
+        return ex
+
+    # -- datasets, lineage ------------------------------------------------------------------------
+
+    def datasets(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(Dataset.name).order_by(Dataset.name)))
+
+    def ensure_dataset(self, name: str) -> int:
+        return self._retry(lambda s: self._dataset(s, name, create=True).id)
+
+    def dataset_id(self, name: str) -> int:
+        with self.session() as s:
+            return self._dataset(s, name).id
+
+    def update_meta(self, name: str, values: Mapping[str, Any], *, actor: str = "clinlabel") -> None:
+        """Merge ``values`` into the dataset's metadata (LF / model figures, de-identification...)."""
+        def run(s: Session) -> None:
+            ds = self._dataset(s, name, create=True)
+            before = dict(ds.meta or {})
+            ds.meta = {**before, **dict(values)}
+            self._log(s, ds.id, actor, "update_meta", target=",".join(sorted(values)), before=before, after=ds.meta)
+        self._retry(run)
+
+    def meta(self, name: str) -> dict[str, Any]:
+        with self.session() as s:
+            return dict(self._dataset(s, name).meta or {})
+
+    def record_command(self, name: str, command: str) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            ver = version("clinlabel")
+        except PackageNotFoundError:  # pragma: no cover
+            ver = "unknown"
+        def run(s: Session) -> None:
+            ds = self._dataset(s, name, create=True)
+            s.add(Command(dataset_id=ds.id, command=command, version=ver))
+        self._retry(run)
+
+    def record_source(self, name: str, kind: str, path: str | os.PathLike[str], records: int) -> str:
+        digest = sha256_file(path)
+        def run(s: Session) -> None:
+            ds = self._dataset(s, name, create=True)
+            s.add(Source(dataset_id=ds.id, kind=kind, path=str(path), sha256=digest, records=records))
+        self._retry(run)
+        return digest
+
+    def set_label_scheme(self, name: str, labels: Iterable[str], *, actor: str = "clinlabel") -> int:
+        """Store ``labels`` as the dataset's label scheme; a new version only when they change."""
+        wanted = sorted(set(labels))
+        def run(s: Session) -> int:
+            ds = self._dataset(s, name, create=True)
+            last = s.scalar(select(LabelScheme).where(LabelScheme.dataset_id == ds.id)
+                            .order_by(LabelScheme.version.desc()).limit(1))
+            if last is not None and sorted(last.labels) == wanted:
+                return last.version
+            version = 1 if last is None else last.version + 1
+            s.add(LabelScheme(dataset_id=ds.id, version=version, labels=wanted))
+            self._log(s, ds.id, actor, "label_scheme", target=f"v{version}",
+                      before=None if last is None else last.labels, after=wanted)
+            return version
+        return self._retry(run)
+
+    def add_guideline(self, name: str, path: str | os.PathLike[str], *, actor: str = "clinlabel") -> int:
+        text = Path(path).read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        def run(s: Session) -> int:
+            ds = self._dataset(s, name, create=True)
+            last = s.scalar(select(Guideline).where(Guideline.dataset_id == ds.id)
+                            .order_by(Guideline.version.desc()).limit(1))
+            if last is not None and last.sha256 == digest:
+                return last.version
+            version = 1 if last is None else last.version + 1
+            s.add(Guideline(dataset_id=ds.id, version=version, path=str(path), sha256=digest, text=text))
+            self._log(s, ds.id, actor, "guideline", target=f"v{version}",
+                      before=None if last is None else last.sha256, after=digest)
+            return version
+        return self._retry(run)
+
+    def lineage(self, name: str) -> dict[str, Any]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            scheme = s.scalar(select(LabelScheme).where(LabelScheme.dataset_id == ds.id)
+                              .order_by(LabelScheme.version.desc()).limit(1))
+            guide = s.scalar(select(Guideline).where(Guideline.dataset_id == ds.id)
+                             .order_by(Guideline.version.desc()).limit(1))
+            return {
+                "dataset": ds.name,
+                "created_at": ds.created_at.isoformat(),
+                "meta": dict(ds.meta or {}),
+                "label_scheme": None if scheme is None else {"version": scheme.version, "labels": scheme.labels},
+                "guideline": None if guide is None else {"version": guide.version, "path": guide.path,
+                                                         "sha256": guide.sha256},
+                "sources": [
+                    {"kind": r.kind, "path": r.path, "sha256": r.sha256, "records": r.records,
+                     "at": r.created_at.isoformat()}
+                    for r in s.scalars(select(Source).where(Source.dataset_id == ds.id).order_by(Source.id))
+                ],
+                "commands": [
+                    {"command": r.command, "version": r.version, "at": r.created_at.isoformat()}
+                    for r in s.scalars(select(Command).where(Command.dataset_id == ds.id).order_by(Command.id))
+                ],
+            }
+
+    # -- examples ---------------------------------------------------------------------------------
+
+    def add_tasks(self, name: str, records: Iterable[Mapping[str, Any]], *, actor: str = "clinlabel") -> dict[str, int]:
+        """Add tasks to dataset ``name`` (created if new); a task already there (same ``_task_hash``) is
+        skipped.  Returns ``{"added": n, "skipped": m}``."""
+        added = skipped = 0
+        def run(s: Session) -> None:
+            nonlocal added, skipped
+            ds = self._dataset(s, name, create=True)
+            position = s.scalar(select(func.coalesce(func.max(Example.position), -1))
+                                .where(Example.dataset_id == ds.id)) + 1
+            seen = set(s.scalars(select(Example.task_hash).where(Example.dataset_id == ds.id)))
+            for rec in records:
+                task = prepare_task(rec)
+                if task["_task_hash"] in seen:
+                    skipped += 1
+                    continue
+                seen.add(task["_task_hash"])
+                self._insert_example(s, ds, task, position, actor)
+                position += 1
+                added += 1
+        self._retry(run, attempts=1)
+        return {"added": added, "skipped": skipped}
+
+    def _insert_example(self, s: Session, ds: Dataset, task: dict[str, Any], position: int, actor: str) -> Example:
+        meta = task.get("meta") or {}
+        ex = Example(dataset_id=ds.id, position=position, note_id=None if meta.get("id") is None else str(meta["id"]),
+                     input_hash=int(task["_input_hash"]), task_hash=int(task["_task_hash"]), text=task["text"],
+                     task=task, uncertainty=uncertainty(task))
+        s.add(ex)
+        s.flush()
+        for c in task.get("codes") or []:
+            if not isinstance(c, Mapping) or not c.get("code"):
+                continue
+            key = (str(c.get("system") or "ICD-10-CM"), str(c["code"]))
+            if s.scalar(select(Code.id).where(Code.example_id == ex.id, Code.system == key[0], Code.code == key[1])):
+                continue
+            s.add(Code(example_id=ex.id, code=key[1], system=key[0], description=str(c.get("description") or ""),
+                       score=c.get("score"), evidence=list(c.get("evidence") or []), origin="suggested",
+                       extra={k: v for k, v in c.items()
+                              if k not in ("code", "system", "description", "score", "evidence", "status")}))
+        self._log(s, ds.id, actor, "add_example", example_id=ex.id, target=ex.note_id,
+                  after={"_input_hash": ex.input_hash, "_task_hash": ex.task_hash})
+        return ex
+
+    def find_example(self, s: Session, ds_id: int, task_hash: Any, input_hash: Any) -> Optional[Example]:
+        if task_hash is not None:
+            ex = s.scalar(select(Example).where(Example.dataset_id == ds_id, Example.task_hash == int(task_hash)))
+            if ex is not None:
+                return ex
+        if input_hash is not None:
+            return s.scalar(select(Example).where(Example.dataset_id == ds_id, Example.input_hash == int(input_hash))
+                            .order_by(Example.position).limit(1))
+        return None
+
+    def example_ids(self, name: str, *, sort: Optional[str] = None) -> list[int]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            q = select(Example.id).where(Example.dataset_id == ds.id)
+            if sort == "uncertainty":
+                q = q.order_by(Example.uncertainty.desc(), Example.position)
+            elif sort in (None, "", "position", "input"):
+                q = q.order_by(Example.position)
+            else:
+                raise ReviewError(f"unknown sort {sort!r}", "use --sort uncertainty (or leave it out for file order)",
+                                  code=REV_NOT_FOUND)
+            return list(s.scalars(q))
+
+    def tasks(self, name: str) -> list[dict[str, Any]]:
+        """The dataset's tasks (Prodigy task dicts with hashes and code ``options``) in file order."""
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            out = []
+            for ex in s.scalars(select(Example).where(Example.dataset_id == ds.id).order_by(Example.position)):
+                task = dict(ex.task)
+                codes = s.scalars(select(Code).where(Code.example_id == ex.id).order_by(Code.id)).all()
+                task["codes"] = [_code_dict(c) for c in codes]
+                out.append(task)
+            return out
+
+    def codes(self, example_id: int, annotator: Optional[str] = None) -> list[dict[str, Any]]:
+        with self.session() as s:
+            return self._codes_view(s, example_id, annotator)
+
+    def _codes_view(self, s: Session, example_id: int, annotator: Optional[str]) -> list[dict[str, Any]]:
+        rows = s.scalars(select(Code).where(Code.example_id == example_id).order_by(Code.id)).all()
+        reviews: dict[int, str] = {}
+        if annotator:
+            for r in s.scalars(select(CodeReview).join(Code, CodeReview.code_id == Code.id)
+                               .where(Code.example_id == example_id, CodeReview.annotator == annotator)):
+                reviews[r.code_id] = r.status
+        out = []
+        for c in rows:
+            d = _code_dict(c)
+            d["id"] = c.id
+            d["status"] = reviews.get(c.id, "added" if c.origin == "added" else "suggested")
+            out.append(d)
+        return out
+
+    def example_view(self, example_id: int, annotator: Optional[str] = None) -> dict[str, Any]:
+        """What the review page shows: the task, the codes with this annotator's decisions and
+        their current answer (if any)."""
+        with self.session() as s:
+            ex = self._example(s, example_id)
+            current = None
+            if annotator:
+                ann = s.scalar(select(Annotation).where(Annotation.example_id == ex.id, Annotation.annotator == annotator,
+                                                        Annotation.retracted.is_(False))
+                               .order_by(Annotation.id.desc()).limit(1))
+                if ann is not None:
+                    current = {"answer": ann.answer, "spans": ann.spans, "id": ann.id}
+            return {"id": ex.id, "position": ex.position, "note_id": ex.note_id, "text": ex.text,
+                    "meta": (ex.task.get("meta") or {}), "spans": list(ex.task.get("spans") or []),
+                    "relations": list(ex.task.get("relations") or []), "tokens": ex.task.get("tokens"),
+                    "uncertainty": ex.uncertainty, "codes": self._codes_view(s, ex.id, annotator),
+                    "current": current}
+
+    # -- decisions --------------------------------------------------------------------------------
+
+    def review_code(self, code_id: int, annotator: str, status: str, *, session_id: Optional[str] = None) -> dict[str, Any]:
+        """Record ``annotator``'s decision (``accepted`` / ``rejected``) on one code."""
+        _need_annotator(annotator)
+        if status not in CODE_STATUSES:
+            raise ReviewError(f"unknown code status {status!r}", f"use one of {', '.join(CODE_STATUSES)}",
+                              code=REV_NOT_FOUND)
+        def run(s: Session) -> dict[str, Any]:
+            code = s.get(Code, code_id)
+            if code is None:
+                raise ReviewError(f"no code {code_id} in the store", "reload the page", code=REV_NOT_FOUND)
+            ex = s.get(Example, code.example_id)
+            row = s.scalar(select(CodeReview).where(CodeReview.code_id == code_id, CodeReview.annotator == annotator))
+            before = None if row is None else row.status
+            if row is None:
+                row = CodeReview(code_id=code_id, annotator=annotator, status=status, session_id=session_id)
+                s.add(row)
+            else:
+                row.status, row.session_id, row.updated_at = status, session_id, utcnow()
+            s.flush()
+            self._log(s, ex.dataset_id, annotator, f"code_{status[:-2]}", example_id=ex.id,
+                      target=code_option_id(code.system, code.code), before=before, after=status,
+                      session_id=session_id)
+            return {"id": code.id, "code": code.code, "system": code.system, "status": status}
+        return self._retry(run)
+
+    def add_code(self, example_id: int, code: str, annotator: str, *, system: str = "ICD-10-CM",
+                 description: str = "", session_id: Optional[str] = None, evidence: Sequence[Mapping] = ()) -> dict[str, Any]:
+        """Add a code a person found (e.g. through ontology search) and accept it for ``annotator``."""
+        _need_annotator(annotator)
+        code = code.strip()
+        if not code:
+            raise ReviewError("empty code", "pick a code from the search results", code=REV_NOT_FOUND)
+        def run(s: Session) -> int:
+            ex = self._example(s, example_id)
+            row = s.scalar(select(Code).where(Code.example_id == ex.id, Code.system == system, Code.code == code))
+            if row is None:
+                row = Code(example_id=ex.id, code=code, system=system, description=description, score=None,
+                           evidence=[dict(e) for e in evidence], origin="added", added_by=annotator, extra={})
+                s.add(row)
+                s.flush()
+                self._log(s, ex.dataset_id, annotator, "code_add", example_id=ex.id,
+                          target=code_option_id(system, code), after={"code": code, "system": system,
+                                                                       "description": description},
+                          session_id=session_id)
+            return row.id
+        code_id = self._retry(run)
+        return self.review_code(code_id, annotator, "accepted", session_id=session_id)
+
+    def edit_code(self, code_id: int, new_code: str, annotator: str, *, description: str = "",
+                  system: Optional[str] = None, session_id: Optional[str] = None) -> dict[str, Any]:
+        """Replace a code by another: the old one is rejected, the new one added and accepted."""
+        with self.session() as s:
+            old = s.get(Code, code_id)
+            if old is None:
+                raise ReviewError(f"no code {code_id} in the store", "reload the page", code=REV_NOT_FOUND)
+            example_id, old_system, evidence = old.example_id, old.system, list(old.evidence or [])
+        self.review_code(code_id, annotator, "rejected", session_id=session_id)
+        return self.add_code(example_id, new_code, annotator, system=system or old_system, description=description,
+                             session_id=session_id, evidence=evidence)
+
+    def answer(self, example_id: int, annotator: str, answer: str, *, spans: Optional[Sequence[Mapping]] = None,
+               relations: Optional[Sequence[Mapping]] = None, session_id: Optional[str] = None,
+               record: Optional[Mapping[str, Any]] = None, action: str = "answer") -> int:
+        """Store one answer (a new row; nothing is overwritten).  ``spans`` default to the task's.
+
+        The answer's ``codes`` are this annotator's current code decisions."""
+        _need_annotator(annotator)
+        if answer not in ANSWERS:
+            raise ReviewError(f"unknown answer {answer!r}", f"use one of {', '.join(ANSWERS)}", code=REV_NOT_FOUND)
+        def run(s: Session) -> int:
+            ex = self._example(s, example_id)
+            use_spans = [dict(sp) for sp in (spans if spans is not None else ex.task.get("spans") or [])]
+            for sp in use_spans:
+                if "text" not in sp and isinstance(sp.get("start"), int) and isinstance(sp.get("end"), int):
+                    sp["text"] = ex.text[sp["start"]:sp["end"]]
+            use_rel = [dict(r) for r in (relations if relations is not None else ex.task.get("relations") or [])]
+            codes = [c for c in self._codes_view(s, ex.id, annotator)]
+            rec = dict(record) if record is not None else dict(ex.task)
+            rec.update({"spans": use_spans, "relations": use_rel, "answer": answer, "_annotator_id": annotator,
+                        "_session_id": session_id or annotator,
+                        "codes": [{k: v for k, v in c.items() if k != "id"} for c in codes]})
+            rec.setdefault("_timestamp", int(utcnow().timestamp()))
+            prev = s.scalar(select(Annotation).where(Annotation.example_id == ex.id, Annotation.annotator == annotator,
+                                                     Annotation.retracted.is_(False))
+                            .order_by(Annotation.id.desc()).limit(1))
+            ann = Annotation(example_id=ex.id, annotator=annotator, session_id=session_id, answer=answer,
+                             spans=use_spans, relations=use_rel, codes=rec["codes"], record=rec)
+            s.add(ann)
+            s.flush()
+            self._log(s, ex.dataset_id, annotator, action, example_id=ex.id, target=f"annotation:{ann.id}",
+                      before=None if prev is None else {"answer": prev.answer, "spans": prev.spans},
+                      after={"answer": answer, "spans": use_spans}, session_id=session_id)
+            return ann.id
+        return self._retry(run)
+
+    def undo(self, name: str, annotator: str, *, session_id: Optional[str] = None) -> Optional[int]:
+        """Retract ``annotator``'s last answer in dataset ``name``; returns its example id (or None)."""
+        _need_annotator(annotator)
+        def run(s: Session) -> Optional[int]:
+            ds = self._dataset(s, name)
+            q = (select(Annotation).join(Example, Annotation.example_id == Example.id)
+                 .where(Example.dataset_id == ds.id, Annotation.annotator == annotator, Annotation.retracted.is_(False)))
+            if session_id:
+                q = q.where(Annotation.session_id == session_id)
+            ann = s.scalar(q.order_by(Annotation.id.desc()).limit(1))
+            if ann is None:
+                return None
+            ann.retracted = True
+            self._log(s, ds.id, annotator, "undo", example_id=ann.example_id, target=f"annotation:{ann.id}",
+                      before={"answer": ann.answer, "spans": ann.spans}, after=None, session_id=session_id)
+            return ann.example_id
+        return self._retry(run)
+
+    def next_example(self, name: str, annotator: str, *, sort: Optional[str] = None) -> Optional[int]:
+        """First example (in ``sort`` order) this annotator has not answered yet."""
+        order = self.example_ids(name, sort=sort)
+        done = self.answered(name, annotator)
+        for eid in order:
+            if eid not in done:
+                return eid
+        return None
+
+    def answered(self, name: str, annotator: str) -> set[int]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            return set(s.scalars(select(Annotation.example_id).join(Example, Annotation.example_id == Example.id)
+                                 .where(Example.dataset_id == ds.id, Annotation.annotator == annotator,
+                                        Annotation.retracted.is_(False))))
+
+    def progress(self, name: str, annotator: Optional[str] = None) -> dict[str, int]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            total = s.scalar(select(func.count(Example.id)).where(Example.dataset_id == ds.id))
+        done = len(self.answered(name, annotator)) if annotator else 0
+        return {"total": int(total or 0), "done": done}
+
+    # -- reading answers --------------------------------------------------------------------------
+
+    def current_answers(self, name: str) -> dict[int, dict[str, dict[str, Any]]]:
+        """``{example_id: {annotator: answer record}}`` with each annotator's latest, unretracted answer."""
+        out: dict[int, dict[str, dict[str, Any]]] = {}
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            rows = s.scalars(select(Annotation).join(Example, Annotation.example_id == Example.id)
+                             .where(Example.dataset_id == ds.id, Annotation.retracted.is_(False))
+                             .order_by(Annotation.id))
+            for a in rows:
+                out.setdefault(a.example_id, {})[a.annotator] = dict(a.record)
+        return out
+
+    def current_answers_for(self, example_id: int) -> dict[str, dict[str, Any]]:
+        """``{annotator: answer record}`` of one example (latest unretracted answer each)."""
+        with self.session() as s:
+            rows = s.scalars(select(Annotation).where(Annotation.example_id == example_id,
+                                                      Annotation.retracted.is_(False)).order_by(Annotation.id))
+            return {a.annotator: dict(a.record) for a in rows}
+
+    def annotations(self, name: str, *, include_retracted: bool = False) -> list[dict[str, Any]]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            q = (select(Annotation).join(Example, Annotation.example_id == Example.id)
+                 .where(Example.dataset_id == ds.id).order_by(Annotation.id))
+            if not include_retracted:
+                q = q.where(Annotation.retracted.is_(False))
+            return [{"id": a.id, "example_id": a.example_id, "annotator": a.annotator, "session_id": a.session_id,
+                     "answer": a.answer, "spans": a.spans, "codes": a.codes, "retracted": a.retracted,
+                     "record": a.record} for a in s.scalars(q)]
+
+    def examples(self, name: str) -> list[dict[str, Any]]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            return [{"id": e.id, "position": e.position, "note_id": e.note_id, "input_hash": e.input_hash,
+                     "task_hash": e.task_hash, "task": dict(e.task), "uncertainty": e.uncertainty}
+                    for e in s.scalars(select(Example).where(Example.dataset_id == ds.id).order_by(Example.position))]
+
+    def add_adjudication(self, example_id: int, *, rule: str, decided_by: str, annotators: Sequence[str],
+                         answer: str, record: Mapping[str, Any], session_id: Optional[str] = None) -> int:
+        def run(s: Session) -> int:
+            ex = self._example(s, example_id)
+            prev = s.scalar(select(Adjudication).where(Adjudication.example_id == ex.id)
+                            .order_by(Adjudication.id.desc()).limit(1))
+            row = Adjudication(example_id=ex.id, rule=rule, decided_by=decided_by, annotators=list(annotators),
+                               answer=answer, record=dict(record))
+            s.add(row)
+            s.flush()
+            self._log(s, ex.dataset_id, decided_by, "adjudicate", example_id=ex.id, target=f"rule:{rule}",
+                      before=None if prev is None else {"answer": prev.answer, "rule": prev.rule,
+                                                        "decided_by": prev.decided_by},
+                      after={"answer": answer, "spans": list(record.get("spans") or []),
+                             "codes": [c.get("code") for c in record.get("codes") or []
+                                       if c.get("status") in ("accepted", "added")]},
+                      session_id=session_id)
+            return row.id
+        return self._retry(run)
+
+    def adjudications(self, name: str) -> dict[int, dict[str, Any]]:
+        """Latest adjudication per example id."""
+        out: dict[int, dict[str, Any]] = {}
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            for a in s.scalars(select(Adjudication).join(Example, Adjudication.example_id == Example.id)
+                               .where(Example.dataset_id == ds.id).order_by(Adjudication.id)):
+                out[a.example_id] = {"rule": a.rule, "decided_by": a.decided_by, "annotators": a.annotators,
+                                     "answer": a.answer, "record": a.record,
+                                     "at": a.created_at.isoformat()}
+        return out
+
+    def audit(self, name: str, *, example_id: Optional[int] = None) -> list[dict[str, Any]]:
+        with self.session() as s:
+            ds = self._dataset(s, name)
+            q = select(AuditLog).where(AuditLog.dataset_id == ds.id)
+            if example_id is not None:
+                q = q.where(AuditLog.example_id == example_id)
+            return [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "example_id": r.example_id,
+                     "action": r.action, "target": r.target, "before": r.before, "after": r.after,
+                     "session_id": r.session_id} for r in s.scalars(q.order_by(AuditLog.id))]
+
+
+def _code_dict(c: Code) -> dict[str, Any]:
+    d = {**(c.extra or {}), "code": c.code, "system": c.system, "description": c.description, "score": c.score,
+         "evidence": list(c.evidence or []), "origin": c.origin}
+    if c.added_by:
+        d["added_by"] = c.added_by
+    return d
+
+
+def _need_annotator(annotator: Optional[str]) -> None:
+    if not annotator or not str(annotator).strip():
+        raise ReviewError("no annotator name given", "enter your name (annotator id) before answering",
+                          code=REV_ANNOTATOR)
+
+
+def prepare_task(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record as a Prodigy task: answer keys dropped, code ``options`` added, hashes set."""
+    task = json.loads(json.dumps(strip_answer(record), default=str))
+    task.setdefault("meta", {})
+    codes = [c for c in task.get("codes") or [] if isinstance(c, Mapping) and c.get("code")]
+    if codes and "options" not in task:
+        task["options"] = [
+            {"id": code_option_id(str(c.get("system") or "ICD-10-CM"), str(c["code"])),
+             "text": f"{c['code']} {c.get('description') or ''}".strip()}
+            for c in codes
+        ]
+    return set_hashes(task)

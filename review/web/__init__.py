@@ -1,0 +1,16 @@
+"""The local review page: a FastAPI app over a :class:`review.store.Store`.
+
+``create_app(store, dataset, search=...)`` returns the ASGI app that ``clinlabel review serve``
+runs with uvicorn (loopback by default).  The page is three static files shipped in
+``review/web/static`` (loaded with ``importlib.resources``; no CDN, works offline).  Every click
+goes straight to the store, so a closed tab loses nothing.
+
+``search(text, limit)`` returns code suggestions for "add a code"; the default searches
+``ontologies.load("icd10cm")``; tests pass a tiny fake.
+"""
+
+from __future__ import annotations
+
+from .app import SearchFn, create_app, ontology_search
+
+__all__ = ["create_app", "ontology_search", "SearchFn"]

@@ -1,0 +1,200 @@
+"""FastAPI application of the review page (see :mod:`review.web`)."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from typing import Any, Callable, Optional, Sequence
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from corpora.errors import ClinlabelError, REV_NOT_FOUND, ReviewError
+
+from ..store import Store
+
+logger = logging.getLogger(__name__)
+
+SearchFn = Callable[[str, int], Sequence[dict[str, Any]]]
+
+STATIC = {"app.js": "application/javascript", "app.css": "text/css", "index.html": "text/html"}
+
+
+def ontology_search(name: str = "icd10cm", system: str = "ICD-10-CM") -> SearchFn:
+    """A search function over a clinlabel ontology (``ontologies.load(name).search``), loaded on first use."""
+    state: dict[str, Any] = {}
+
+    def search(text: str, limit: int) -> list[dict[str, Any]]:
+        if "ont" not in state:
+            import ontologies
+
+            state["ont"] = ontologies.load(name)
+        hits = state["ont"].search(text, limit=limit)
+        return [{"code": h.code, "system": system, "description": h.description, "score": round(float(h.score), 4)}
+                for h in hits]
+
+    return search
+
+
+class Who(BaseModel):
+    annotator: str = ""
+    session_id: Optional[str] = None
+
+
+class CodeStatus(Who):
+    status: str
+
+
+class NewCode(Who):
+    code: str
+    system: str = "ICD-10-CM"
+    description: str = ""
+
+
+class EditCode(Who):
+    code: str
+    description: str = ""
+
+
+class AnswerBody(Who):
+    answer: str
+    spans: Optional[list[dict[str, Any]]] = None
+    relations: Optional[list[dict[str, Any]]] = None
+
+
+def _static(name: str) -> str:
+    return (resources.files("review.web") / "static" / name).read_text(encoding="utf-8")
+
+
+def create_app(store: Store, dataset: str, *, search: Optional[SearchFn] = None, sort: Optional[str] = None,
+               adjudicate: bool = False, title: Optional[str] = None) -> FastAPI:
+    """The review app for ``dataset``.  ``adjudicate`` shows only examples whose annotators disagree
+    and stores the person's answer as a ``manual`` adjudication."""
+    store.example_ids(dataset, sort=sort)  # fail early: unknown dataset or sort
+    search = search or ontology_search()
+    app = FastAPI(title=title or f"clinlabel review: {dataset}", docs_url=None, redoc_url=None, openapi_url=None)
+    mode = "adjudicate" if adjudicate else "annotate"
+
+    @app.exception_handler(ClinlabelError)
+    async def _clinlabel_error(_request: Request, exc: ClinlabelError):
+        status = 404 if exc.code == REV_NOT_FOUND else 400
+        return JSONResponse({"error": exc.message, "code": exc.code}, status_code=status)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return HTMLResponse(_static("index.html"))
+
+    @app.get("/static/{name}")
+    def static(name: str) -> Response:
+        if name not in STATIC:
+            raise HTTPException(404)
+        return Response(_static(name), media_type=STATIC[name])
+
+    def order() -> list[int]:
+        ids = store.example_ids(dataset, sort=sort)
+        if adjudicate:
+            from ..adjudicate import disagreements
+
+            open_ids = set(disagreements(store, dataset))
+            ids = [i for i in ids if i in open_ids]
+        return ids
+
+    def view(example_id: int, annotator: str) -> dict[str, Any]:
+        v = store.example_view(example_id, annotator)
+        if adjudicate:
+            v["others"] = {a: {"answer": r.get("answer"), "spans": r.get("spans") or [],
+                               "codes": [c for c in r.get("codes") or []
+                                         if c.get("status") in ("accepted", "rejected", "added")]}
+                           for a, r in store.current_answers_for(example_id).items() if a != annotator}
+        return v
+
+    def progress(annotator: str) -> dict[str, int]:
+        ids = order()
+        if adjudicate:
+            decided = set(store.adjudications(dataset))
+            return {"total": len(ids) + len(decided), "done": len(decided)}
+        done = store.answered(dataset, annotator) if annotator else set()
+        return {"total": len(ids), "done": len([i for i in ids if i in done])}
+
+    @app.get("/api/info")
+    def info() -> dict[str, Any]:
+        lineage = store.lineage(dataset)
+        scheme = lineage["label_scheme"] or {"labels": [], "version": None}
+        labels = scheme["labels"] or sorted({sp["label"] for t in store.tasks(dataset) for sp in t.get("spans") or []})
+        return {"dataset": dataset, "mode": mode, "sort": sort or "input", "labels": labels,
+                "label_scheme_version": scheme["version"],
+                "guideline": lineage["guideline"]}
+
+    @app.get("/api/next")
+    def next_example(annotator: str = Query(""), after: Optional[int] = None) -> dict[str, Any]:
+        _need(annotator)
+        ids = order()
+        if adjudicate:
+            pending = ids
+        else:
+            done = store.answered(dataset, annotator)
+            pending = [i for i in ids if i not in done]
+        if after is not None and after in pending and len(pending) > 1:  # skip the one just shown
+            pending = pending[pending.index(after) + 1:] + pending[:pending.index(after)]
+        ex = view(pending[0], annotator) if pending else None
+        return {"example": ex, "progress": progress(annotator)}
+
+    @app.get("/api/example/{example_id}")
+    def get_example(example_id: int, annotator: str = Query("")) -> dict[str, Any]:
+        return {"example": view(example_id, annotator), "progress": progress(annotator)}
+
+    @app.post("/api/code/{code_id}")
+    def set_code(code_id: int, body: CodeStatus) -> dict[str, Any]:
+        res = store.review_code(code_id, body.annotator, body.status, session_id=body.session_id)
+        return {"code": res}
+
+    @app.post("/api/code/{code_id}/edit")
+    def edit_code(code_id: int, body: EditCode) -> dict[str, Any]:
+        return {"code": store.edit_code(code_id, body.code, body.annotator, description=body.description,
+                                        session_id=body.session_id)}
+
+    @app.post("/api/example/{example_id}/code")
+    def add_code(example_id: int, body: NewCode) -> dict[str, Any]:
+        return {"code": store.add_code(example_id, body.code, body.annotator, system=body.system,
+                                       description=body.description, session_id=body.session_id)}
+
+    @app.get("/api/example/{example_id}/codes")
+    def codes(example_id: int, annotator: str = Query("")) -> dict[str, Any]:
+        return {"codes": store.codes(example_id, annotator or None)}
+
+    @app.post("/api/example/{example_id}/answer")
+    def answer(example_id: int, body: AnswerBody) -> dict[str, Any]:
+        if adjudicate:
+            from ..adjudicate import manual_decision
+
+            _need(body.annotator)
+            if body.answer not in ("accept", "reject", "ignore"):
+                raise ReviewError(f"unknown answer {body.answer!r}", "use accept, reject or ignore", code=REV_NOT_FOUND)
+            spans = body.spans if body.spans is not None else store.example_view(example_id)["spans"]
+            rid = manual_decision(store, example_id, body.annotator, body.answer, spans, session_id=body.session_id)
+            return {"adjudication_id": rid}
+        aid = store.answer(example_id, body.annotator, body.answer, spans=body.spans, relations=body.relations,
+                           session_id=body.session_id)
+        return {"annotation_id": aid}
+
+    @app.post("/api/undo")
+    def undo(body: Who) -> dict[str, Any]:
+        return {"example_id": store.undo(dataset, body.annotator, session_id=body.session_id)}
+
+    @app.get("/api/search")
+    def do_search(q: str = Query(""), limit: int = Query(8, ge=1, le=50)) -> dict[str, Any]:
+        q = q.strip()
+        return {"results": list(search(q, limit)) if q else []}
+
+    @app.get("/api/audit")
+    def audit(example_id: Optional[int] = None) -> dict[str, Any]:
+        return {"entries": store.audit(dataset, example_id=example_id)}
+
+    return app
+
+
+def _need(annotator: str) -> None:
+    from ..store import _need_annotator
+
+    _need_annotator(annotator)

@@ -1,0 +1,80 @@
+"""The review page's HTTP API (FastAPI TestClient; the browser test drives the same endpoints)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from review.jsonl import read_jsonl
+from review.prodigy import import_answers
+from review.web import create_app
+
+
+def fake_search(text, limit):
+    table = [{"code": "I10", "system": "ICD-10-CM", "description": "Essential (primary) hypertension"},
+             {"code": "E78.5", "system": "ICD-10-CM", "description": "Hyperlipidemia, unspecified"}]
+    return [r for r in table if text.lower() in r["description"].lower()][:limit]
+
+
+@pytest.fixture
+def client(tmp_path, data_dir):
+    from review.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'web.db'}")
+    store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
+    yield TestClient(create_app(store, "clinic", search=fake_search)), store
+    store.close()
+
+
+def test_page_and_static_files_are_local(client):
+    c, _ = client
+    page = c.get("/").text
+    assert "/static/app.js" in page and "http" not in page.replace("http-equiv", "")
+    assert c.get("/static/app.js").status_code == 200
+    assert c.get("/static/../store.py").status_code == 404
+
+
+def test_review_flow_over_http(client):
+    c, store = client
+    assert c.get("/api/next").status_code == 400  # annotator required
+    ex = c.get("/api/next", params={"annotator": "ann"}).json()["example"]
+    assert ex["note_id"] == "n1"
+    e11 = next(x for x in ex["codes"] if x["code"] == "E11.9")
+    who = {"annotator": "ann", "session_id": "s"}
+    assert c.post(f"/api/code/{e11['id']}", json={**who, "status": "accepted"}).status_code == 200
+    assert c.post(f"/api/code/{e11['id']}", json={**who, "status": "maybe"}).status_code == 404
+    assert c.get("/api/search", params={"q": "hypertension"}).json()["results"][0]["code"] == "I10"
+    c.post(f"/api/example/{ex['id']}/code", json={**who, "code": "I10", "description": "Essential (primary) hypertension"})
+    spans = [{"start": 15, "end": 25, "label": "PROBLEM"}]  # the reviewer removed one span
+    r = c.post(f"/api/example/{ex['id']}/answer", json={**who, "answer": "accept", "spans": spans})
+    assert r.status_code == 200
+    nxt = c.get("/api/next", params={"annotator": "ann"}).json()
+    assert nxt["example"]["note_id"] == "n2" and nxt["progress"] == {"total": 3, "done": 1}
+    ann = store.annotations("clinic")[0]
+    assert ann["spans"] == [{"start": 15, "end": 25, "label": "PROBLEM", "text": "chest pain"}]
+    assert {c_["code"]: c_["status"] for c_ in ann["codes"]} == {"E11.9": "accepted", "R07.9": "suggested", "I10": "accepted"}
+    assert c.post("/api/undo", json=who).json() == {"example_id": ex["id"]}
+    assert c.get("/api/next", params={"annotator": "ann"}).json()["progress"]["done"] == 0
+
+
+def test_adjudication_mode(tmp_path, data_dir):
+    from review.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'adj.db'}")
+    store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
+    import_answers(store, data_dir / "answers_alice.jsonl", "clinic", annotator="alice")
+    import_answers(store, data_dir / "answers_bob.jsonl", "clinic", annotator="bob")
+    c = TestClient(create_app(store, "clinic", search=fake_search, adjudicate=True))
+    ex = c.get("/api/next", params={"annotator": "judge"}).json()
+    assert ex["progress"] == {"total": 3, "done": 0}
+    assert set(ex["example"]["others"]) == {"alice", "bob"}
+    e11 = next(x for x in ex["example"]["codes"] if x["code"] == "E11.9")
+    c.post(f"/api/code/{e11['id']}", json={"annotator": "judge", "status": "accepted"})
+    spans = ex["example"]["others"]["alice"]["spans"]
+    c.post(f"/api/example/{ex['example']['id']}/answer", json={"annotator": "judge", "answer": "accept", "spans": spans})
+    nxt = c.get("/api/next", params={"annotator": "judge"}).json()
+    assert nxt["progress"] == {"total": 3, "done": 1} and nxt["example"]["id"] != ex["example"]["id"]
+    adj = store.adjudications("clinic")[ex["example"]["id"]]
+    assert adj["rule"] == "manual" and adj["decided_by"] == "judge" and adj["annotators"] == ["alice", "bob"]
+    assert [c_["code"] for c_ in adj["record"]["codes"]] == ["E11.9"]
+    store.close()
