@@ -198,10 +198,20 @@ def format_report(result: dict[str, Any]) -> str:
     elif result.get("task") == "assertion":
         rows = list(result["attributes"].items())
         title = "attribute"
-    else:
-        import json
+    else:  # another task's result (e.g. codes): its P/R/F1 blocks as rows, its scalars below
+        rows = [(k, v) for k, v in result.items() if isinstance(v, dict) and {"precision", "recall", "f1"} <= set(v)]
+        title = "level"
+        if not rows:
+            import json
 
-        return json.dumps(result, indent=2, ensure_ascii=False)
+            return json.dumps(result, indent=2, ensure_ascii=False)
+        width = max([len(title)] + [len(r[0]) for r in rows])
+        lines.append(f"{title:<{width}}  {'P':>6}  {'R':>6}  {'F1':>6}  {'TP':>6}  {'FP':>6}  {'FN':>6}")
+        for name, d in rows:
+            lines.append(f"{name:<{width}}  {d['precision']:6.3f}  {d['recall']:6.3f}  {d['f1']:6.3f}  "
+                         f"{d.get('tp', 0):6d}  {d.get('fp', 0):6d}  {d.get('fn', 0):6d}")
+        lines.extend(f"{k}: {v}" for k, v in result.items() if isinstance(v, (int, float, str)))
+        return "\n".join(lines)
     width = max([len(title)] + [len(r[0]) for r in rows])
     lines.append(f"{title:<{width}}  {'P':>6}  {'R':>6}  {'F1':>6}  {'TP':>6}  {'FP':>6}  {'FN':>6}  {'support':>7}")
     for name, d in rows:
