@@ -189,13 +189,13 @@ def span_to_dict(span: Span, *, text: str | None = None) -> dict[str, Any]:
         out["token_end"] = span.end - 1
     if span.kb_id_ or kb_none:
         out["kb_id"] = None if kb_none else span.kb_id_
+    user_data = span.doc.user_data
     for name in SPAN_ATTRS:
         if name == "extra":
             continue
-        value = getattr(span._, name)
-        explicit = keys is not None and name in keys
-        if explicit or value != SPAN_ATTRS[name]:
-            out[name] = copy.deepcopy(value)
+        # written when the input had the key or a component set it (even to its default)
+        if (keys is not None and name in keys) or _span_key(span, name) in user_data:
+            out[name] = copy.deepcopy(getattr(span._, name))
     out.update(extra)
     return out
 

@@ -87,3 +87,13 @@ def test_docbin_round_trip(nlp):
     assert [(s["start"], s["end"], s["label"], s.get("negated", False)) for s in back["spans"]] == [
         (s["start"], s["end"], s["label"], s.get("negated", False)) for s in FULL["spans"]
     ]
+
+
+def test_attributes_set_by_a_component_are_written_even_when_false(nlp):
+    record = {"text": "no fever", "meta": {"id": "x"}, "spans": [{"start": 3, "end": 8, "label": "Sym"}]}
+    doc = record_to_doc(record, nlp)
+    span = doc.spans[SPAN_KEY][0]
+    span._.negated = True
+    span._.family = False
+    out = doc_to_record(doc, with_tokens=False)["spans"][0]
+    assert out["negated"] is True and out["family"] is False and "historical" not in out
