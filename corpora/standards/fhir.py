@@ -17,7 +17,9 @@ Per note (record):
   Condition), for ICD-10-CM, SNOMED CT and ICD-10 codes (``code.coding.system`` is
   ``http://hl7.org/fhir/sid/icd-10-cm``, ``http://snomed.info/sct``, ``http://hl7.org/fhir/sid/icd-10``).
   ``verificationStatus``: refuted (negated), unconfirmed (hypothetical), provisional (uncertain),
-  else confirmed.  ``clinicalStatus``: inactive (historical) else active.  Each mention is one
+  else confirmed.  ``clinicalStatus``: inactive (historical) else active, and absent when
+  refuted (R4 asks for it only on problem-list items, con-3; "active" would contradict
+  "refuted").  Each mention is one
   ``evidence`` whose ``detail`` references the DocumentReference (``display`` = the quoted
   text) and whose extension :data:`EXT_TEXT_SPAN` holds ``start``, ``end`` (character offsets,
   end exclusive), ``text`` and ``section``.
@@ -176,7 +178,10 @@ def build_bundle(record: Mapping[str, Any], where: Where, *, timestamp: _dt.date
             "id": url[9:],
             "subject": subject,
             "code": _concept(group),
-            "clinicalStatus": {"coding": [{"system": CLINICAL_STATUS, "code": clinical_status(group.assertions)}]},
+            # a refuted (negated) condition has no clinical status: R4 requires one only for
+            # problem-list items (con-3), and "active" would contradict "refuted"
+            "clinicalStatus": None if group.assertions.get("negated") else
+            {"coding": [{"system": CLINICAL_STATUS, "code": clinical_status(group.assertions)}]},
             "verificationStatus": {"coding": [{"system": VERIFICATION_STATUS,
                                                "code": verification_status(group.assertions)}]},
             "evidence": [
