@@ -216,13 +216,22 @@ class ClinicalContext:
         # longest first; among equal spans the later-added rule (clinlabel / user) wins
         order = {h: i for i, h in enumerate(self._rule_of)}
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1], -order[m[0]]))
-        taken = bytearray(len(doc) + 1)
+        # HISTORICAL triggers are pruned among themselves only: time is orthogonal to the other
+        # categories, so "no history of" negates and dates at once
+        taken = {False: bytearray(len(doc) + 1), True: bytearray(len(doc) + 1)}
         kept: list[tuple[int, int, ContextRuleSpec]] = []
         for h, s, e in matches:
-            if any(taken[s:e]):
+            rule = self._rule_of[h]
+            if rule.direction == "TERMINATE":
+                # terminators never hide a trigger (or each other): "denies" both negates and ends a
+                # relative's scope
+                kept.append((s, e, rule))
                 continue
-            taken[s:e] = b"\x01" * (e - s)
-            kept.append((s, e, self._rule_of[h]))
+            group = taken[rule.category == "HISTORICAL"]
+            if any(group[s:e]):
+                continue
+            group[s:e] = b"\x01" * (e - s)
+            kept.append((s, e, rule))
         kept.sort(key=lambda k: k[0])
         return kept
 
@@ -237,6 +246,15 @@ class ClinicalContext:
             starts = numpy.concatenate([[0], starts]).astype("int64")
         bounds = list(starts) + [n]
         mods = self.find_modifiers(doc)
+        if mods and "section_headers" in doc.spans and len(doc.spans["section_headers"]):
+            # words of a heading ("FAMILY HISTORY:", "PAST MEDICAL HISTORY:") are not triggers;
+            # the section itself carries that meaning (see use_sections)
+            heads = [(h.start, h.end) for h in doc.spans["section_headers"]]
+            mods = [m for m in mods if not any(hs < m[1] and m[0] < he for hs, he in heads)]
+        if mods:
+            # words inside a target are part of the concept, not context ("no free air": "free")
+            tspans = sorted((t.start, t.end) for t in targets)
+            mods = [m for m in mods if not _overlaps_any(m[0], m[1], tspans)]
         by_sent: dict[int, list[_Modifier]] = {}
         if mods:
             sent_idx = numpy.searchsorted(starts, [m[0] for m in mods], side="right") - 1
@@ -349,6 +367,20 @@ class ClinicalContext:
                                for d in load_rule_file(f, "context_rules", _CONTEXT_KEYS, "ConText")]
             self._compile()
         return self
+
+
+def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    import bisect
+
+    i = bisect.bisect_left(spans, (end, end))
+    while i > 0:
+        i -= 1
+        s, e = spans[i]
+        if s < end and start < e:
+            return True
+        if e <= start and s < start - 200:  # spans are sorted by start; far enough back
+            break
+    return False
 
 
 @Language.factory(

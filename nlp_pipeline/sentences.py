@@ -54,7 +54,7 @@ _LINE_HEADING = re.compile(r"(?m)^[ \t]*[A-Z][A-Za-z0-9&/()'\- ]{2,60}:[ \t]*$")
 # List item markers at a line start ...
 _LIST_LINE = re.compile(r"(?m)^[ \t]*(?P<item>(?:\d{1,2}[.)]|[a-z][.)]|[-*\u2022\u25cf\u25aa])[ \t]+)(?=\S)")
 # ... or right after a heading colon / sentence end / MTSamples comma artefact (",1.  She ...").
-_LIST_INLINE = re.compile(r"[:,.][ \t]*(?P<item>\d{1,2}[.)][ \t]+)(?=[A-Za-z])")
+_LIST_INLINE = re.compile(r"(?:[:,.][ \t]*|(?<=[A-Za-z] ))(?P<item>\d{1,2}[.)][ \t]+)(?=[A-Z])|[:,.][ \t]*(?P<item2>\d{1,2}[.)][ \t]+)(?=[a-z])")
 # MTSamples turned line breaks into commas: ".,Neck:" / ":,Lungs" start a new line.
 _COMMA_BREAK = re.compile(r"[.:;],(?=[A-Z])")
 _PUNCT_ONLY = re.compile(r"[\s,.;:]*$")
@@ -177,7 +177,12 @@ def sentence_starts(text: str) -> list[int]:
         if letters >= 4 or "," in m.group("after"):
             add(m.end())
     for m in _LIST_INLINE.finditer(text):
-        add(m.start("item"))
+        if m.group("item") is not None:
+            # "biopsy 2) Large hernia" needs the parenthesis; "is 2. He" is a period break already
+            if m.group(0)[:1].isalnum() is False or m.group("item").rstrip()[-1] == ")":
+                add(m.start("item"))
+        else:
+            add(m.start("item2"))
     for m in _COMMA_BREAK.finditer(text):
         add(m.end())
     ordered = sorted(s for s in starts if s < n)
