@@ -94,21 +94,27 @@ class IdTracker:
     """
 
     def __init__(self) -> None:
-        self.seen: dict[str, str] = {}
+        self.seen: dict[str, tuple[str, int | None]] = {}
+        self._files = {}
 
     def check(self, record: dict[str, Any], file: PathLike, line: int | None) -> None:
         rid = record_id(record)
         if rid is None:
             return
-        where = f"{file}:{line}" if line is not None else str(file)
         first = self.seen.get(rid)
         if first is not None:
+            where = first[0] if first[1] is None else f"{first[0]}:{first[1]}"
             raise corpus_error(
-                IO_DUPLICATE_ID, f"duplicate meta.id {rid!r} (first seen at {first})",
+                IO_DUPLICATE_ID, f"duplicate meta.id {rid!r} (first seen at {where})",
                 "give every note its own id, or drop meta.id to let clinlabel number the lines",
                 file=file, line=line,
             )
-        self.seen[rid] = where
+        self.seen[rid] = (self._intern(file), line)
+
+    def _intern(self, file: PathLike) -> str:
+        # one string per file, shared by all its ids
+        key = str(file)
+        return self._files.setdefault(key, key)
 
 
 def skip_or_raise(err: ClinlabelError, skip_invalid: bool) -> None:
