@@ -81,6 +81,7 @@ def convert_corpus(
         writer = WRITERS[normalize_format(dst, writing=True)]
     else:
         writer = plugins.load(plugins.EXTRA_WRITERS[dst])
+        writer_options.setdefault("source", str(in_path))  # plugin writers name the input in their errors
     n = writer(_progress(records, progress), out_path, **writer_options)
     return n, src, dst
 
