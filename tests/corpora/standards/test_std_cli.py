@@ -54,7 +54,7 @@ def test_convert_bad_input_exits_2_with_located_message(tmp_path, capsys):
     bad.write_text(json.dumps(rec) + "\n", encoding="utf-8")
     assert main(["convert", str(bad), "-o", str(tmp_path / "o.csv"), "--to", "omop-note-nlp", "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert "record 1 (note 'note-17'): span 1 has code '29857009' but no \"system\"" in err and "[CL-STD001]" in err
+    assert f"{bad}:1: note 'note-17': span 1 has code '29857009' but no \"system\"" in err and "[CL-STD001]" in err
     assert main(["convert", str(EXAMPLE), "-o", str(tmp_path / "o.csv"), "--to", "omop-note-nlp",
                  "--omop-vocab", str(tmp_path), "--no-progress"]) == 2
     assert "CONCEPT.csv not found" in capsys.readouterr().err

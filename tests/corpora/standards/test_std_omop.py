@@ -478,3 +478,14 @@ def test_package_imports_cheaply():
             "print(heavy); sys.exit(1 if heavy else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_line_breaks_and_unicode_survive(tmp_path, suffix):
+    text = "Dx:\r\nCOPD exacerbation,\n\"severe\"\tfièvre 39°C"
+    spans = [{"start": 5, "end": 24, "label": "PROBLEM", "text": text[5:24]},
+             {"start": 25, "end": 44, "label": "PROBLEM", "text": text[25:44], "uncertain": True}]
+    out = tmp_path / f"n{suffix}"
+    write_note_nlp([{"text": text, "meta": {"id": "1"}, "spans": spans}], out)
+    (back,) = read_note_nlp(out, texts={"1": text})
+    assert [norm_span(s) for s in back["spans"]] == [norm_span(s) for s in spans]
