@@ -1,0 +1,1 @@
+"""Word lists shipped with the de-identifier (sources in SOURCES.md)."""

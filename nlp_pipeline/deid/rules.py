@@ -1,0 +1,812 @@
+"""High-recall PHI detection rules: regular expressions with context, and name/place lists.
+
+Every rule yields :class:`Candidate` spans; :func:`merge` resolves overlaps (union of the
+extents, label of the most specific rule).  Rules, in order of specificity:
+
+1. labelled identifiers: a field label ("MRN:", "SSN", "Acct #", "Member ID", "DEA", "VIN",
+   "S/N", "fingerprint id", ...) followed by a code;
+2. shapes: e-mail, URL, IP, SSN, phone/fax, dates (numeric, ISO, month names and abbreviations,
+   day-month without year, ordinals, holidays), ages over 89, street addresses, P.O. boxes, ZIP
+   codes after a state, VINs, long numbers and alphanumeric codes;
+3. names with context: titles (Dr., Mr., Mrs.), credentials (", MD"), field labels
+   ("Patient:", "Attending:", "cc:"), relatives ("his wife Mary"); then census first name +
+   capitalised word, lone census names that are not English words; then every other mention
+   of a found name in the note;
+4. places: "City, ST", "lives in X", "X County", the US city list; facility names
+   ("... Hospital", "St. X's", "... Medical Center").
+
+Clinical eponyms (Parkinson, Hodgkin, Foley, Crohn, Bell's palsy, Apgar, Glasgow ...) are
+skipped by the list rules; context rules still tag them ("Dr. Parkinson").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from .lexicon import Lexicon
+
+#: Rank of each label when overlapping candidates merge (higher wins).
+PRIORITY: dict[str, int] = {
+    "SSN": 90, "MRN": 88, "HEALTH_PLAN": 88, "ACCOUNT": 88, "LICENSE": 88, "VEHICLE": 88,
+    "DEVICE": 88, "BIOMETRIC": 89, "EMAIL": 85, "URL": 84, "IP": 83, "FAX": 81, "PHONE": 80,
+    "DATE": 70, "ADDRESS": 65, "ZIP": 64, "FACILITY": 60, "NAME": 50, "LOCATION": 45,
+    "AGE": 40, "ID": 30,
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    source: str
+
+
+# --------------------------------------------------------------------------------- vocabularies
+MONTH_FULL = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|"
+            r"JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|"
+            r"SEP(?:T(?:EMBER)?)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)")
+ORD = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+YEAR = r"(?:19\d\d|20\d\d|'\d\d|\d\d)"
+YEAR4 = r"(?:1[89]\d\d|20\d\d)"
+
+STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts",
+    "MI": "Michigan", "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico",
+    "NY": "New York", "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "DC": "District of Columbia", "PR": "Puerto Rico",
+}
+#: state abbreviations that are also credentials or words ("Smith, MD", "Jones, PA")
+AMBIGUOUS_STATES = {"MD", "PA", "MS", "ME", "OR", "IN", "OK", "HI", "CO", "DE", "DC", "ID", "RN", "NP", "DO", "PR", "NE", "LA", "MA", "AL"}
+STATE_NAME_RE = "|".join(sorted(map(re.escape, STATES.values()), key=len, reverse=True))
+STATE_ABBR_RE = "|".join(STATES)
+
+STREET_SUFFIX = (r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|"
+                 r"Place|Pl|Terrace|Ter|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Square|Sq|Trail|Trl|"
+                 r"Alley|Row|Path|Pike|Turnpike|Loop|Crescent|Plaza|Commons|Run|Ridge|Heights|Hts|"
+                 r"Close|Walk|Expressway|Expy|Route|Rte|Bend|Crossing|Xing|Grove|Park|Point|Pt)")
+FACILITY_WORDS = (r"(?:Hospital|Medical Center|Medical Centre|Health Center|Health Centre|Health System|"
+                  r"Healthcare|Health Care|Clinic|Clinics|Infirmary|Nursing Home|Nursing Facility|"
+                  r"Rehabilitation Center|Rehabilitation Hospital|Rehab Center|Rehab|Hospice|"
+                  r"Cancer Center|Cancer Institute|Heart Institute|Urgent Care|Surgery Center|"
+                  r"Surgical Center|Surgical Hospital|Medical Group|Medical Associates|Family Practice|"
+                  r"Pharmacy|Laboratories|Laboratory|Labs|Imaging Center|Dialysis Center|"
+                  r"Assisted Living|Senior Living|Care Center|Memorial|General|Regional|Children's)")
+
+UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰ"
+LO = "a-zß-öø-ÿā-ž"
+NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
+NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
+NAME_PARTICLE = r"(?:de|del|della|da|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
+TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|Sister|Rev|Fr|Father|"
+         r"Pastor|Rabbi|Officer|Judge|Attorney|Mister|Madam|Sir|Dame|Lady|Lord|Capt|Sgt|Lt|Col|Gen|"
+         r"DR|MR|MRS|MS|MISS|PROF)")
+CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
+               r"Ph\.\s?D\.|PhD|DDS|DMD|FACS|FACP|FACC|MSW|LCSW|LPN|LVN|CNM|CRNA|PharmD|DPM|MBBS|"
+               r"APRN|FNP|ANP|CNS|MPH|MS|MBA|DNP|PT|DPT|OTR|CCC-SLP|RD|LD|RRT|CRNP)")
+NAME_FIELD = (r"(?:patient(?:'s)?\s+name|name\s+of\s+patient|patient|pt|name|full\s+name|legal\s+name|"
+              r"attending(?:\s+(?:physician|surgeon|md))?|resident|fellow|intern|surgeon|"
+              r"assistant(?:\s+surgeon)?|assistants?|co-?surgeon|anesthesiologist|anesthetist|anesthesia|"
+              r"pcp|primary\s+care(?:\s+(?:physician|provider|doctor))?|"
+              r"referring(?:\s+(?:physician|provider|doctor|md))?|referred\s+by|"
+              r"consultant|consulting\s+physician|provider|physician|doctor|clinician|"
+              r"(?:electronically\s+)?(?:signed|dictated|transcribed|cosigned|co-signed|reviewed|"
+              r"authenticated|seen|examined|approved|verified|entered|reported|performed|ordered|"
+              r"written|prepared|interpreted|read)\s+by|"
+              r"cc|copy\s+to|copies\s+to|emergency\s+contact|contact(?:\s+person)?|next\s+of\s+kin|nok|"
+              r"guardian|health\s+care\s+proxy|healthcare\s+proxy|proxy|poa|power\s+of\s+attorney|"
+              r"mother|father|spouse|wife|husband|son|daughter|sister|brother|parent|informant|"
+              r"interpreter|translator|witness|nurse|rn|np|pa|case\s+manager|social\s+worker|"
+              r"chaplain|therapist|pharmacist|dietitian|scribe|technician|tech|sonographer|"
+              r"mother's\s+name|father's\s+name|maiden\s+name|patient\s+names?|pt\s+name|"
+              r"responsible\s+party|guarantor|insured|subscriber|employer|caregiver)")
+RELATIVE = (r"(?:wife|husband|spouse|son|daughter|mother|father|mom|dad|sister|brother|partner|"
+            r"friend|caregiver|niece|nephew|grandson|granddaughter|grandmother|grandfather|"
+            r"grandchild|aunt|uncle|cousin|fianc[eé]e?|boyfriend|girlfriend|roommate|neighbou?r|"
+            r"guardian|stepson|stepdaughter|stepmother|stepfather|child|children|sibling|twin|"
+            r"landlord|employer|coworker|co-worker|colleague|pastor|case\s+worker|companion)")
+BIOMETRIC_WORDS = (r"(?:finger\s?print|thumb\s?print|palm\s?print|retina(?:l)?\s+scan|retina|iris\s+scan|"
+                   r"iris|voice\s?print|voice\s+sample|face\s?print|facial\s+(?:recognition|geometry|"
+                   r"template|scan)|hand\s+geometry|gait\s+(?:signature|profile)|dna\s+(?:profile|sample)|"
+                   r"biometric(?:\s+(?:id|identifier|template|record))?|vein\s+(?:pattern|scan))")
+
+# labelled identifiers: (label, regex of the field label); the value follows
+_ID_LABELS: list[tuple[str, str]] = [
+    ("VEHICLE", r"(?:licen[cs]e\s+plate|plate\s+(?:number|no\.?|#)|number\s+plate|registration\s+plate|"
+                r"tag\s+(?:number|no\.?|#)|vehicle\s+(?:id|identification(?:\s+number)?|registration|"
+                r"plate|vin|serial)|vin(?:\s+(?:number|no\.?|#))?|plates?)"),
+    ("DEVICE", r"(?:serial\s+(?:number|no\.?|#)|serial|s/n|sn|device\s+(?:id|identifier|serial|number|no\.?|#)|"
+               r"udi|unique\s+device\s+identifier|implant\s+(?:id|serial|number|#)|pacemaker\s+(?:serial|id|#)|"
+               r"lot\s+(?:number|no\.?|#)|lot|imei|mac\s+address|model\s*/\s*serial|generator\s+serial|"
+               r"pump\s+(?:serial|id|#)|hearing\s+aid\s+serial|asset\s+(?:tag|#|number))"),
+    ("BIOMETRIC", BIOMETRIC_WORDS + r"(?:\s+(?:id|identifier|template|record|code|hash|no\.?|number|#|sample\s+id|on\s+file))?"),
+    ("HEALTH_PLAN", r"(?:member\s+(?:id|number|no\.?|#)|member|subscriber\s+(?:id|number|no\.?|#)|"
+                    r"policy\s+(?:number|no\.?|#|id)|policy|plan\s+(?:id|number|no\.?|#)|health\s+plan(?:\s+(?:id|number|no\.?|#))?|"
+                    r"group\s+(?:number|no\.?|#|id)|insurance\s+(?:id|number|no\.?|#)|insurance|"
+                    r"beneficiary\s+(?:id|number|no\.?|#)|beneficiary|medicare\s+(?:id|number|no\.?|#|beneficiary\s+(?:id|number))|"
+                    r"medicare|medicaid\s+(?:id|number|no\.?|#)|medicaid|mbi|hicn|hic\s+(?:number|#)|"
+                    r"bcbs\s+(?:id|#)|payer\s+id|coverage\s+id|hmo\s+(?:id|#)|ppo\s+(?:id|#))"),
+    ("ACCOUNT", r"(?:account\s+(?:number|no\.?|#|id)|account|acct\.?(?:\s+(?:number|no\.?|#))?|a/c|"
+                r"billing\s+(?:number|no\.?|#|id|account)|encounter\s+(?:number|no\.?|#|id)|"
+                r"visit\s+(?:number|no\.?|#|id)|fin(?:\s+(?:number|no\.?|#))?|invoice\s+(?:number|no\.?|#)|"
+                r"claim\s+(?:number|no\.?|#|id)|har|csn|admission\s+(?:number|no\.?|#))"),
+    ("LICENSE", r"(?:driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|dl\s*(?:number|no\.?|#)?|"
+                r"licen[cs]e\s+(?:number|no\.?|#)|licen[cs]e|lic\.?(?:\s+(?:number|no\.?|#))?|"
+                r"dea(?:\s+(?:number|no\.?|#|registration))?|npi(?:\s+(?:number|no\.?|#))?|"
+                r"certificate\s+(?:number|no\.?|#|id)|certificate|cert\.?(?:\s+(?:number|no\.?|#))?|"
+                r"certification\s+(?:number|no\.?|#)|board\s+certification|passport(?:\s+(?:number|no\.?|#))?|"
+                r"state\s+id|permit\s+(?:number|no\.?|#)|registration\s+(?:number|no\.?|#)|upin|"
+                r"medical\s+licen[cs]e|nursing\s+licen[cs]e|prescriber\s+id)"),
+    ("MRN", r"(?:mrn|mr\s*#|mr\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?|med\s+rec(?:\s+(?:no\.?|#))?|"
+            r"record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#|id)|hospital\s+(?:number|no\.?|#|id)|"
+            r"unit\s+(?:number|no\.?|#)|patient\s+(?:id|identifier|number|no\.?|#)|pt\s+(?:id|#)|"
+            r"accession\s+(?:number|no\.?|#|id)|accession|acc\s*(?:#|no\.?)|specimen\s+(?:number|no\.?|#|id)|"
+            r"specimen|sample\s+(?:id|#|number)|lab\s+(?:number|no\.?|#|id)|pathology\s+(?:number|no\.?|#)|"
+            r"path\s+(?:number|no\.?|#)|surgical\s+pathology\s+(?:number|no\.?|#)|radiology\s+(?:number|#)|"
+            r"study\s+(?:number|#|accession)|empi|epi|emr\s+(?:id|#|number)|health\s+record\s+(?:number|#))"),
+    ("SSN", r"(?:ssn|ss#|ss\s+#|ss\s+no\.?|social\s+security(?:\s+(?:number|no\.?|#))?|soc\s+sec(?:\s+#)?|ssan|"
+            r"tax\s+id|itin|tin)"),
+    ("ID", r"(?:(?:reference|ref|order|requisition|case|confirmation|tracking|employee|badge|study|"
+           r"subject|participant|enrollment|ticket|voucher|authorization|auth|referral|prescription|rx|"
+           r"control|transaction|barcode|wristband|bracelet|file|document|report|form)\s*"
+           r"(?:number|no\.?|#|id|code)|id\s*(?:number|no\.?|#)|identifier|id)"),
+]
+ID_VALUE = (r"(?:\(\d{2,4}\)[A-Za-z0-9]+)+|(?=[A-Za-z0-9\-/.]*\d)[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)*"
+            r"(?:\s(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*){0,3}")
+LABELLED_ID_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{lab}_{i}>{pat})" for i, (lab, pat) in enumerate(_ID_LABELS)) + r")"
+    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|is|was|of)\b)?\s*[:#=]?\s*(?:is\s+|was\s+|of\s+)?"
+    r"(?P<value>" + ID_VALUE + r")",
+    re.IGNORECASE,
+)
+
+EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+TLDS = r"(?:com|org|net|edu|gov|mil|int|io|us|info|biz|health|care|co|uk|ca|de|fr|me|ly|app|md|nhs)"
+URL_RE = re.compile(
+    r"(?:\b(?:https?|ftp|sftp)://[^\s<>\"'\]\)]+|\bwww\.[^\s<>\"'\]\)]+|"
+    r"\b[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\." + TLDS + r"\b(?:/[^\s<>\"'\]\)]*)?)",
+    re.IGNORECASE,
+)
+IPV4_RE = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)(?:/\d{1,2})?")
+IPV6_RE = re.compile(
+    r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])"
+)
+MAC_RE = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?![\w:-])")
+SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
+PHONE_RE = re.compile(
+    r"(?<![\d\w])(?:\+?1[\s.\-]?)?(?:\(\s?\d{3}\s?\)[\s.\-]?|\d{3}[\s.\-/])\d{3}[\s.\-]\d{4}(?!\d)"
+    r"(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,5})?|"
+    r"(?<![\d\w/.\-])\d{3}[\-.]\d{4}(?![\d.\-]\d)|"
+    r"(?<![\d\w])\+\d{1,3}[\s.\-]\d{1,4}[\s.\-]\d{3,4}[\s.\-]\d{3,4}(?!\d)|"
+    r"(?<![\d\w])\d{10}(?!\d)"
+)
+PHONE_FIELD_RE = re.compile(
+    r"\b(?:phone|telephone|tel|ph|cell|cellphone|mobile|mob|pager|beeper|home|work|office|contact|"
+    r"call(?:\s+back)?|callback|fax|facsimile|f|t|p|c|h|w|m)\.?(?:\s*(?:number|no\.?|#))?\s*[:#]\s*"
+    r"(\+?[\d(][\d()\s.\-]{5,}\d(?:\s*(?:x|ext\.?)\s*\d{1,5})?)",
+    re.IGNORECASE,
+)
+FAX_CONTEXT_RE = re.compile(r"(?:\b(?i:fax(?:ed)?|facsimile)\b[^.\n\d]{0,25}|\bF\s*[:#]\s*)$")
+
+_ND = r"(?<![\d/.\-:])"  # not preceded by digit or date separators
+_NA = r"(?![\d/\-]|\.\d|:\d)"
+DATE_RES: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(_ND + r"(?:1[89]\d\d|20\d\d)([-/.])(?:0?[1-9]|1[0-2])\1" + DAY + r"(?:T\d\d:\d\d(?::\d\d)?)?" + _NA)),
+    ("mdy", re.compile(_ND + r"(?:[12]\d|3[01]|0?[1-9])([-/.])(?:[12]\d|3[01]|0?[1-9])\1(?:\d{4}|\d{2})" + _NA)),
+    ("my", re.compile(_ND + r"(?:0?[1-9]|1[0-2])[/\-](?:19\d\d|20\d\d)" + _NA)),
+    ("ym", re.compile(_ND + r"(?:19\d\d|20\d\d)[/\-](?:0[1-9]|1[0-2])" + _NA)),
+    ("md", re.compile(_ND + r"(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]|0?[1-9])" + r"(?![\d/]|\.\d)")),
+    ("dmony", re.compile(r"(?<![\w])" + DAY + r"(?:" + ORD + r")?(?:\s+of)?[\s\-.]*" + MONTH_RE + r"\b\.?(?:[\s\-.,]*'?(?:\d{4}|\d{2})(?!\d))?")),
+    ("mdy_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:the\s+)?" + DAY + r"(?:" + ORD + r")?(?!\d)(?:(?:,|\s|,\s+|-)\s*'?(?:\d{4}|\d{2})(?!\d|:\d))?")),
+    ("my_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:of\s+)?'?(?:1[89]\d\d|20\d\d|\d\d)(?!\d)")),
+    ("month", re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
+                         r"JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+                         r"(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\blast )May|(?<=\bnext )May|"
+                         r"(?<=\bearly )May|(?<=\blate )May|(?<=\bmid )May|(?<=\bmid-)May|(?<=\bduring )May|"
+                         r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)(?![a-z])")),
+    ("ordinal", re.compile(r"(?:(?<=\bon the )|(?<=\bsince the )|(?<=\bby the )|(?<=\buntil the )|(?<=\bbefore the )|"
+                           r"(?<=\bafter the )|(?<=\bfrom the )|(?<=\bthrough the )|(?<=\bthe )(?=\d{1,2}(?:st|nd|rd|th)\s+(?:of|at|and|to|through)\b))"
+                           r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:grade|degree|percentile|trimester|cranial|rib|toe|finger|digit|metatarsal|ventricle|intercostal|lumbar|cervical|thoracic|day|week|time|generation|line|cycle|dose|floor|visit|attempt)s?\b)")),
+    ("ordinal_of", re.compile(r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s+of\s+(?:this|last|next|the)\s+month\b")),
+    ("holiday", re.compile(r"\b(?:Christmas(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|New\s+Year'?s(?:\s+(?:Eve|Day))?|"
+                           r"Easter(?:\s+Sunday)?|Independence\s+Day|Fourth\s+of\s+July|July\s+4th|Memorial\s+Day|"
+                           r"Labor\s+Day|Halloween|Valentine'?s\s+Day|Veterans\s+Day|Martin\s+Luther\s+King\s+Day|"
+                           r"Mother'?s\s+Day|Father'?s\s+Day|Hanukkah|Passover|Yom\s+Kippur|Rosh\s+Hashanah|Ramadan|Eid)\b")),
+]
+SCALE_CONTEXT_RE = re.compile(
+    r"(?:strength|murmur|pain|reflex|reflexes|power|motor|grade|graded|scale|score|vision|visual|acuity|"
+    r"hearing|pulses?|dtrs?|deep tendon|out of|rated|rating|ratio|bilaterally|\bx\b|"
+    r"tender|edema|sensation|intensity|/10|severity|holosystolic|systolic|diastolic|cores?|positive|nodes?|"
+    r"lymph|specimens?|biopsies|samples?)",
+    re.IGNORECASE,
+)
+DATE_CONTEXT_RE = re.compile(
+    r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
+    r"\bvisit|\blast|\bnext|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
+    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath)\b[^.\n]{0,12}$",
+    re.IGNORECASE,
+)
+_NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+AGE_RES = [
+    re.compile(r"(?<![\d.])(?:9\d|1[0-4]\d)(?=\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o|y\.o\.?|year-old|yr-old|yoa|y\s?o\b|yof|yom|YO|Y/O|F\b|M\b|-?year|-?yr))"),
+    re.compile(r"(?i:\b(?:age|aged|ages|age:|at\s+age|at\s+the\s+age\s+of|age\s+of))\s*:?\s*(?:9\d|1[0-4]\d)(?![\d.])"),
+    re.compile(r"(?<![\d.])(?:9\d|1[0-4]\d)(?:'s|s)\b"),
+    re.compile(r"\b(?:[Nn]inety(?:[- ]" + _NUM_WORDS + r")?|(?:[Oo]ne\s+)?[Hh]undred(?:\s+and)?(?:[- ](?:" + _NUM_WORDS + r"|ten|eleven|twelve))?|[Nn]onagenarian|[Cc]entenarian)(?=[\s-]+(?:years?|yrs?|year-old)|\b)"),
+    re.compile(r"\b[Nn]ineties\b"),
+]
+def street_re(suffixes: Iterable[str]) -> re.Pattern[str]:
+    alt = "|".join(sorted({re.escape(x) for x in suffixes} | {STREET_SUFFIX}, key=len, reverse=True))
+    return re.compile(
+    r"\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?\s+(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?\s+)?"
+    r"(?:(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'\-]*\.?)\s+){1,4}(?:" + alt + r")\b\.?"
+    r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
+    r"(?:\s*,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Rm|Room|Bldg|Building|Floor|Fl|Lot|Trlr|#)\.?\s*#?\s*[A-Za-z0-9\-]+)?"
+    )
+PLATE_RE = re.compile(r"(?i:licen[cs]e\s+plate|plates?|tag)(?:\s+(?i:number|no\.?|#))?\s*[:#]?\s*(?:(?i:is|was|of)\s+)?"
+                      r"((?=[A-Z0-9 \-]{4,9}\b)(?=[A-Z \-]*\d)[A-Z0-9]{1,4}[ \-][A-Z0-9]{2,5}|(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{5,8})\b")
+PAREN_RELATIVE_RE = re.compile(
+    r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})\s*\((?i:" + RELATIVE + r"|patient|pt|self|"
+    r"proxy|hcp|poa|nok|emergency contact|contact)[^)\n]{0,20}\)")
+ADDRESS_TOWN_RE = re.compile(r",[ \t]+((?:[A-Z][a-z]+\.?)(?:[ \-](?:(?:of|the|de|la|du|on|upon|by)\s)*[A-Z][a-z]+){0,3})(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
+POBOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PO\s+Box|Box)\s+#?\d+\b", re.IGNORECASE)
+ZIP_RE = re.compile(r"\b(?:" + STATE_ABBR_RE + r")\.?,?[ \t]{1,2}(\d{5}(?:-\d{4})?)\b")
+ZIP_STATE_NAME_RE = re.compile(r"\b(?:" + STATE_NAME_RE + r"),?\s+(\d{5}(?:-\d{4})?)\b")
+ZIP_FIELD_RE = re.compile(r"\b(?:zip|zip\s*code|postal\s+code|zipcode)\s*[:#]?\s*(\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
+CITY_STATE_RE = re.compile(
+    r"(?<![A-Za-z])((?:[A-Z][a-z]+\.?|[A-Z]{2,})(?:[ \-](?:[A-Z][a-z]+|[A-Z]{2,}|of|de|du|la)){0,3}),?\s+"
+    r"(?:(?:" + STATE_ABBR_RE + r")\.?,?\s+\d{5}|(?:" + STATE_NAME_RE + r")\b)"
+)
+CITY_STATE_ABBR_RE = re.compile(
+    r"(?<![A-Za-z])((?:[A-Z][a-z]+)(?:[ \-][A-Z][a-z]+){0,2}),\s+(?:" + STATE_ABBR_RE + r")\b(?!\.?\s*[a-z])"
+)
+PLACE_CONTEXT_RE = re.compile(
+    r"\b(?:lives|living|lived|resides|residing|resident|moved|relocated|born|raised|grew\s+up|"
+    r"from|in|near|to|visiting|traveled|travelled|vacation|vacationing|returned|transferred|"
+    r"hometown|town\s+of|city\s+of|village\s+of|county\s+of|address|located)\s+(?:in\s+|to\s+|from\s+|of\s+|at\s+|near\s+)?"
+    r"((?:[A-Z][a-z]+)(?:[\s\-](?:[A-Z][a-z]+)){0,3})\b"
+)
+PLACE_FIELD_RE = re.compile(
+    r"(?im)\b(?:home\s*town|city|town|residence|birth\s*place|place\s+of\s+birth|born\s+in|county|village|"
+    r"city\s+of\s+residence|lives\s+in)\s*[:\-]\s*((?:[A-Z][A-Za-z.'\-]*)(?:[ \-][A-Z][A-Za-z.'\-]*){0,3})")
+COUNTY_RE = re.compile(r"\b((?:[A-Z][a-z]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp)\b")
+FACILITY_RE = re.compile(
+    r"(?:\b(?:[A-Z][A-Za-z'&.\-]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
+    r"\b(?:St\.?|Saint|Mount|Mt\.?)\s+[A-Z][a-z]+(?:'s)?(?:\s+(?:[A-Z][a-z]+\s+)?" + FACILITY_WORDS + r")?)"
+)
+FACILITY_LEAD_STOP = {
+    "the", "at", "from", "to", "in", "of", "and", "by", "was", "seen", "admitted", "transferred",
+    "discharged", "followed", "patient", "presented", "presents", "went", "sent", "referred", "per",
+    "with", "for", "on", "a", "an", "his", "her", "their", "our", "this", "that", "emergency",
+    "he", "she", "they", "we", "is", "are", "were", "has", "had", "have", "then", "local", "outside",
+    "history", "past", "prior", "previous", "previously", "recently", "initially", "evaluated",
+    "treated", "taken", "brought", "presenting", "came", "returned", "arrived", "hospitalized",
+}
+VIN_RE = re.compile(r"\b(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}\b")
+LONG_NUMBER_RE = re.compile(r"(?<![\d.,/])(?:#\s?)?\d(?:[\d\-]{4,}\d)(?![\d]|[.,]\d|/)")
+ALNUM_CODE_RE = re.compile(
+    r"(?<![\w\-])(?=[A-Za-z0-9\-]*\d)(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w\-])"
+)
+NUMBER_UNIT_RE = re.compile(
+    r"^\s*(?:mg|mcg|g|kg|ml|mL|cc|units?|iu|IU|mmol|meq|mEq|cells|/mm|/uL|/ul|/hpf|x|times|%|lbs?|pounds|"
+    r"grams|miles|feet|ft|steps|calories|kcal|dollars|\$|cpm|copies)\b",
+)
+CODE_ALLOW_RE = re.compile(
+    r"^(?:[A-Z]\d{1,3}(?:-[A-Z]?\d{1,3})?|ICD-\d+(?:-CM|-PCS)?|COVID-19|SARS-CoV-2|HbA1c|[A-Z]{1,4}\d{1,3}[A-Z]?|"
+    r"\d{1,3}[A-Za-z]{1,3}|[A-Za-z]{1,4}-?\d{1,2}|G\d+P\d+(?:-?\d+)*|[A-Z]\d{2}\.\d+|\d+(?:mg|mcg|ml|cc|mm|cm|kg|g|x|h|hr|hrs|d|wk|mo|yr|pm|am|AM|PM)|"
+    r"[A-Za-z]+\d+[A-Za-z]+\d*|\d+-\d+[A-Za-z]*)$"
+)
+CAP_WORD_RE = re.compile(r"(?<![\w'])(?:Mc|Mac|O'|D')?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"]?[" + LO + r"]+)*(?![\w])")
+CAPS_WORD_RE = re.compile(r"\b[A-Z]{2,}\b")
+EPONYM_NOUNS = re.compile(
+    r"^(?:'s|’s|s'|-)?\s*(?:disease|syndrome|sign|signs|test|tests|testing|maneuver|manoeuvre|fracture|catheter|"
+    r"tube|drain|scale|score|palsy|classification|criteria|procedure|operation|repair|incision|position|"
+    r"clamp|clamps|scissors|retractor|retractors|forceps|elevator|stain|staining|phenomenon|reflex|node|nodes|cyst|"
+    r"ulcer|lymphoma|sarcoma|tumor|tumour|esophagus|neuroma|neuralgia|contracture|fundoplication|"
+    r"speculum|dilator|dilators|needle|pouch|diverticulum|deformity|law|rule|method|technique|approach|"
+    r"type|criterion|index|line|lines|space|triangle|ligament|duct|gland|glands|cells?|bodies|body|"
+    r"node|point|sutures?|stitch|rongeur|curette|chisel|osteotome|tenaculum|hook|hooks|bur|burr|"
+    r"hemorrhoid|hernia|sclerosis|anemia|encephalopathy|dementia|thyroiditis|lesion|lesions|nodes|"
+    r"disorder|triad|coma|ratio|dressing|bag|shunt|valve|port|frame|table|stirrups|headrest|"
+    r"cannula|sheath|wire|pin|pins|screw|screws|plate|nail|blade|knife|stapler|device|system|"
+    r"solution|drops|ointment|tablet|capsule|injection|infusion|criteria|staging|stage|grade|"
+    r"knot|closure|anastomosis|resection|flap|graft|bypass|shunt|splint|cast|brace|boot|collar|"
+    r"effect|reaction|response|phase|area|fascia|canal|fossa|fat|pad|membrane|layer|capsule|"
+    r"scissor|trocar|electrocautery|cautery|retractor|spreader|clip|clips|loupe|loupes|pump|"
+    r"mask|cannulas?|monitor|drape|drapes|dilatation|dilation|gown|count|counts|view|views)\b",
+    re.IGNORECASE,
+)
+#: first names that are also (rare) English words but are read as names when capitalised
+CLEAR_NAMES = frozenset("""
+Barney Billy Bobby Bonnie Brad Carol Chad Chuck Colleen Derrick Eddy Harry Hector Jimmy John Josh Ken
+Maria Martin Matt Mike Nick Peter Randy Rick Roger Sally Sherry Terry Tom Tony Troy Victor Warren Heather
+Hazel Homer Jasper Marina Patsy Patty Phoebe Robin Sibyl Waldo Garret Jarred
+Meg Mickey Noel Rhea Rosemary Sandy Viola Hank Ester Curt Dirk
+""".split())
+
+NAME_STOP = {
+    "Patient", "Pt", "Doctor", "Nurse", "Date", "Time", "Name", "History", "Hospital", "Clinic", "Medical",
+    "Center", "The", "And", "Or", "Of", "In", "On", "At", "To", "For", "With", "From", "By", "He", "She",
+    "His", "Her", "They", "Their", "This", "That", "Was", "Is", "Are", "Were", "Has", "Had", "Not",
+    "No", "Yes", "None", "Unknown", "Mother", "Father", "Wife", "Husband", "Son", "Daughter",
+    "Sister", "Brother", "Dr", "Mr", "Mrs", "Ms", "Miss", "MD", "DO", "RN", "Emergency", "Department",
+    "Room", "Unit", "Floor", "Service", "Team", "Today", "Yesterday", "Tomorrow",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Sample", "Doctor",
+    *STATES.values(),
+}
+
+
+# ----------------------------------------------------------------------------------- detector
+class RuleDetector:
+    """Runs every rule over a text; :meth:`candidates` yields raw, possibly overlapping hits."""
+
+    def __init__(self, lexicon: Lexicon, *, propagate_names: bool = True, lone_surnames: bool = True) -> None:
+        self.lex = lexicon
+        self.propagate_names = propagate_names
+        self.lone_surnames = lone_surnames
+        self._title_re = re.compile(
+            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:and\s+(?:Mrs|Mr|Ms|Dr)\.?\s+)?(?:" + NAME_PARTICLE + r"\s+)?"
+            r"((?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")\s)?(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
+        )
+        self._cred_re = re.compile(
+            r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+)?(?:" + NAME_TOKEN + r")){1,3}|"
+            r"(?:" + NAME_TOKEN_CAPS + r")(?:\s+(?:" + NAME_TOKEN_CAPS + r")){1,3}),?\s+" + CREDENTIALS + r"(?![A-Za-z])"
+        )
+        self._field_re = re.compile(
+            r"(?im)(?:^|(?<=[\s,;(]))" + NAME_FIELD + r"\s*(?:\([^)\n]{0,20}\))?\s*[:\-=]\s*"
+            r"((?:" + TITLE + r"\.?\s+)?(?:[^\W\d_](?:[^\W\d_]|['\-])*\.?)(?:,? (?:[^\W\d_](?:[^\W\d_]|['\-])*\.?)){0,3})"
+        )
+        self._relative_re = re.compile(
+            r"(?i:\b" + RELATIVE + r")(?:'s\s+name\s+is|,?\s+(?:named|called|is|was))?,?\s+"
+            r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})"
+        )
+        self._last_first_re = re.compile(
+            r"\b([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'][A-Z]{2,})?),\s+([A-Z][a-z]+|[A-Z]{2,})(?:\s+[A-Z]\.?)?(?![\w])"
+        )
+        self._first_last_re = re.compile(
+            r"(?<![\w'])([A-Z][a-z]+)(?:\s+(?:[A-Z]\.?|[A-Z][a-z]+)){0,1}\s+((?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)(?![\w])"
+        )
+        self._presidio = None
+        self._street_re = street_re(lexicon.street_suffixes)
+
+    # ------------------------------------------------------------------ helpers
+    def is_common(self, word: str) -> bool:
+        return word.lower() in self.lex.english and word.capitalize() not in CLEAR_NAMES
+
+    def is_eponym_here(self, text: str, start: int, end: int) -> bool:
+        """True if the word at start:end is used as a clinical eponym here."""
+        word = text[start:end]
+        after = text[end:end + 40]
+        if EPONYM_NOUNS.match(after):
+            return True
+        before = text[max(0, start - 1):start]
+        if before == "-" and start >= 2 and text[start - 2].isalpha():
+            return word in self.lex.eponyms or EPONYM_NOUNS.match(after) is not None
+        return word in self.lex.hard_eponyms
+
+    def _name_word_ok(self, word: str) -> bool:
+        return word not in NAME_STOP and not self.is_common(word)
+
+    # ------------------------------------------------------------------ rules
+    def candidates(self, text: str, labels: Iterable[str] | None = None) -> list[Candidate]:
+        out: list[Candidate] = []
+        out.extend(self._labelled_ids(text))
+        out.extend(self._shapes(text))
+        out.extend(self._dates(text))
+        out.extend(self._ages(text))
+        out.extend(self._places(text))
+        names = self._names(text)
+        out.extend(names)
+        if self.propagate_names:
+            out.extend(self._propagate(text, names))
+        if self._presidio is not None:
+            out.extend(self._presidio(text))
+        if labels is not None:
+            keep = set(labels)
+            out = [c for c in out if c.label in keep]
+        return out
+
+    def _labelled_ids(self, text: str) -> Iterator[Candidate]:
+        for m in LABELLED_ID_RE.finditer(text):
+            label = next(k for k, v in m.groupdict().items() if v is not None and k != "value").rsplit("_", 1)[0]
+            value_start, value_end = m.span("value")
+            value = m.group("value")
+            # trailing sentence punctuation is not part of the code
+            while value and value[-1] in ".:/-":
+                value = value[:-1]
+                value_end -= 1
+            if not value:
+                continue
+            if label == "ID" and len(re.sub(r"\D", "", value)) < 3:
+                continue
+            if label in {"LICENSE", "HEALTH_PLAN", "DEVICE"} and len(value) < 4:
+                continue
+            yield Candidate(value_start, value_end, label, "labelled_id")
+
+    def _shapes(self, text: str) -> Iterator[Candidate]:
+        for m in EMAIL_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), "EMAIL", "email")
+        for m in URL_RE.finditer(text):
+            s, e = m.start(), m.end()
+            while e > s and text[e - 1] in ".,;:!?":
+                e -= 1
+            frag = text[s:e]
+            if "@" in text[max(0, s - 1):s + 1] or re.fullmatch(r"[A-Za-z]\.[A-Za-z]{2}", frag):
+                continue  # part of an e-mail, or an abbreviation such as "e.g"
+            if not re.search(r"(?i)https?://|ftp://|www\.|/", frag) and len(frag) < 6:
+                continue
+            yield Candidate(s, e, "URL", "url")
+        for m in IPV4_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), "IP", "ipv4")
+        for m in IPV6_RE.finditer(text):
+            if m.group(0).count(":") >= 3 or re.search(r"[A-Fa-f]", m.group(0)):
+                yield Candidate(m.start(), m.end(), "IP", "ipv6")
+        for m in MAC_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), "DEVICE", "mac")
+        for m in SSN_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), "SSN", "ssn_shape")
+        for m in PHONE_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), self._phone_label(text, m.start()), "phone_shape")
+        for m in PHONE_FIELD_RE.finditer(text):
+            digits = re.sub(r"\D", "", m.group(1))
+            if len(digits) >= 7:
+                yield Candidate(m.start(1), m.end(1), self._phone_label(text, m.start(1)), "phone_field")
+        for m in self._street_re.finditer(text):
+            yield Candidate(m.start(), m.end(), "ADDRESS", "street")
+            # "12 Oak St, Walpole" / "12 Oak St, Walpole, MA": the town after a street address
+            town = ADDRESS_TOWN_RE.match(text, m.end())
+            if town:
+                yield Candidate(town.start(1), town.end(1), "LOCATION", "address_town")
+        for m in POBOX_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), "ADDRESS", "pobox")
+            town = ADDRESS_TOWN_RE.match(text, m.end())
+            if town:
+                yield Candidate(town.start(1), town.end(1), "LOCATION", "address_town")
+        for m in PLACE_FIELD_RE.finditer(text):
+            yield Candidate(m.start(1), m.end(1), "LOCATION", "place_field")
+        for m in ZIP_RE.finditer(text):
+            yield Candidate(m.start(1), m.end(1), "ZIP", "zip_after_state")
+        for rx in (ZIP_STATE_NAME_RE, ZIP_FIELD_RE):
+            for m in rx.finditer(text):
+                yield Candidate(m.start(1), m.end(1), "ZIP", "zip_field")
+        for m in PLATE_RE.finditer(text):
+            yield Candidate(m.start(1), m.end(1), "VEHICLE", "plate")
+        for m in VIN_RE.finditer(text):
+            yield Candidate(m.start(), m.end(), "VEHICLE", "vin")
+        for m in LONG_NUMBER_RE.finditer(text):
+            s = m.start() + (1 if text[m.start()] == "#" else 0)
+            while text[s] in "# ":
+                s += 1
+            digits = re.sub(r"\D", "", m.group(0))
+            if len(digits) < 5:
+                continue
+            if NUMBER_UNIT_RE.match(text[m.end():m.end() + 10]):
+                continue
+            if re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group(0)):
+                continue  # a span of years
+            yield Candidate(s, m.end(), "ID", "long_number")
+        for m in ALNUM_CODE_RE.finditer(text):
+            token = m.group(0)
+            digits = sum(ch.isdigit() for ch in token)
+            if digits < 3 or len(token) < 5 or CODE_ALLOW_RE.match(token):
+                if not (digits >= 4 and len(token) >= 6):
+                    continue
+                if re.fullmatch(r"\d+(?:mg|mcg|ml|mL|cc|mm|cm|kg|g|x|h|hr|hrs|min|sec|s|ms|units|am|pm|AM|PM)", token):
+                    continue
+            yield Candidate(m.start(), m.end(), "ID", "alnum_code")
+
+    @staticmethod
+    def _phone_label(text: str, start: int) -> str:
+        return "FAX" if FAX_CONTEXT_RE.search(text[max(0, start - 24):start]) else "PHONE"
+
+    def _dates(self, text: str) -> Iterator[Candidate]:
+        for kind, rx in DATE_RES:
+            for m in rx.finditer(text):
+                s, e = m.start(), m.end()
+                frag = m.group(0)
+                if kind in {"mdy", "md"}:
+                    parts = re.split(r"[-/.]", frag)
+                    a, b = int(parts[0]), int(parts[1])
+                    if not ((a <= 12 and b <= 31) or (b <= 12 and a <= 31)):
+                        continue
+                    if kind == "mdy" and "." in frag and len(parts[2]) == 2 and a <= 12 and b <= 12 and int(parts[2]) > 31:
+                        pass
+                if kind == "md":
+                    before = text[max(0, s - 30):s]
+                    after = text[e:e + 25]
+                    if not DATE_CONTEXT_RE.search(before):
+                        if SCALE_CONTEXT_RE.search(before[-18:]) or SCALE_CONTEXT_RE.search(after[:22]):
+                            continue
+                        b = int(frag.split("/")[1])
+                        if b in (4, 5, 6, 10) and int(frag.split("/")[0]) <= b:
+                            continue  # a grading scale such as 4/5 or 2/6
+                if kind in {"dmony", "mdy_name", "my_name", "month"}:
+                    month_m = re.search(r"[A-Za-z]+", frag)
+                    mw = month_m.group(0) if month_m else ""
+                    if mw.lower() in {"may", "mar", "march"} and mw.islower():
+                        continue
+                    if mw in {"May", "MAY", "Mar", "MAR"} and kind == "dmony" and not re.search(r"\d{2,4}\s*$", frag):
+                        # "2 May" is a date, but "may" in "patient may" is excluded by case
+                        pass
+                    if kind == "dmony" and re.match(r"\d+\s+(?:Mar|May|Jan|Jun|Dec|Sep|Oct|Aug)\b(?!\.)", frag) \
+                            and not re.search(r"\d{2,4}\s*$", frag) and re.match(r"\s+[a-z]", text[e:e + 3]):
+                        continue  # "2 may be", "5 Mar" mid-sentence without year
+                yield Candidate(s, e, "DATE", f"date_{kind}")
+
+    def _ages(self, text: str) -> Iterator[Candidate]:
+        for rx in AGE_RES:
+            for m in rx.finditer(text):
+                frag = m.group(0)
+                num = re.search(r"\d+", frag)
+                if num and not re.match(r"(?i)age", frag):
+                    yield Candidate(m.start(), m.start() + num.end(), "AGE", "age")
+                elif num:
+                    yield Candidate(m.start() + num.start(), m.start() + num.end(), "AGE", "age_field")
+                else:
+                    yield Candidate(m.start(), m.end(), "AGE", "age_words")
+
+    def _places(self, text: str) -> Iterator[Candidate]:
+        lex = self.lex
+        for m in CITY_STATE_RE.finditer(text):
+            city = m.group(1)
+            if city.split()[0] in NAME_STOP or (len(city.split()) == 1 and self.is_common(city) and city not in lex.cities):
+                continue
+            yield Candidate(m.start(1), m.end(1), "LOCATION", "city_state")
+        for m in CITY_STATE_ABBR_RE.finditer(text):
+            city = m.group(1)
+            st = text[m.end() - 2:m.end()]
+            uncommon = any(not self.is_common(w) and w not in NAME_STOP for w in city.split())
+            if city in lex.cities or city.split()[-1] in lex.cities or (
+                    uncommon and st not in AMBIGUOUS_STATES and city.split()[0] not in NAME_STOP):
+                yield Candidate(m.start(1), m.end(1), "LOCATION", "city_state_abbr")
+        for m in COUNTY_RE.finditer(text):
+            words = m.group(1).split()
+            while words and (words[0].lower() in FACILITY_LEAD_STOP or words[0] in NAME_STOP):
+                words.pop(0)
+            if not words:
+                continue
+            s = m.end() - len(" ".join(words)) - (m.end() - m.end(1)) - 1 + 1
+            s = m.start(1) + (len(m.group(1)) - len(" ".join(words)) - 1)
+            yield Candidate(s, m.end(), "LOCATION", "county")
+        for m in PLACE_CONTEXT_RE.finditer(text):
+            phrase = m.group(1)
+            words = phrase.split()
+            if words[0] in NAME_STOP or words[0] in MONTH_FULL:
+                continue
+            uncommon = [w for w in words if not self.is_common(w) and w not in NAME_STOP and w not in lex.hard_eponyms]
+            if phrase in lex.cities or phrase in lex.counties or (uncommon and (len(words) > 1 or words[0] not in lex.first_names)):
+                if re.match(r"\s+(?:" + FACILITY_WORDS + r")", text[m.end(1):m.end(1) + 30]):
+                    continue  # facility rule owns it
+                yield Candidate(m.start(1), m.end(1), "LOCATION", "place_context")
+        # list lookup: longest city name starting at each capitalised word
+        words = [(w.start(), w.end(), w.group(0)) for w in re.finditer(r"[A-Z][A-Za-z.'\-]*", text)]
+        n = len(words)
+        i = 0
+        while i < n:
+            hit = None
+            for k in range(min(lex.city_max_words, 4, n - i), 0, -1):
+                s = words[i][0]
+                e = words[i + k - 1][1]
+                phrase = text[s:e]
+                if k > 1 and not all(text[words[j][1]:words[j + 1][0]] == " " for j in range(i, i + k - 1)):
+                    continue
+                if phrase in lex.cities:
+                    if k == 1:
+                        w = phrase
+                        if (self.is_common(w) or w in NAME_STOP or w in MONTH_FULL or w in STATES.values()
+                                or self.is_eponym_here(text, s, e) or w.isupper()):
+                            continue
+                    hit = (s, e, k)
+                    break
+            if hit:
+                yield Candidate(hit[0], hit[1], "LOCATION", "city_list")
+                i += hit[2]
+            else:
+                i += 1
+        for m in FACILITY_RE.finditer(text):
+            s, e = m.start(), m.end()
+            frag = text[s:e]
+            # trim leading function words and sentence openers
+            while True:
+                first = re.match(r"[A-Za-z'&.\-]+\s+", frag)
+                if not first:
+                    break
+                w = first.group(0).strip().lower().rstrip(".")
+                if w in FACILITY_LEAD_STOP:
+                    s += first.end()
+                    frag = text[s:e]
+                    continue
+                break
+            if re.fullmatch(FACILITY_WORDS, frag) or not re.search(r"[A-Z]", frag[:1]):
+                continue
+            if re.fullmatch(r"(?:[A-Z][a-z]+\s+)?(?:General|Regional|Memorial|Children's)", frag):
+                continue  # "General" alone is an adjective ("General appearance")
+            yield Candidate(s, e, "FACILITY", "facility")
+
+    def _names(self, text: str) -> list[Candidate]:
+        lex = self.lex
+        out: list[Candidate] = []
+
+        def add_tokens(seq_start: int, seq: str, source: str, strict: bool) -> None:
+            for t in re.finditer(r"[^\W\d_](?:[^\W\d_]|['\-])*\.?", seq):
+                word = t.group(0).rstrip(".")
+                if re.fullmatch(NAME_PARTICLE, word) and not strict:
+                    continue
+                if strict and (word in NAME_STOP or re.fullmatch(CREDENTIALS, t.group(0)) or
+                               (self.is_common(word) and len(word) > 1 and word not in lex.first_names
+                                and word not in lex.surnames and word.lower() == word)):
+                    break
+                if word.lower() in {"and", "or", "the", "of"}:
+                    break
+                keep = len(t.group(0)) if len(word) == 1 else len(word)  # "J." keeps its period
+                out.append(Candidate(seq_start + t.start(), seq_start + t.start() + keep, "NAME", source))
+
+        for m in self._title_re.finditer(text):
+            seq = m.group(1)
+            # stop at the first token that is a common lower-case word in its own right (not a name)
+            toks = list(re.finditer(r"\S+", seq))
+            keep_end = 0
+            for j, t in enumerate(toks):
+                w = t.group(0).rstrip(".,")
+                if j > 0 and (w in NAME_STOP or (self.is_common(w) and w not in lex.surnames
+                                                 and w not in lex.first_names)):
+                    break
+                if re.fullmatch(CREDENTIALS, t.group(0)):
+                    break
+                keep_end = t.end()
+            seq = seq[:keep_end]
+            if re.fullmatch(r"[A-Z]\.?|[A-Z]{2,3}", seq) and not (len(seq) > 1 and seq.capitalize() in lex.surnames):
+                continue
+            if seq:
+                add_tokens(m.start(1), seq, "title", strict=False)
+        for m in self._cred_re.finditer(text):
+            seq = m.group(1)
+            toks = seq.split()
+            if toks[0] in NAME_STOP:
+                continue
+            add_tokens(m.start(1), seq, "credentials", strict=False)
+        for m in self._field_re.finditer(text):
+            seq = m.group(1)
+            s = m.start(1)
+            t = re.match(TITLE + r"\.?\s+", seq)
+            if t:
+                s += t.end()
+                seq = seq[t.end():]
+            first = re.match(r"[^\W\d_](?:[^\W\d_]|['\-])*", seq)
+            if not first:
+                continue
+            w = first.group(0)
+            if not (w[0].isupper()) or w in NAME_STOP:
+                continue
+            if len(w) == 1 and re.match(r"[A-Z]\.?\s+[A-Z][a-z]", seq):
+                add_tokens(s, seq, "field", strict=True)
+                continue
+            if self.is_common(w) and not (w in lex.first_names or w in lex.surnames or w.isupper()):
+                continue
+            if w.isupper() and self.is_common(w) and w.capitalize() not in lex.first_names and w.capitalize() not in lex.surnames:
+                continue
+            add_tokens(s, seq, "field", strict=True)
+        for m in self._relative_re.finditer(text):
+            seq = m.group(1)
+            w = seq.split()[0]
+            if w in NAME_STOP or (self.is_common(w) and w not in lex.first_names):
+                continue
+            add_tokens(m.start(1), seq, "relative", strict=True)
+        for m in PAREN_RELATIVE_RE.finditer(text):
+            w = m.group(1).split()[0]
+            if w not in NAME_STOP and not (self.is_common(w) and w not in lex.first_names):
+                add_tokens(m.start(1), m.group(1), "relative_paren", strict=True)
+        for m in self._last_first_re.finditer(text):
+            last, first = m.group(1), m.group(2)
+            if last.isupper() and last.capitalize() not in lex.surnames:
+                continue
+            if first.capitalize() in lex.first_names and (last.capitalize() in lex.surnames or not self.is_common(last)) \
+                    and last not in NAME_STOP and not self.is_common(first):
+                out.append(Candidate(m.start(1), m.end(1), "NAME", "last_first"))
+                out.append(Candidate(m.start(2), m.end(), "NAME", "last_first"))
+        for m in self._first_last_re.finditer(text):
+            first, last = m.group(1), m.group(2)
+            if len(first) < 3 or first not in lex.first_names or first in NAME_STOP or last in NAME_STOP:
+                continue
+            if self.is_common(last) and last not in lex.surnames:
+                continue
+            if self.is_common(first) and (self.is_common(last) or last not in lex.surnames):
+                continue
+            if self.is_eponym_here(text, m.start(2), m.end(2)) or (first in lex.eponyms and last in lex.eponyms):
+                continue
+            if last in MONTH_FULL or first in MONTH_FULL or m.group(0) in lex.cities:
+                continue
+            out.append(Candidate(m.start(), m.end(), "NAME", "first_last"))
+        # lone census names that are not English words (and not eponyms)
+        for m in CAP_WORD_RE.finditer(text):
+            w = m.group(0)
+            if len(w) < 3 or w in NAME_STOP or self.is_common(w) or w in MONTH_FULL:
+                continue
+            base = w.split("'")[0] if w.endswith("'s") else w
+            if base in NAME_STOP or self.is_common(base):
+                continue
+            if base in lex.first_names or (self.lone_surnames and base in lex.surnames):
+                if base in lex.cities and base not in lex.first_names:
+                    continue  # the place rules own it
+                if self.is_eponym_here(text, m.start(), m.start() + len(base)):
+                    continue
+                out.append(Candidate(m.start(), m.start() + len(base), "NAME", "name_list"))
+        return out
+
+    def _propagate(self, text: str, names: list[Candidate]) -> Iterator[Candidate]:
+        seen: set[str] = set()
+        for c in names:
+            for w in re.findall(r"[^\W\d_](?:[^\W\d_]|['\-])+", text[c.start:c.end]):
+                if len(w) < 2 or w in seen or w in NAME_STOP or w.lower() in {"and", "or", "the", "of"}:
+                    continue
+                seen.add(w)
+        for w in seen:
+            # a word found as a name in context is a name everywhere in the note, unless it is an
+            # ordinary English word that is not also a census name ("Mr. Brown" vs "brown")
+            common = self.is_common(w) and not (w in self.lex.first_names or w in self.lex.surnames)
+            variants = {w, w.upper(), w.capitalize()}
+            rx = re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, variants)) + r")(?![\w])")
+            for m in rx.finditer(text):
+                if self.is_eponym_here(text, m.start(), m.end()):
+                    continue
+                if common:
+                    before = text[max(0, m.start() - 2):m.start()]
+                    if not re.fullmatch(r"[a-z,;] ", before) and not re.search(TITLE + r"\.?\s$", text[max(0, m.start() - 6):m.start()]):
+                        continue
+                    if m.group(0).isupper() and m.group(0) != w:
+                        continue
+                yield Candidate(m.start(), m.end(), "NAME", "propagated")
+
+
+# ------------------------------------------------------------------------------------- merging
+#: sources whose NAME votes yield to a place found by the place rules ("Ann" in "Ann Arbor")
+WEAK_NAME_SOURCES = {"name_list", "propagated", "first_last"}
+
+
+def _rank(c: Candidate) -> int:
+    if c.label == "NAME" and c.source in WEAK_NAME_SOURCES:
+        return PRIORITY["LOCATION"] - 1
+    return PRIORITY[c.label]
+
+
+def merge(cands: Iterable[Candidate], text: str) -> list[Candidate]:
+    """Merge overlapping candidates; the merged span takes the label of the highest priority."""
+    items = sorted((c for c in cands if c.end > c.start), key=lambda c: (c.start, -c.end))
+    merged: list[Candidate] = []
+    for c in items:
+        if merged and c.start < merged[-1].end:
+            last = merged[-1]
+            best = last if _rank(last) >= _rank(c) else c
+            merged[-1] = Candidate(last.start, max(last.end, c.end), best.label, best.source)
+        else:
+            merged.append(c)
+    # join NAME pieces separated only by a space or ", " ("John" + "Smith" -> one span)
+    out: list[Candidate] = []
+    for c in merged:
+        if out and out[-1].label == c.label == "NAME" and re.fullmatch(r"[ \t]|,[ \t]|\.[ \t]|[ \t][A-Z]\.[ \t]|[ \t][A-Z][ \t]", text[out[-1].end:c.start]):
+            out[-1] = Candidate(out[-1].start, c.end, "NAME", out[-1].source)
+        else:
+            out.append(c)
+    # strip whitespace/punctuation at the edges
+    final = []
+    for c in out:
+        s, e = c.start, c.end
+        while s < e and text[s] in " \t\n,;:":
+            s += 1
+        while e > s and text[e - 1] in " \t\n,;:":
+            e -= 1
+        if e > s:
+            final.append(Candidate(s, e, c.label, c.source))
+    return final
