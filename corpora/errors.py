@@ -160,12 +160,25 @@ PIPE_ENGINE = "CL-PIPE005"  # option not supported by the chosen engine
 # [/PIPE]
 
 # [CTX] context / sections / sentences codes
+CTX_RULES_NOT_FOUND = "CL-CTX001"  # section / ConText rule file does not exist
+CTX_RULES_INVALID = "CL-CTX002"  # rule file is not valid JSON or not in medSpaCy's rule format
 # [/CTX]
 
 # [DEID] de-identification codes
+DEID_NOTE_FAILED = "CL-DEID001"  # a note failed de-identification (only its id goes to OUT.errors.jsonl)
+DEID_CONFIG = "CL-DEID002"  # invalid de-identification setting (also a ValueError)
+DEID_OUTPUT = "CL-DEID003"  # OUT / REPORT path clashes with the input or with each other
 # [/DEID]
 
 # [LF] labelling-function / label-model codes
+LF_DUPLICATE_NAME = "CL-LF001"  # two labelling functions share a name
+LF_MODULE = "CL-LF002"  # --lfs module cannot be imported or holds no labelling functions
+LF_PRESET = "CL-LF003"  # unknown preset name
+LF_RESOURCE = "CL-LF004"  # a labelling function asks for a resource nobody provided
+LF_LABEL_MODEL = "CL-LF005"  # unknown label model / label model file unreadable
+LF_OUTPUT = "CL-LF006"  # a labelling function returned something that is not a span vote
+LF_GOLD = "CL-LF007"  # gold file does not match the input (ids, texts)
+LF_CONFIG = "CL-LF008"  # invalid weak-labelling configuration
 # [/LF]
 
 # [MODEL] end-model codes
