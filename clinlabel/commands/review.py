@@ -9,7 +9,6 @@ import shlex
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 
 from .._app import app
@@ -32,10 +31,13 @@ def _store(db: str):
     return Store(db)
 
 
-def _command_line() -> str:
+def _command_line(ctx: typer.Context) -> str:
     """The running command as the user would type it (passwords in --db hidden), for the lineage."""
-    ctx = click.get_current_context()
-    parts = ["clinlabel", *ctx.command_path.split()[1:]]
+    names, node = [], ctx
+    while node.parent is not None:  # sub-command names; the root's name is the program (python -m ...)
+        names.insert(0, node.info_name)
+        node = node.parent
+    parts = ["clinlabel", *names]
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
         if value is None or value is False or value == () or value == []:
@@ -47,7 +49,7 @@ def _command_line() -> str:
 
             value = make_url(normalise_url(value)).render_as_string(hide_password=True)
         values = value if isinstance(value, (list, tuple)) else [value]
-        if isinstance(param, click.Argument):
+        if param.param_type_name == "argument":
             parts += [shlex.quote(str(v)) for v in values]
             continue
         opt = max(param.opts, key=len)
@@ -63,6 +65,7 @@ def _command_line() -> str:
 
 @review_app.command("export")
 def export_cmd(
+    ctx: typer.Context,
     input: Path = typer.Argument(..., help="Records to review (usually `clinlabel annotate` / `codes` JSONL)."),
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
@@ -78,13 +81,14 @@ def export_cmd(
         stats = export_tasks(store, input, dataset, output, fmt=fmt,
                              labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
                              guideline=guideline)
-        store.record_command(dataset, _command_line())
+        store.record_command(dataset, _command_line(ctx))
     typer.echo(f"{dataset}: {stats['added']} new tasks ({stats['skipped']} already there); wrote {stats['written']} "
                f"tasks to {output}; label scheme v{stats['label_scheme_version']}", err=True)
 
 
 @review_app.command("import")
 def import_cmd(
+    ctx: typer.Context,
     answers: Path = typer.Argument(..., help="Prodigy answers JSONL (as `prodigy db-out` writes it)."),
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
@@ -95,13 +99,14 @@ def import_cmd(
 
     with _store(db) as store:
         stats = import_answers(store, answers, dataset, annotator=annotator)
-        store.record_command(dataset, _command_line())
+        store.record_command(dataset, _command_line(ctx))
     typer.echo(f"{dataset}: imported {stats['imported']} answers (accept {stats['accept']}, reject {stats['reject']}, "
                f"ignore {stats['ignore']}); {stats['duplicates']} already there; {stats['new_tasks']} new tasks", err=True)
 
 
 @review_app.command("gold")
 def gold_cmd(
+    ctx: typer.Context,
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
     output: Path = typer.Option(..., "-o", "--output", help="Gold JSONL (for `clinlabel train --gold`)."),
@@ -111,7 +116,7 @@ def gold_cmd(
 
     with _store(db) as store:
         stats = export_gold(store, dataset, output)
-        store.record_command(dataset, _command_line())
+        store.record_command(dataset, _command_line(ctx))
     typer.echo(f"{dataset}: wrote {stats['gold']} gold records to {output} ({stats['agreed']} agreed, "
                f"{stats['adjudicated']} adjudicated); {stats['pending']} disagreements pending, "
                f"{stats['rejected']} rejected, {stats['unanswered']} unanswered", err=True)
@@ -119,6 +124,7 @@ def gold_cmd(
 
 @review_app.command("serve")
 def serve_cmd(
+    ctx: typer.Context,
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
@@ -137,7 +143,7 @@ def serve_cmd(
     store = _store(db)
     try:
         web = create_app(store, dataset, search=ontology_search(ontology), sort=sort, adjudicate=adjudicate)
-        store.record_command(dataset, _command_line())
+        store.record_command(dataset, _command_line(ctx))
         typer.echo(f"review page for {dataset}: http://{host}:{port}/  (Ctrl+C to stop)", err=True)
         uvicorn.run(web, host=host, port=port, log_level="warning")
     finally:
@@ -146,6 +152,7 @@ def serve_cmd(
 
 @app.command("agreement")
 def agreement_cmd(
+    ctx: typer.Context,
     answers: Optional[List[Path]] = typer.Argument(None, help="One Prodigy answers file per annotator (or one file with several _annotator_id)."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP + " Use with --dataset instead of files."),
     dataset: Optional[str] = typer.Option(None, "--dataset", help="Dataset whose current answers to compare."),
@@ -172,12 +179,13 @@ def agreement_cmd(
             store.update_meta(dataset, {"agreement": {k: res[k] for k in (
                 "annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa", "fleiss_kappa",
                 "krippendorff_alpha")}})
-            store.record_command(dataset, _command_line())
+            store.record_command(dataset, _command_line(ctx))
     typer.echo(json.dumps(res, indent=2) if as_json else format_table(res))
 
 
 @app.command("adjudicate")
 def adjudicate_cmd(
+    ctx: typer.Context,
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
     rule: str = typer.Option("majority", "--rule", help="majority or senior."),
@@ -189,13 +197,14 @@ def adjudicate_cmd(
 
     with _store(db) as store:
         res = adjudicate(store, dataset, rule=rule, senior=senior, decided_by=by)
-        store.record_command(dataset, _command_line())
+        store.record_command(dataset, _command_line(ctx))
     typer.echo(f"{dataset}: {res['open']} disagreements, {res['adjudicated']} resolved by {rule}, "
                f"{res['unresolved']} left for `clinlabel review serve --adjudicate`", err=True)
 
 
 @app.command("card")
 def card_cmd(
+    ctx: typer.Context,
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
     output: Path = typer.Option(..., "-o", "--output", help="card.html or card.md (by extension)."),
@@ -206,6 +215,6 @@ def card_cmd(
     from review.card import write_card
 
     with _store(db) as store:
-        store.record_command(dataset, _command_line())
+        store.record_command(dataset, _command_line(ctx))
         write_card(store, dataset, output, by=list(by or []), metrics=list(metrics or []))
     typer.echo(f"wrote the dataset card of {dataset} to {output}", err=True)

@@ -160,3 +160,15 @@ def test_label_scheme_and_guideline_versions(store, tmp_path):
     lin = store.lineage("d")
     assert lin["label_scheme"] == {"version": 2, "labels": ["DRUG", "PROBLEM", "TEST"]}
     assert lin["guideline"]["version"] == 2
+
+
+def test_models_and_migrations_agree(store):
+    """A model change without a migration fails here (Alembic's autogenerate sees no difference)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from review.models import Base
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
