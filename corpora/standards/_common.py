@@ -172,9 +172,11 @@ def record_findings(record: Mapping[str, Any], where: Where) -> list[Finding]:
     """The findings of one record: its spans, plus code-suggestion evidence no span already carries.
 
     A code suggestion whose evidence sits at the offsets of a span with the same (system, code)
-    adds nothing (the span row/resource has it).  Evidence elsewhere becomes its own finding with
-    the suggestion's status as assertions.  A suggestion without evidence becomes one finding
-    without offsets.
+    adds no finding: the span is marked ``link="cited"``.  Evidence at the offsets of an uncoded
+    span gives that span the code (``link="attached"``).  Evidence elsewhere becomes its own
+    finding with the suggestion's status as assertions.  A suggestion without evidence becomes
+    one finding without offsets.  Raises located errors for codes without a system, offsets
+    outside the text and malformed entries.
     """
     text = record.get("text")
     if not isinstance(text, str):
@@ -212,6 +214,9 @@ def record_findings(record: Mapping[str, Any], where: Where) -> list[Finding]:
         if STATUS_ASSERTION[status]:
             assertions[STATUS_ASSERTION[status]] = True
         evidence = sugg.get("evidence") or []
+        if not isinstance(evidence, list) or not all(isinstance(ev, Mapping) for ev in evidence):
+            raise where.error(STD_RECORD, f"codes[{j}].evidence is not a list of objects",
+                              "write evidence as [{\"start\": ..., \"end\": ..., \"text\": ...}]")
         common = dict(code=code, system=system, description=sugg.get("description"),
                       suggestion_score=sugg.get("score"), origin="suggestion", status=status)
         if not evidence:

@@ -489,3 +489,20 @@ def test_line_breaks_and_unicode_survive(tmp_path, suffix):
     write_note_nlp([{"text": text, "meta": {"id": "1"}, "spans": spans}], out)
     (back,) = read_note_nlp(out, texts={"1": text})
     assert [norm_span(s) for s in back["spans"]] == [norm_span(s) for s in spans]
+
+
+@pytest.mark.parametrize(
+    "codes, message",
+    [
+        ([{"system": "ICD-10-CM", "evidence": []}], "codes[0] has no \"code\""),
+        ([{"code": "E11.9", "system": "ICD-10-CM", "status": "maybe"}], "codes[0] has status 'maybe'"),
+        ([{"code": "E11.9", "system": "ICD-10-CM", "evidence": ["x"]}], "codes[0].evidence is not a list of objects"),
+        (["E11.9"], "codes[0] is not an object"),
+    ],
+)
+def test_malformed_code_suggestions(tmp_path, codes, message):
+    rec = record("1")
+    rec["codes"] = codes
+    with pytest.raises(StandardsError) as err:
+        write_note_nlp([rec], tmp_path / "n.csv", source="in.jsonl")
+    assert err.value.code == "CL-STD008" and message in err.value.what and err.value.line == 1
