@@ -420,7 +420,7 @@ def _flag(mods: Mapping[str, str], *names: str) -> bool:
     return any(unquote(mods.get(n, "")).lower() in ("true", "1", "yes", "y") for n in names)
 
 
-def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Iterator[dict[str, Any]]:
+def read_note_nlp(path: str | Path, *, texts: Any = None, omop_vocab=None, **options: Any) -> Iterator[dict[str, Any]]:
     """Read a NOTE_NLP table (``.csv`` or ``.parquet``) back into records, one per note.
 
     Spans get ``start``, ``end``, ``text``, the five assertion booleans and whatever
@@ -430,6 +430,10 @@ def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Ite
     other tools' spellings (``negation=true``, ``subject=family``, ``conditional=true``) and
     ``term_temporal=past`` means historical.
 
+    Rows without ``code=`` in ``term_modifiers`` (NOTE_NLP written by other tools) get their code
+    from ``note_nlp_source_concept_id`` (else ``note_nlp_concept_id``) when ``omop_vocab`` (an
+    Athena folder or :class:`~corpora.standards.vocab.OmopVocabulary`) is given.
+
     NOTE_NLP does not hold the note text.  ``texts`` (a mapping ``meta.id -> text`` or a JSONL
     file of the original records) supplies it; without it the text is rebuilt from the terms at
     their offsets, padded with spaces, and ``meta.text_reconstructed`` is true.
@@ -438,6 +442,11 @@ def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Ite
     if not path.is_file():
         raise std_error(STD_NOTE_NLP, f"NOTE_NLP file {str(path)!r} not found", "check the path", file=path)
     text_by_id = _load_texts(texts)
+    vocab = omop_vocab
+    if vocab is not None and not hasattr(vocab, "code_of"):
+        from .vocab import OmopVocabulary
+
+        vocab = OmopVocabulary.load(vocab)
     notes: OrderedDict[int, dict[str, Any]] = OrderedDict()
     for line, row in _iter_rows(path):
         def bad(what: str, fix: str):
@@ -475,6 +484,13 @@ def read_note_nlp(path: str | Path, *, texts: Any = None, **options: Any) -> Ite
                 raise bad(f"term_modifiers code={mods['code']!r} is not SYSTEM|CODE",
                           "write the code as code=SYSTEM|CODE (e.g. code=ICD-10-CM|E11.9)")
             system, code = normalise_system(unquote(sys_part)), unquote(code_part)
+        elif vocab is not None:
+            for col in ("note_nlp_source_concept_id", "note_nlp_concept_id"):
+                cid = _as_int(row.get(col))
+                found = vocab.code_of(cid) if cid else None
+                if found:
+                    system, code = found
+                    break
         note = notes.get(note_id)
         if note is None:
             meta_id = unquote(mods["note"]) if "note" in mods else str(note_id)

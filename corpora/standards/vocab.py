@@ -146,6 +146,17 @@ class OmopVocabulary:
         logger.info("OMOP vocabulary %s: %d concepts, %d 'Maps to' sources", folder, len(vocab.concepts), len(vocab.maps_to))
         return vocab
 
+    def code_of(self, concept_id: int) -> tuple[str, str] | None:
+        """``(system, code)`` of a loaded concept (clinlabel's system name), or ``None``."""
+        if not hasattr(self, "_by_id"):
+            from ._common import code_system as _cs
+
+            self._by_id = {}
+            for (vocabulary_id, code), (cid, _std, _valid) in self.concepts.items():
+                known = _cs(vocabulary_id)
+                self._by_id.setdefault(cid, (known.name if known else vocabulary_id, code))
+        return self._by_id.get(int(concept_id))
+
     def _key(self, system: str, code: str) -> tuple[str, str] | None:
         known = code_system(system)
         vocabulary_id = known.vocabulary_id if known else system

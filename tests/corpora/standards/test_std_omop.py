@@ -506,3 +506,27 @@ def test_malformed_code_suggestions(tmp_path, codes, message):
     with pytest.raises(StandardsError) as err:
         write_note_nlp([rec], tmp_path / "n.csv", source="in.jsonl")
     assert err.value.code == "CL-STD008" and message in err.value.what and err.value.line == 1
+
+
+def test_reading_note_nlp_from_another_tool(tmp_path):
+    """A NOTE_NLP table another NLP system wrote: codes come from concept ids, assertions from its modifiers."""
+    header = ",".join(c for c, _, _ in CDM54_NOTE_NLP)
+    rows = [
+        "1,501,0,,0,diabetes,2000000101,2000000001,cTAKES 4.0,2024-01-02,,Y,present,",
+        "2,501,0,,12,hypertension,2000000102,0,cTAKES 4.0,2024-01-02,,N,present,Negation=true",
+        "3,501,0,,30,asthma,0,0,cTAKES 4.0,2024-01-02,,N,past,\"Subject=family,Conditional=true\"",
+        "4,502,0,,0,COPD,0,0,cTAKES 4.0,2024-01-02,,Y,present,",
+    ]
+    path = tmp_path / "foreign.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    first, second = read_note_nlp(path, omop_vocab=VOCAB)
+    assert first["meta"] == {"id": "501", "note_id": 501, "text_reconstructed": True}
+    d, h, a = first["spans"]
+    assert (d["code"], d["system"]) == ("E11.9", "ICD-10-CM")  # from the source concept
+    assert (h["code"], h["system"], h["negated"]) == ("59621000", "SNOMED CT", True)  # from the standard concept
+    assert "code" not in a and a["family"] and a["hypothetical"] and a["historical"] and not a["negated"]
+    assert first["text"][30:36] == "asthma"
+    assert second["spans"][0]["text"] == "COPD" and "code" not in second["spans"][0]
+    # without the vocabulary the concept ids cannot be turned back into codes
+    first, _ = read_note_nlp(path)
+    assert all("code" not in s for s in first["spans"])
