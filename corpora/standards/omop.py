@@ -43,7 +43,6 @@ from typing import Any, Iterable, Iterator, Mapping
 from urllib.parse import quote, unquote
 
 from corpora.errors import STD_NOTE_ID, STD_NOTE_NLP, STD_OUTPUT, STD_TOO_LONG
-from corpora.record import ASSERTIONS
 
 from ._common import Finding, Where, normalise_system, note_id_of, record_findings, records_with_location, std_error
 
