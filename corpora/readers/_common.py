@@ -106,7 +106,7 @@ class IdTracker:
             where = first[0] if first[1] is None else f"{first[0]}:{first[1]}"
             raise corpus_error(
                 IO_DUPLICATE_ID, f"duplicate meta.id {rid!r} (first seen at {where})",
-                "give every note its own id, or drop meta.id to let clinlabel number the lines",
+                "give every note its own id (or add --skip-invalid to skip the later copy)",
                 file=file, line=line,
             )
         self.seen[rid] = (self._intern(file), line)

@@ -5,7 +5,8 @@ Record conventions (shared with the BioC reader, so that both give the same reco
 * ``text`` = title + ``" "`` + abstract (just the title when the abstract is empty), so the
   published offsets index ``text`` unchanged; ``meta.id`` = PMID; ``meta.passages`` lists the
   title and abstract as ``{"type", "start", "end"}``.
-* a mention ``PMID  start  end  text  type  id`` is a span with ``label`` = type and
+* a mention ``PMID  start  end  text  type  id`` (its text must match the text at the offsets,
+  whitespace aside) is a span with ``label`` = type and
   ``kb_id`` = id (``"-1"`` and composite ids like ``"D014786|D006311"`` kept as published); the
   optional 7th column of composite mentions (``"Ocular toxicity|auditory toxicity"``) becomes
   ``composite_mentions`` (a list of strings).  A mention without an id has no ``kb_id``.
@@ -19,11 +20,15 @@ Record conventions (shared with the BioC reader, so that both give the same reco
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import IO_OFFSETS, IO_PARSE, ClinlabelError, corpus_error
 from ._common import IdTracker, PathLike, empty_error, iter_lines, require_file, skip_or_raise
+
+
+_WS = re.compile(r"\s+")
 
 
 def span_ref(span: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -179,14 +184,16 @@ def _to_record(d: _Doc, path: Path) -> dict[str, Any]:
     spans = []
     for n, f in d.mentions:
         start, end = int(f[1]), int(f[2])
-        if not (0 <= start <= end <= len(text)) or text[start:end] != f[3]:
+        if not (0 <= start <= end <= len(text)) or _WS.sub(" ", text[start:end]).strip() != _WS.sub(" ", f[3]).strip():
             found = text[start:end] if 0 <= start <= end <= len(text) else f"<outside the text, length {len(text)}>"
             raise corpus_error(
                 IO_OFFSETS, f"mention {f[3]!r} at {start}-{end} does not match the text there ({found!r})",
                 "offsets count characters in title + ' ' + abstract; fix the offsets or the mention text",
                 file=path, line=n,
             )
-        span: dict[str, Any] = {"start": start, "end": end, "label": f[4], "text": f[3]}
+        # the span's text is the text at its offsets (a mention column with stray trailing
+        # spaces, as once in the NCBI disease corpus, is accepted: whitespace is not compared)
+        span: dict[str, Any] = {"start": start, "end": end, "label": f[4], "text": text[start:end]}
         if len(f) >= 6 and f[5] != "":
             span["kb_id"] = f[5]
         if len(f) >= 7 and f[6] != "":

@@ -93,3 +93,19 @@ def test_chia_full_pass(shared_data):
     discontinuous = [s for r in records for s in r["spans"] if "fragments" in s]
     assert discontinuous and all([s["start"], s["end"]] in s["fragments"] for s in discontinuous)
     assert sum(len(r.get("relations", [])) for r in records) > 10000
+
+
+def test_ncbi_disease_pubtator(shared_data, tmp_path):
+    d = shared_data / "ncbi_disease"
+    dev = list(read_corpus(d / "NCBIdevelopset_corpus.txt"))
+    assert len(dev) == 100 and sum(len(r["spans"]) for r in dev) == 787
+    _check_offsets(dev)
+    # the training file holds PMID 8528200 twice: a located error, or skipped with skip_invalid
+    with pytest.raises(Exception, match=r"NCBItrainset_corpus\.txt:4557: duplicate meta\.id '8528200'"):
+        list(read_corpus(d / "NCBItrainset_corpus.txt"))
+    train = list(read_corpus(d / "NCBItrainset_corpus.txt", skip_invalid=True))
+    assert len(train) == 592
+    # a mention column with trailing spaces (line 3249) is accepted; the span text is the text at its offsets
+    _check_offsets(train)
+    write_corpus(train, tmp_path / "t.xml", "bioc")
+    assert list(read_corpus(tmp_path / "t.xml")) == train
