@@ -22,6 +22,7 @@ skipped by the list rules; context rules still tag them ("Dr. Parkinson").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -236,7 +237,7 @@ SCALE_CONTEXT_RE = re.compile(
 DATE_CONTEXT_RE = re.compile(
     r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
     r"\bvisit|\blast|\bnext|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
-    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath)\b[^.\n]{0,12}$",
+    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath)\b[^.\n]{0,20}$",
     re.IGNORECASE,
 )
 _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -253,10 +254,14 @@ def street_re(suffixes: Iterable[str]) -> re.Pattern[str]:
     r"\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?\s+(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?\s+)?"
     r"(?:(?:\d{1,3}(?:st|nd|rd|th)|[A-Z][A-Za-z'\-]*\.?)\s+){1,4}(?:" + alt + r")\b\.?"
     r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b\.?)?"
-    r"(?:\s*,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Rm|Room|Bldg|Building|Floor|Fl|Lot|Trlr|#)\.?\s*#?\s*[A-Za-z0-9\-]+)?"
+    r"(?:\s*,?\s*(?:(?:Apt|Apartment|Suite|Ste|Unit|Rm|Room|Bldg|Building|Floor|Fl|Lot|Trlr)\b\.?|#)\s*#?\s*(?=[A-Za-z\-]*\d|[A-Z]\b)[A-Za-z0-9\-]+)?"
     )
 PLATE_RE = re.compile(r"(?i:licen[cs]e\s+plate|plates?|tag)(?:\s+(?i:number|no\.?|#))?\s*[:#]?\s*(?:(?i:is|was|of)\s+)?"
                       r"((?=[A-Z0-9 \-]{4,9}\b)(?=[A-Z \-]*\d)[A-Z0-9]{1,4}[ \-][A-Z0-9]{2,5}|(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{5,8})\b")
+CONTACT_RE = re.compile(
+    r"(?i:\b(?:spoke|talked|met|discussed|consulted|conferred|met)\s+(?:with|to)|\bcalled|\bleft\s+(?:a\s+)?(?:message|voicemail|vm)\s+(?:for|with)|"
+    r"\bmessage\s+(?:left\s+)?for|\baccompanied\s+by|\bvisited\s+by|\bbrought\s+in\s+by|\bpatient\s*,|\bpt\s*,|\bpatient\s+is|"
+    r"\bcare\s+of|\bc/o)\s+((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+)?(?:" + NAME_TOKEN + r")){0,3})")
 PAREN_RELATIVE_RE = re.compile(
     r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})\s*\((?i:" + RELATIVE + r"|patient|pt|self|"
     r"proxy|hcp|poa|nok|emergency contact|contact)[^)\n]{0,20}\)")
@@ -276,8 +281,10 @@ PLACE_CONTEXT_RE = re.compile(
     r"\b(?:lives|living|lived|resides|residing|resident|moved|relocated|born|raised|grew\s+up|"
     r"from|in|near|to|visiting|traveled|travelled|vacation|vacationing|returned|transferred|"
     r"hometown|town\s+of|city\s+of|village\s+of|county\s+of|address|located)\s+(?:in\s+|to\s+|from\s+|of\s+|at\s+|near\s+)?"
-    r"((?:[A-Z][a-z]+)(?:[\s\-](?:[A-Z][a-z]+)){0,3})\b"
+    r"((?:The\s+|Village\s+of\s+|Town\s+of\s+|City\s+of\s+)?(?:[A-Z][a-z]+)(?:[\s\-](?:(?:of|de|du|la|d')\s?)?(?:[A-Z][a-z]+)){0,3})\b"
 )
+PLACE_PREFIXES = {"Port", "Lake", "Mount", "Mt", "East", "West", "North", "South", "New", "Fort", "Saint", "St",
+                  "San", "Santa", "Los", "Las", "El", "Glen", "Point", "Cape", "Grand", "Little", "Upper", "Lower"}
 PLACE_FIELD_RE = re.compile(
     r"(?im)\b(?:home\s*town|city|town|residence|birth\s*place|place\s+of\s+birth|born\s+in|county|village|"
     r"city\s+of\s+residence|lives\s+in)\s*[:\-]\s*((?:[A-Z][A-Za-z.'\-]*)(?:[ \-][A-Z][A-Za-z.'\-]*){0,3})")
@@ -348,6 +355,13 @@ NAME_STOP = {
 }
 
 
+def fold(word: str) -> str:
+    """``María`` -> ``Maria``: census lists are ASCII."""
+    if word.isascii():
+        return word
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode("ascii")
+
+
 # ----------------------------------------------------------------------------------- detector
 class RuleDetector:
     """Runs every rule over a text; :meth:`candidates` yields raw, possibly overlapping hits."""
@@ -357,11 +371,11 @@ class RuleDetector:
         self.propagate_names = propagate_names
         self.lone_surnames = lone_surnames
         self._title_re = re.compile(
-            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:and\s+(?:Mrs|Mr|Ms|Dr)\.?\s+)?(?:" + NAME_PARTICLE + r"\s+)?"
-            r"((?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")\s)?(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
+            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:and\s+(?:Mrs|Mr|Ms|Dr)\.?\s+)?"
+            r"((?:(?:" + NAME_PARTICLE + r")\s+){0,2}(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")\s)?(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
         )
         self._cred_re = re.compile(
-            r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+)?(?:" + NAME_TOKEN + r")){1,3}|"
+            r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+){0,2}(?:" + NAME_TOKEN + r")){1,3}|"
             r"(?:" + NAME_TOKEN_CAPS + r")(?:\s+(?:" + NAME_TOKEN_CAPS + r")){1,3}),?\s+" + CREDENTIALS + r"(?![A-Za-z])"
         )
         self._field_re = re.compile(
@@ -370,7 +384,7 @@ class RuleDetector:
         )
         self._relative_re = re.compile(
             r"(?i:\b" + RELATIVE + r")(?:'s\s+name\s+is|,?\s+(?:named|called|is|was))?,?\s+"
-            r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})"
+            r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+)?(?:" + NAME_TOKEN + r")){0,2})"
         )
         self._last_first_re = re.compile(
             r"\b([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'][A-Z]{2,})?),\s+([A-Z][a-z]+|[A-Z]{2,})(?:\s+[A-Z]\.?)?(?![\w])"
@@ -582,10 +596,12 @@ class RuleDetector:
             yield Candidate(s, m.end(), "LOCATION", "county")
         for m in PLACE_CONTEXT_RE.finditer(text):
             phrase = m.group(1)
-            words = phrase.split()
-            if words[0] in NAME_STOP or words[0] in MONTH_FULL:
+            words = [w for w in re.split(r"[\s\-']+", phrase) if w[:1].isupper() and w not in {"The", "Village", "Town", "City"}]
+            if not words or words[0] in NAME_STOP or words[0] in MONTH_FULL:
                 continue
             uncommon = [w for w in words if not self.is_common(w) and w not in NAME_STOP and w not in lex.hard_eponyms]
+            if len(words) > 1 and words[0] in PLACE_PREFIXES:
+                uncommon.append(words[1])
             if phrase in lex.cities or phrase in lex.counties or (uncommon and (len(words) > 1 or words[0] not in lex.first_names)):
                 if re.match(r"\s+(?:" + FACILITY_WORDS + r")", text[m.end(1):m.end(1) + 30]):
                     continue  # facility rule owns it
@@ -642,8 +658,6 @@ class RuleDetector:
         def add_tokens(seq_start: int, seq: str, source: str, strict: bool) -> None:
             for t in re.finditer(r"[^\W\d_](?:[^\W\d_]|['\-])*\.?", seq):
                 word = t.group(0).rstrip(".")
-                if re.fullmatch(NAME_PARTICLE, word) and not strict:
-                    continue
                 if strict and (word in NAME_STOP or re.fullmatch(CREDENTIALS, t.group(0)) or
                                (self.is_common(word) and len(word) > 1 and word not in lex.first_names
                                 and word not in lex.surnames and word.lower() == word)):
@@ -660,8 +674,7 @@ class RuleDetector:
             keep_end = 0
             for j, t in enumerate(toks):
                 w = t.group(0).rstrip(".,")
-                if j > 0 and (w in NAME_STOP or (self.is_common(w) and w not in lex.surnames
-                                                 and w not in lex.first_names)):
+                if j > 0 and (w in NAME_STOP or w.lower() in {"and", "or", "the", "of"} or w.isupper() and self.is_common(w)):
                     break
                 if re.fullmatch(CREDENTIALS, t.group(0)):
                     break
@@ -688,9 +701,12 @@ class RuleDetector:
             if not first:
                 continue
             w = first.group(0)
+            if re.fullmatch(NAME_PARTICLE, w) and re.match(r"(?:" + NAME_PARTICLE + r"\s+){1,2}[" + UP + r"]", seq):
+                add_tokens(s, seq, "field", strict=True)
+                continue
             if not (w[0].isupper()) or w in NAME_STOP:
                 continue
-            if len(w) == 1 and re.match(r"[A-Z]\.?\s+[A-Z][a-z]", seq):
+            if len(w) == 1 and re.match(r"[A-Z]\.?\s+(?:" + NAME_PARTICLE + r"\s+)?[" + UP + r"][" + LO + r"]", seq):
                 add_tokens(s, seq, "field", strict=True)
                 continue
             if self.is_common(w) and not (w in lex.first_names or w in lex.surnames or w.isupper()):
@@ -704,6 +720,10 @@ class RuleDetector:
             if w in NAME_STOP or (self.is_common(w) and w not in lex.first_names):
                 continue
             add_tokens(m.start(1), seq, "relative", strict=True)
+        for m in CONTACT_RE.finditer(text):
+            w = m.group(1).split()[0]
+            if w not in NAME_STOP and not self.is_common(w):
+                add_tokens(m.start(1), m.group(1), "contact", strict=True)
         for m in PAREN_RELATIVE_RE.finditer(text):
             w = m.group(1).split()[0]
             if w not in NAME_STOP and not (self.is_common(w) and w not in lex.first_names):
@@ -717,7 +737,7 @@ class RuleDetector:
                 out.append(Candidate(m.start(1), m.end(1), "NAME", "last_first"))
                 out.append(Candidate(m.start(2), m.end(), "NAME", "last_first"))
         for m in self._first_last_re.finditer(text):
-            first, last = m.group(1), m.group(2)
+            first, last = fold(m.group(1)), fold(m.group(2))
             if len(first) < 3 or first not in lex.first_names or first in NAME_STOP or last in NAME_STOP:
                 continue
             if self.is_common(last) and last not in lex.surnames:
@@ -735,9 +755,10 @@ class RuleDetector:
             if len(w) < 3 or w in NAME_STOP or self.is_common(w) or w in MONTH_FULL:
                 continue
             base = w.split("'")[0] if w.endswith("'s") else w
+            folded = fold(base)
             if base in NAME_STOP or self.is_common(base):
                 continue
-            if base in lex.first_names or (self.lone_surnames and base in lex.surnames):
+            if folded in lex.first_names or (self.lone_surnames and folded in lex.surnames):
                 if base in lex.cities and base not in lex.first_names:
                     continue  # the place rules own it
                 if self.is_eponym_here(text, m.start(), m.start() + len(base)):
