@@ -88,6 +88,7 @@ IO_PARSE = "CL-IO010"  # malformed line in a structured format (PubTator, brat, 
 IO_RECORD = "CL-IO011"  # record field of the wrong type
 IO_OUTPUT = "CL-IO012"  # output path problem (exists, not writable, resume mismatch)
 IO_RESUME = "CL-IO013"  # --resume output does not match the input
+IO_TASK = "CL-IO014"  # evaluate: unknown task or its evaluator is not available
 
 
 def corpus_error(code: str, what: str, fix: str = "", *, file=None, line=None) -> CorpusError:

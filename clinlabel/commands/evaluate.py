@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from corpora.errors import IO_FORMAT, ClinlabelError, corpus_error
+from corpora.errors import IO_TASK, ClinlabelError, corpus_error
 
 from .._app import app
 
@@ -26,7 +26,7 @@ def _codes_evaluator():
         raise ClinlabelError(
             f"--task codes needs {CODES_EVALUATOR}, which is not available ({type(err).__name__}: {err})",
             "install the code-suggestion part of clinlabel, or evaluate --task spans / assertion",
-            code=IO_FORMAT,
+            code=IO_TASK,
         ) from None
 
 
@@ -44,7 +44,7 @@ def evaluate_files(
     from corpora.formats import read_corpus
 
     if task not in TASKS:
-        raise corpus_error(IO_FORMAT, f"unknown task {task!r}", f"use --task with one of: {', '.join(TASKS)}")
+        raise corpus_error(IO_TASK, f"unknown task {task!r}", f"use --task with one of: {', '.join(TASKS)}")
     evaluator = _codes_evaluator() if task == "codes" else None
     gold_records = read_corpus(gold, gold_fmt)
     pred_records = read_corpus(pred, pred_fmt)
