@@ -78,3 +78,18 @@ def test_adjudication_mode(tmp_path, data_dir):
     assert adj["rule"] == "manual" and adj["decided_by"] == "judge" and adj["annotators"] == ["alice", "bob"]
     assert [c_["code"] for c_ in adj["record"]["codes"]] == ["E11.9"]
     store.close()
+
+
+def test_sort_uncertainty_serves_the_least_sure_first(client):
+    c, store = client
+    store.add_tasks("clinic", [{"text": "Possible pneumonia.", "meta": {"id": "n4", "uncertainty": 5.0}}])
+    app = create_app(store, "clinic", search=fake_search, sort="uncertainty")
+    c2 = TestClient(app)
+    order = []
+    for _ in range(4):
+        ex = c2.get("/api/next", params={"annotator": "u"}).json()["example"]
+        order.append(ex["note_id"])
+        c2.post(f"/api/example/{ex['id']}/answer", json={"annotator": "u", "answer": "ignore"})
+    assert order == ["n4", "n1", "n2", "n3"]
+    assert c.get("/api/next", params={"annotator": "v"}).json()["example"]["note_id"] == "n1"  # file order
+    assert c2.get("/api/info").json()["sort"] == "uncertainty"

@@ -80,20 +80,36 @@ def test_accept_reject_and_add_a_code_in_the_browser(served):
             if os.environ.get("CLINLABEL_SCREENSHOT"):
                 page.locator("[data-span='1']").first.click()  # show the span tools too
                 page.screenshot(path=os.environ["CLINLABEL_SCREENSHOT"])
+                page.locator("[data-span='1']").first.click()
+
+            # fix a span's boundary: "type 2 diabetes" -> "diabetes" (start two words right)
+            page.locator("[data-span='1']").first.click()
+            page.keyboard.press("Alt+ArrowRight")
+            page.keyboard.press("Alt+ArrowRight")
+            expect(page.locator("#span-current")).to_have_text('"diabetes"')
 
             page.keyboard.press("a")  # accept the note: the next one loads
             expect(page.get_by_test_id("progress")).to_have_text("1 / 3")
             expect(page.get_by_test_id("note")).to_contain_text("metformin")
+            answered = store.annotations("clinic")
+
+            page.keyboard.press("u")  # undo brings the note back
+            expect(page.get_by_test_id("progress")).to_have_text("0 / 3")
+            expect(page.get_by_test_id("note")).to_contain_text("type 2 diabetes")
         finally:
             browser.close()
 
     eid = store.example_ids("clinic")[0]
     codes = {c["code"]: c["status"] for c in store.codes(eid, "e2e_coder")}
     assert codes == {"E11.9": "accepted", "R07.9": "rejected", "I10": "accepted"}
-    (ann,) = store.annotations("clinic")
+    (ann,) = answered
     assert ann["annotator"] == "e2e_coder" and ann["answer"] == "accept" and ann["example_id"] == eid
     assert {c["code"]: c["status"] for c in ann["codes"]} == codes
+    assert [(s["start"], s["end"], s["label"], s["text"]) for s in ann["spans"]] == [
+        (15, 25, "PROBLEM", "chest pain"), (41, 49, "PROBLEM", "diabetes")]
+    assert store.annotations("clinic") == []  # undone (kept in the table as retracted)
+    assert store.annotations("clinic", include_retracted=True)[0]["retracted"] is True
     log = [(r["actor"], r["action"], r["target"]) for r in store.audit("clinic", example_id=eid) if r["actor"] == "e2e_coder"]
     assert log[:4] == [("e2e_coder", "code_accept", "ICD-10-CM:E11.9"), ("e2e_coder", "code_reject", "ICD-10-CM:R07.9"),
                        ("e2e_coder", "code_add", "ICD-10-CM:I10"), ("e2e_coder", "code_accept", "ICD-10-CM:I10")]
-    assert log[-1][1] == "answer"
+    assert [a for _, a, _ in log[-2:]] == ["answer", "undo"]
