@@ -22,8 +22,10 @@ with the rules clinlabel's error analysis added or removed
 (``resources/clinlabel_context_rules.json``); a user file (``rules``) is added on top.
 """
 
+import bisect
 import json
 import re
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -183,6 +185,9 @@ class ClinicalContext:
         self._phrase = PhraseMatcher(vocab, attr="LOWER")
         self._matcher = Matcher(vocab)
         self._regex: list[tuple[re.Pattern, int]] = []
+        self._token_rx: list[tuple[re.Pattern, frozenset[str] | None, int]] = []
+        self._first_map: dict[str, list[tuple[re.Pattern, int]]] = {}
+        self._scan_rx: list[tuple[re.Pattern, int]] = []
         self._rule_of: dict[int, ContextRuleSpec] = {}
         self._has_phrase = self._has_token = False
         for i, rule in enumerate(self.rules):
@@ -195,8 +200,20 @@ class ClinicalContext:
             elif isinstance(rule.pattern, str):
                 self._regex.append((re.compile(rule.pattern, re.IGNORECASE), h))
             else:
-                self._matcher.add(key, [rule.pattern])
-                self._has_token = True
+                compiled = _compile_token_pattern(rule.pattern)
+                if compiled is None:  # attributes beyond LOWER/ORTH/TEXT: spaCy's Matcher
+                    self._matcher.add(key, [rule.pattern])
+                    self._has_token = True
+                else:
+                    rx, first = compiled
+                    crx = re.compile(rx)
+                    self._token_rx.append((crx, first, h))
+                    if first is None:
+                        self._scan_rx.append((crx, h))
+                    else:
+                        for value in first:
+                            self._first_map.setdefault(value, []).append((crx, h))
+        self._order = {h: i for i, h in enumerate(self._rule_of)}
 
     # -- the algorithm -------------------------------------------------------------------------
     def find_modifiers(self, doc: Doc | Span) -> list[tuple[int, int, ContextRuleSpec]]:
@@ -206,15 +223,18 @@ class ClinicalContext:
             matches.extend(self._phrase(doc))
         if self._has_token:
             matches.extend(self._matcher(doc))
+        if self._token_rx:
+            matches.extend(self._match_token_patterns(doc))
         if self._regex:
             d = doc if isinstance(doc, Doc) else doc.doc
+            text = d.text
             for rx, h in self._regex:
-                for m in rx.finditer(d.text):
+                for m in rx.finditer(text):
                     sp = d.char_span(m.start(), m.end(), alignment_mode="expand")
                     if sp is not None and len(sp):
                         matches.append((h, sp.start, sp.end))
         # longest first; among equal spans the later-added rule (clinlabel / user) wins
-        order = {h: i for i, h in enumerate(self._rule_of)}
+        order = self._order
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1], -order[m[0]]))
         # HISTORICAL triggers are pruned among themselves only: time is orthogonal to the other
         # categories, so "no history of" negates and dates at once
@@ -234,6 +254,32 @@ class ClinicalContext:
             kept.append((s, e, rule))
         kept.sort(key=lambda k: k[0])
         return kept
+
+    def _match_token_patterns(self, doc: Doc | Span) -> list[tuple[int, int, int]]:
+        """Token patterns as regexes over the token texts joined by ``\\x01`` (much faster than
+        spaCy's ``Matcher`` with ``IN`` predicates); a pattern whose first token has fixed
+        values is only tried where one of those values occurs."""
+        texts = [t.text for t in doc]
+        offset = doc.start if isinstance(doc, Span) else 0
+        stream = _SEP.join(texts) + _SEP
+        starts = [0, *accumulate(len(w) + 1 for w in texts)]
+        out: list[tuple[int, int, int]] = []
+        first_map = self._first_map
+        sep = _SEP
+        for i, w in enumerate(stream.lower().split(sep)):
+            cands = first_map.get(w)
+            if cands is None:
+                continue
+            for rx, h in cands:
+                m = rx.match(stream, starts[i])
+                if m is not None and m.end() > m.start():
+                    out.append((h, i + offset, i + offset + m.group(0).count(sep)))
+        for rx, h in self._scan_rx:
+            for m in rx.finditer(stream):
+                if m.end() > m.start():
+                    i = bisect.bisect_left(starts, m.start())
+                    out.append((h, i + offset, i + offset + m.group(0).count(sep)))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         targets = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
@@ -367,6 +413,59 @@ class ClinicalContext:
                                for d in load_rule_file(f, "context_rules", _CONTEXT_KEYS, "ConText")]
             self._compile()
         return self
+
+
+_SEP = "\x01"
+_ANY_TOKEN = "[^\x01]*\x01"
+
+
+def _alternatives(values: list[str], lower: bool) -> str:
+    alts = "|".join(re.escape(str(v)) for v in sorted(values, key=lambda v: -len(str(v))))
+    return f"(?i:{alts})" if lower else f"(?:{alts})"
+
+
+def _compile_token_pattern(pattern: list[dict[str, Any]]) -> tuple[str, frozenset[str] | None] | None:
+    """A spaCy token pattern using only LOWER / ORTH / TEXT (str, IN, NOT_IN) and OP as a regex over
+    ``\\x01``-joined token texts, plus the lower-cased values the first token must have (None if
+    it is unconstrained or optional).  None if the pattern uses anything else."""
+    parts: list[str] = []
+    first: frozenset[str] | None = None
+    for k, spec in enumerate(pattern):
+        if not isinstance(spec, dict):
+            return None
+        op = spec.get("OP")
+        attrs = {a: v for a, v in spec.items() if a != "OP"}
+        if op not in (None, "?", "*", "+", "1"):
+            return None
+        if not attrs:
+            body = _ANY_TOKEN
+            values = None
+        else:
+            if len(attrs) != 1:
+                return None
+            (attr, value), = attrs.items()
+            attr = attr.upper()
+            if attr not in ("LOWER", "ORTH", "TEXT"):
+                return None
+            lower = attr == "LOWER"
+            if isinstance(value, str):
+                values = [value]
+                body = _alternatives(values, lower) + _SEP
+            elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) and value["IN"]:
+                values = [str(v) for v in value["IN"]]
+                body = _alternatives(values, lower) + _SEP
+            elif isinstance(value, dict) and set(value) == {"NOT_IN"} and isinstance(value["NOT_IN"], list):
+                values = None
+                body = f"(?!{_alternatives([str(v) for v in value['NOT_IN']], lower)}{_SEP}){_ANY_TOKEN}"
+            else:
+                return None
+        group = f"(?:{body})"
+        parts.append(group + {None: "", "1": "", "?": "?", "*": "*", "+": "+"}[op])
+        if k == 0:
+            first = frozenset(v.lower() for v in values) if values is not None and op in (None, "1", "+") else None
+    if not parts:
+        return None
+    return "(?:(?<=\x01)|^)" + "".join(parts), first
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,135 @@
+"""Speed: sentences + sections + ConText over MTSamples notes, clinlabel vs medSpaCy, in one run.
+
+    .venv/bin/python benchmarks/context_speed.py [--n 300] [--csv ../shared/data/mtsamples/mtsamples.csv]
+
+Both systems get the same targets (a small condition lexicon; medSpaCy through its TargetMatcher,
+clinlabel through a spaCy PhraseMatcher writing ``doc.spans["clinlabel"]``) and process the same
+notes from raw text, tokenisation included:
+
+* medSpaCy default = ``medspacy.load()``: PyRuSH sentences, target matcher, ConText (default rules);
+* medSpaCy + sections = the same plus ``medspacy_sectionizer`` (default section rules);
+* clinlabel = ``spacy.blank("en")`` + target phrase matcher + ``clinlabel_sentences`` +
+  ``clinlabel_sections`` + ``clinlabel_context``.
+
+Timings share the machine with whatever else runs: rerun to see the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CSV = ROOT.parent / "shared" / "data" / "mtsamples" / "mtsamples.csv"
+TERMS = """hypertension diabetes pain chest pain fever nausea vomiting diarrhea cough shortness of breath
+asthma pneumonia infection cancer stroke headache dizziness edema anemia obesity depression anxiety
+fracture bleeding hernia heart disease coronary artery disease atrial fibrillation copd seizure
+rash allergies smoking alcohol tenderness swelling effusion mass lesion tumor abscess""".split("\n")
+
+
+def terms() -> list[str]:
+    words = " ".join(TERMS).split()
+    multi = ["chest pain", "shortness of breath", "heart disease", "coronary artery disease", "atrial fibrillation"]
+    single = [w for w in words if w not in {"chest", "shortness", "of", "breath", "heart", "disease", "coronary",
+                                              "artery", "atrial", "fibrillation"}]
+    return sorted(set(single + multi))
+
+
+def load_notes(path: Path, n: int) -> list[str]:
+    csv.field_size_limit(10**9)
+    out = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            text = (row.get("transcription") or "").strip()
+            if text:
+                out.append(text)
+            if len(out) >= n:
+                break
+    return out
+
+
+def time_medspacy(notes: list[str], sections: bool) -> tuple[float, int]:
+    import medspacy
+    from medspacy.ner import TargetRule
+
+    try:
+        from loguru import logger
+
+        logger.remove()
+    except Exception:
+        pass
+    nlp = medspacy.load()
+    nlp.get_pipe("medspacy_target_matcher").add([TargetRule(t, "CONDITION") for t in terms()])
+    if sections:
+        nlp.add_pipe("medspacy_sectionizer")
+    list(nlp.pipe(notes[:3]))  # warm-up
+    t0 = time.perf_counter()
+    found = 0
+    for doc in nlp.pipe(notes):
+        found += sum(1 for e in doc.ents if e._.is_negated)
+    return time.perf_counter() - t0, found
+
+
+def time_clinlabel(notes: list[str]) -> tuple[float, int]:
+    import spacy
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+
+    import nlp_pipeline.context  # noqa: F401
+    import nlp_pipeline.sections  # noqa: F401
+    import nlp_pipeline.sentences  # noqa: F401
+    from corpora.doc import SPAN_KEY
+
+    nlp = spacy.blank("en")
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    matcher.add("CONDITION", [nlp.make_doc(t) for t in terms()])
+
+    @Language.component("bench_targets")
+    def targets(doc):
+        doc.spans[SPAN_KEY] = [doc[s:e] for _, s, e in matcher(doc)]
+        for span in doc.spans[SPAN_KEY]:
+            span.label_ = "CONDITION"
+        return doc
+
+    nlp.add_pipe("clinlabel_sentences")
+    nlp.add_pipe("clinlabel_sections")
+    nlp.add_pipe("bench_targets")
+    nlp.add_pipe("clinlabel_context")
+    list(nlp.pipe(notes[:3]))
+    t0 = time.perf_counter()
+    found = 0
+    for doc in nlp.pipe(notes):
+        found += sum(1 for s in doc.spans[SPAN_KEY] if s._.negated)
+    return time.perf_counter() - t0, found
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    ap.add_argument("--n", type=int, default=300)
+    args = ap.parse_args(argv)
+    if not args.csv.is_file():
+        print(f"{args.csv}: not found; pass --csv PATH to mtsamples.csv", file=sys.stderr)
+        return 2
+    notes = load_notes(args.csv, args.n)
+    rows = []
+    t, neg = time_medspacy(notes, sections=False)
+    rows.append(("medSpaCy default (PyRuSH + ConText)", t, neg))
+    t, neg = time_medspacy(notes, sections=True)
+    rows.append(("medSpaCy default + sectionizer", t, neg))
+    t, neg = time_clinlabel(notes)
+    rows.append(("clinlabel sentences + sections + context", t, neg))
+    base = rows[1][1]
+    print(f"{len(notes)} MTSamples notes ({sum(map(len, notes)):,} characters)\n")
+    print("| pipeline | seconds | notes/s | speed-up vs medSpaCy + sectionizer | negated targets |")
+    print("|---|---|---|---|---|")
+    for name, t, neg in rows:
+        print(f"| {name} | {t:.2f} | {len(notes) / t:.0f} | {base / t:.1f}x | {neg} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
