@@ -158,7 +158,7 @@ def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: s
                            f"point at a folder of notes, or add {flag} FORMAT (one of: {names})", file=path)
     if suffix in (".jsonl", ".json"):
         return "prodigy"
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix == ".spacy":
         return "docbin"

@@ -96,6 +96,8 @@ def convert(
     id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id (default: id, else the row's line)."),
     omop_vocab: Optional[Path] = typer.Option(None, "--omop-vocab", help="OMOP vocabulary folder (for --to omop-note-nlp)."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log malformed records and go on instead of stopping."),
+    tokens: bool = typer.Option(False, "--tokens", help="Prodigy output: add tokens, token_start/token_end and relation head/child."),
+    hashes: bool = typer.Option(False, "--hashes", help="Prodigy output: add _input_hash/_task_hash where missing."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Convert a corpus between formats (records streamed; nothing is held in memory)."""
@@ -103,6 +105,7 @@ def convert(
         input, output, from_fmt, to_fmt,
         skip_invalid=skip_invalid, progress=progress,
         reader_options={"text_col": text_col, "id_col": id_col},
-        writer_options={"omop_vocab": None if omop_vocab is None else str(omop_vocab)},
+        writer_options={"omop_vocab": None if omop_vocab is None else str(omop_vocab),
+                        "tokens": tokens or None, "hashes": hashes or None},
     )
     typer.echo(f"wrote {n} records to {output} ({src} -> {dst})", err=True)

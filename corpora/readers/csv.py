@@ -1,5 +1,6 @@
 """CSV (e.g. an EHR export): one note per row.
 
+The delimiter is sniffed from the header line (``,``, ``;``, TAB or ``|``; TAB for ``.tsv``).
 ``text_col`` names the note column (default ``text``); ``id_col`` the id column (default ``id``
 when present, else ``"<file stem>:<line>"``).  Every other column goes to ``meta`` as a string.
 Rows are read one at a time with the standard :mod:`csv` module (quoted fields may span lines).
@@ -27,12 +28,23 @@ class _Lines:
             yield decode_line(raw, self.path, self.n)
 
 
+def _sniff_delimiter(path) -> str:
+    """``\t`` for .tsv; else the most frequent of , ; TAB | in the header line (default ,)."""
+    if str(path).lower().endswith(".tsv"):
+        return "\t"
+    with open(path, "rb") as fh:
+        header = fh.readline().decode("utf-8", errors="replace")
+    counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def read_csv(
     path: PathLike,
     *,
     text_col: str | None = None,
     id_col: str | None = None,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     skip_invalid: bool = False,
     **_: Any,
 ) -> Iterator[dict[str, Any]]:
@@ -40,6 +52,8 @@ def read_csv(
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     ids = IdTracker()
     count = 0
+    if delimiter is None:
+        delimiter = _sniff_delimiter(path)
     with open(path, "rb") as fh:
         lines = _Lines(fh, path)
         reader = csv.reader(lines, delimiter=delimiter)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from pathlib import Path
@@ -57,3 +58,11 @@ class NameKeeper:
                                file=self.folder)
         self.used[name] = rid
         return name
+
+
+@functools.lru_cache(maxsize=4)
+def blank_nlp(lang: str = "en"):
+    """``spacy.blank(lang)``, made once per process (spaCy is imported on first use)."""
+    import spacy
+
+    return spacy.blank(lang)

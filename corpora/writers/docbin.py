@@ -10,20 +10,12 @@ Docs it has.
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..readers.docbin import RECORD_KEY
-from ._common import out_file
-
-
-@functools.lru_cache(maxsize=4)
-def _blank(lang: str):
-    import spacy
-
-    return spacy.blank(lang)
+from ._common import blank_nlp, out_file
 
 
 def write_docbin(records: Iterable[dict[str, Any]], path: str | Path, *, lang: str = "en", **_: Any) -> int:
@@ -32,7 +24,7 @@ def write_docbin(records: Iterable[dict[str, Any]], path: str | Path, *, lang: s
     from ..doc import record_to_doc
 
     path = out_file(path)
-    nlp = _blank(lang)
+    nlp = blank_nlp(lang)
     docbin = DocBin(store_user_data=True)
     n = 0
     try:

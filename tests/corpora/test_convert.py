@@ -80,3 +80,18 @@ def test_unknown_output_format_lists_plugins(test_data, tmp_path, capsys):
     assert main(["convert", str(test_data / "corpora" / "notes.jsonl"), "-o", str(tmp_path / "o"), "--to", "xlsx"]) == 2
     err = capsys.readouterr().err
     assert "unknown output format 'xlsx'" in err and "fhir" in err and "brat" in err
+
+
+def test_convert_tokens_and_hashes_for_prodigy(test_data, tmp_path, capsys):
+    out = tmp_path / "t.jsonl"
+    assert main(["convert", str(test_data / "corpora" / "cdr_sample.PubTator.txt"), "-o", str(out), "--to", "prodigy",
+                 "--tokens", "--hashes", "--no-progress"]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    toks = rec["tokens"]
+    assert all(rec["text"][t["start"]:t["end"]] == t["text"] for t in toks)
+    for span in rec["spans"]:
+        assert toks[span["token_start"]]["start"] <= span["start"] < toks[span["token_end"]]["end"]
+        assert toks[span["token_end"]]["end"] >= span["end"]
+    rel = rec["relations"][0]
+    assert toks[rel["head"]]["text"] == "methyldopa" and toks[rel["child"]]["text"] == "hypotensive"
+    assert isinstance(rec["_input_hash"], int) and isinstance(rec["_task_hash"], int)

@@ -224,3 +224,22 @@ def test_docbin_keeps_tokens_and_spans_for_spacy_users(test_data, tmp_path):
     write_corpus(records, tmp_path / "n.spacy", "docbin")
     docs = list(DocBin().from_disk(tmp_path / "n.spacy").get_docs(Vocab()))
     assert [(s.start_char, s.end_char, s.label_) for s in docs[0].spans[SPAN_KEY]] == [(15, 25, "PROBLEM"), (38, 55, "PROBLEM")]
+
+
+@pytest.mark.parametrize("name,content", [
+    ("n.tsv", "id\ttext\nx1\tFever, cough.\n"),
+    ("n.csv", "id;text\nx1;Fever, cough.\n"),
+])
+def test_csv_delimiter_is_sniffed(tmp_path, name, content):
+    src = tmp_path / name
+    src.write_text(content, encoding="utf-8")
+    assert list(read_corpus(src)) == [{"text": "Fever, cough.", "meta": {"id": "x1"}}]
+
+
+def test_bioc_annotation_without_text_is_accepted(tmp_path):
+    src = tmp_path / "g.xml"
+    src.write_text("<collection><document><id>1</id><passage><offset>0</offset><text>Aspirin.</text>"
+                   "<annotation id='a'><infon key='type'>Chemical</infon><location offset='0' length='7'/></annotation>"
+                   "</passage></document></collection>", encoding="utf-8")
+    (rec,) = read_corpus(src)
+    assert rec["spans"] == [{"start": 0, "end": 7, "label": "Chemical", "text": "Aspirin"}]
