@@ -21,6 +21,8 @@ def deid_command(
     report: Path = typer.Option(..., "--report", help="Audit JSONL: meta.id + PHI spans in the ORIGINAL text."),
     mode: str = typer.Option("tag", "--mode", help="tag: [NAME], [DATE] ...; surrogate: consistent fake values."),
     fmt: Optional[str] = typer.Option(None, "--format", help="Input format (default: inferred from the file)."),
+    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text."),
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id."),
     seed: int = typer.Option(13, "--seed", help="Seed of surrogates and date shifts (same seed = same fakes)."),
     patient_field: str = typer.Option("patient_id", "--patient-field",
                                       help="meta key of the patient id: one date shift per patient."),
@@ -49,7 +51,8 @@ def deid_command(
                               file=config, code=DEID_CONFIG)
     settings.update({"mode": mode, "seed": seed, "patient_field": patient_field, "use_presidio": presidio})
     cfg = DeidConfig.from_dict(settings)
-    stats = deidentify_corpus(in_path, out, report, cfg, fmt=fmt, progress=progress)
+    stats = deidentify_corpus(in_path, out, report, cfg, fmt=fmt, progress=progress,
+                              reader_options={"text_col": text_col, "id_col": id_col})
     log.info("de-identified %d notes (%d PHI spans, %d failed) in %.1f s", stats.notes, stats.phi_spans,
              stats.failed, stats.seconds)
     typer.echo(json.dumps(stats.to_dict()), err=True)

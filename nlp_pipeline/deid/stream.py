@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from corpora.errors import DEID_NOTE_FAILED, DEID_OUTPUT, IO_JSON, IO_NOT_FOUND, DeidError, corpus_error
-from corpora.record import record_id, validate_record
+from corpora.errors import DEID_NOTE_FAILED, DEID_OUTPUT, DeidError
+from corpora.formats import read_corpus
+from corpora.record import record_id
 
 from .config import DeidConfig
 from .deidentifier import Deidentifier
@@ -41,35 +42,6 @@ def errors_path(out: str | Path) -> Path:
         out.with_name(out.name[: -len(".jsonl")] + ".errors.jsonl")
 
 
-def read_records(path: str | Path, fmt: str | None = None) -> Iterator[dict[str, Any]]:
-    """Records of ``path``: ``corpora.formats.read_corpus`` when available, else Prodigy JSONL."""
-    try:
-        from corpora.formats import read_corpus  # type: ignore[import-not-found]
-    except ImportError:  # the corpus readers are not there yet: read Prodigy JSONL ourselves
-        yield from _read_jsonl(Path(path))
-        return
-    yield from read_corpus(path, fmt=fmt)
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        raise corpus_error(IO_NOT_FOUND, f"input {str(path)!r} does not exist", "give the path of a JSONL corpus",
-                           file=path)
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise corpus_error(IO_JSON, f"malformed JSON ({exc.msg} at column {exc.colno})",
-                                   "write one JSON object per line", file=path, line=lineno) from None
-            rec = validate_record(rec, file=str(path), line=lineno)
-            if record_id(rec) is None:
-                rec["meta"]["id"] = f"{path.stem}-{lineno}"
-            yield rec
-
-
 def deidentify_records(
     records: Iterable[dict[str, Any]],
     deid: Deidentifier,
@@ -93,13 +65,19 @@ def deidentify_corpus(
     config: DeidConfig | None = None,
     *,
     fmt: str | None = None,
+    reader_options: dict[str, Any] | None = None,
     progress: bool = False,
     deidentifier: Deidentifier | None = None,
 ) -> DeidStats:
-    """De-identify the corpus at ``in_path``; write OUT, REPORT and (if any note fails) OUT.errors.jsonl."""
+    """De-identify the corpus at ``in_path``; write OUT, REPORT and (if any note fails) OUT.errors.jsonl.
+
+    The input is read with :func:`corpora.formats.read_corpus` (any supported format;
+    ``reader_options`` such as ``text_col``/``id_col`` go to the reader).  A bad input path or
+    format fails before anything is written; a bad record fails with a located error when it is
+    reached, keeping every note already written.
+    """
     import time
 
-    deid = deidentifier or Deidentifier(config or DeidConfig())
     in_path, out_path, report_path = Path(in_path), Path(out_path), Path(report_path)
     err_path = errors_path(out_path)
     for p in (out_path, report_path):
@@ -109,11 +87,14 @@ def deidentify_corpus(
     if out_path.resolve() == report_path.resolve():
         raise DeidError(f"OUT and REPORT are the same file {str(out_path)!r}", "give --report a different path",
                         file=report_path, code=DEID_OUTPUT)
+    options = {k: v for k, v in (reader_options or {}).items() if v is not None}
+    records = read_corpus(in_path, fmt=fmt, **options)  # checks path and format now
     for p in (out_path, report_path):
         if p.parent and not p.parent.exists():
             p.parent.mkdir(parents=True, exist_ok=True)
     if err_path.exists():
         err_path.unlink()  # stale errors of an earlier run would mislead
+    deid = deidentifier or Deidentifier(config or DeidConfig())
     stats = DeidStats()
     t0 = time.perf_counter()
     err_fh = None
@@ -131,7 +112,6 @@ def deidentify_corpus(
             "fix": "rerun with --verbose on this note alone, or report the note id"}}, ensure_ascii=False) + "\n")
         err_fh.flush()
 
-    records = read_records(in_path, fmt=fmt)
     if progress:
         from tqdm import tqdm
 

@@ -356,3 +356,35 @@ def test_cli_rejects_bad_mode_and_same_paths(tmp_path, capsys):
     assert "mode must be one of" in capsys.readouterr().err
     assert main(["deid", str(src), "-o", str(src), "--report", str(tmp_path / "r.jsonl"), "--no-progress"]) == 2
     assert "is the input file" in capsys.readouterr().err
+
+
+def test_cli_reads_csv_and_missing_input_writes_nothing(tmp_path, capsys):
+    src = tmp_path / "notes.csv"
+    src.write_text('note_id,body\n7,"Seen by Dr. Hendricks on 03/14/2021."\n', encoding="utf-8")
+    out, rep = tmp_path / "out.jsonl", tmp_path / "rep.jsonl"
+    code = main(["deid", str(src), "-o", str(out), "--report", str(rep), "--text-col", "body", "--id-col", "note_id",
+                 "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    rec = json.loads(out.read_text())
+    assert rec["text"] == "Seen by Dr. [NAME] on [DATE]." and rec["meta"]["id"] == "7"
+    missing_out = tmp_path / "never.jsonl"
+    assert main(["deid", str(tmp_path / "nope.jsonl"), "-o", str(missing_out), "--report", str(tmp_path / "r2.jsonl"),
+                 "--no-progress"]) == 2
+    assert "nope.jsonl" in capsys.readouterr().err
+    assert not missing_out.exists()
+
+
+def test_presidio_recognizers_run_offline_without_a_spacy_model(monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("de-identification tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    with_presidio = Deidentifier(DeidConfig(use_presidio=True))
+    text = "Call 617 555 0199 or visit on 2021-03-04; DEA AB1234563."
+    spans = with_presidio.find(text)
+    for value in ("617 555 0199", "2021-03-04", "AB1234563"):
+        _covered(text, value, spans)
+    sources = {c.source for c in with_presidio.detector.candidates(text)}
+    assert any(s.startswith("presidio:") for s in sources), sources
