@@ -51,7 +51,9 @@ FINAL_SECTIONS = {
     "diagnosis", "final_diagnosis", "problem_list", "admission_diagnoses", "observation_and_plan",
     "plan", "findings",
 }
-_NORMAL_AFTER = re.compile(r"^\W{0,3}(is|are|was|were|appears?|looks?)?\s*(normal|unremarkable|within normal limits|negative)\b", re.I)
+_NORMAL_AFTER = re.compile(
+    r"^[\s,]*(?:(?:[a-z]+\s+){0,2}(?:is|are|was|were|appears?|looks?|remains?)\s+(?:[a-z]+\s+)?)?"
+    r"(?:normal|unremarkable|within normal limits)\b", re.I)
 _NORMAL_BEFORE = re.compile(r"\b(normal|unremarkable)\s+$", re.I)
 _STOP = {
     "with", "without", "of", "the", "and", "or", "in", "to", "due", "other", "unspecified", "not",
@@ -167,17 +169,23 @@ class CodeSuggester:
         return best
 
     def _unspecified_child(self, code: str) -> str | None:
+        """The child a bare mention of ``code`` means: uncomplicated / unspecified / .9."""
         kids = self.onto.children(code)
         if not kids:
             return None
+        parent = self._desc(code).lower()
+        descs = {kid: self._desc(kid).lower() for kid in kids}
         for kid in kids:
-            desc = self._desc(kid).lower()
-            if "unspecified" in desc or "without complication" in desc or "uncomplicated" in desc:
+            if "uncomplicated" in descs[kid] or "without complication" in descs[kid]:
                 return kid
+        unspecified = sorted((k for k in kids if "unspecified" in descs[k] and not descs[k].startswith("other")),
+                             key=lambda k: len(descs[k].split()))
+        if unspecified:
+            return unspecified[0]
         nines = [k for k in kids if _flat(k).endswith("9")]
         if nines:
             return nines[0]
-        plain = [k for k in kids if not self._desc(k).startswith("Other")]
+        plain = [k for k in kids if not descs[k].startswith("other")]
         return (plain or kids)[0]
 
     def specific_code(self, code: str, context: set[str]) -> str:

@@ -1,0 +1,188 @@
+"""Each coding rule of `clinlabel_codes` on a short note, with the real bundled ICD-10-CM.
+
+Target spans are placed by hand (code + assertions + section), so every test isolates one rule
+of the ICD-10-CM Official Guidelines; `test_codes_end_to_end.py` runs the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from corpora.doc import SPAN_KEY, register_extensions
+from nlp_pipeline.codes import CodeSuggester, mention_status
+
+ontologies = pytest.importorskip("ontologies")
+
+
+@pytest.fixture(scope="module")
+def onto():
+    return ontologies.load("icd10cm")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    register_extensions()
+    return spacy.blank("en")
+
+
+def make_doc(nlp, text, mentions, *, setting=None):
+    """mentions: (substring, code, {attr: value}, section) with the n-th occurrence by '#n' suffix."""
+    doc = nlp.make_doc(text)
+    doc._.meta = {"id": "t"} if setting is None else {"id": "t", "setting": setting}
+    spans = []
+    for i, (needle, code, attrs, section) in enumerate(mentions):
+        start = text.index(needle)
+        span = doc.char_span(start, start + len(needle), label="Condition", alignment_mode="expand")
+        span.id = i + 1
+        span._.code = code
+        span._.system = "ICD-10-CM"
+        span._.section = section
+        for key, value in attrs.items():
+            setattr(span._, key, value)
+        spans.append(span)
+    doc.spans[SPAN_KEY] = spans
+    return doc
+
+
+def run(nlp, onto, doc, setting="outpatient"):
+    comp = CodeSuggester(nlp, setting=setting)
+    comp.set_ontology(onto)
+    return {c["code"]: c for c in comp(doc)._.codes}
+
+
+@pytest.mark.parametrize(
+    "attrs,status",
+    [({}, "confirmed"), ({"negated": True}, "negated"), ({"family": True}, "family"),
+     ({"historical": True}, "historical"), ({"uncertain": True}, "uncertain"), ({"hypothetical": True}, "uncertain"),
+     ({"negated": True, "family": True}, "negated")],
+)
+def test_status_follows_assertions(nlp, onto, attrs, status):
+    doc = make_doc(nlp, "Assessment: pneumonia.", [("pneumonia", "J18.9", attrs, "assessment_and_plan")])
+    codes = run(nlp, onto, doc)
+    assert codes["J18.9"]["status"] == status
+    assert mention_status(doc.spans[SPAN_KEY][0]) == status
+
+
+def test_evidence_points_at_the_exact_words(nlp, onto):
+    text = "IMPRESSION: Right lower lobe pneumonia."
+    doc = make_doc(nlp, text, [("pneumonia", "J18.9", {}, "impression")])
+    (code,) = run(nlp, onto, doc).values()
+    (ev,) = code["evidence"]
+    assert text[ev["start"]:ev["end"]] == ev["text"] == "pneumonia" and ev["section"] == "impression"
+    assert code["system"] == "ICD-10-CM" and code["description"] == "Pneumonia, unspecified organism"
+
+
+def test_outpatient_uncertain_diagnosis_is_not_confirmed_and_symptoms_are(nlp, onto):
+    text = "History: cough and fever. Impression: possible pneumonia."
+    mentions = [("cough", "R05.9", {}, "hpi"), ("fever", "R50.9", {}, "hpi"),
+                ("pneumonia", "J18.9", {"uncertain": True}, "impression")]
+    codes = run(nlp, onto, make_doc(nlp, text, mentions))
+    assert codes["J18.9"]["status"] == "uncertain"
+    assert codes["R05.9"]["status"] == codes["R50.9"]["status"] == "confirmed"
+
+
+def test_inpatient_uncertain_diagnosis_is_coded_as_confirmed(nlp, onto):
+    text = "Discharge diagnosis: probable urinary tract infection."
+    mentions = [("urinary tract infection", "N39.0", {"uncertain": True}, "discharge_diagnoses")]
+    assert run(nlp, onto, make_doc(nlp, text, mentions), setting="inpatient")["N39.0"]["status"] == "confirmed"
+    # a note's own meta.setting overrides the run's setting
+    doc = make_doc(nlp, text, mentions, setting="inpatient")
+    assert run(nlp, onto, doc, setting="outpatient")["N39.0"]["status"] == "confirmed"
+
+
+def test_symptoms_integral_to_a_confirmed_diagnosis_are_dropped(nlp, onto):
+    text = "History: cough and fever. Impression: pneumonia."
+    mentions = [("cough", "R05.9", {}, "hpi"), ("fever", "R50.9", {}, "hpi"), ("pneumonia", "J18.9", {}, "impression")]
+    codes = run(nlp, onto, make_doc(nlp, text, mentions))
+    assert set(codes) == {"J18.9"}
+
+
+def test_unrelated_symptom_is_kept_beside_a_diagnosis(nlp, onto):
+    text = "Headache. Assessment: pneumonia."
+    mentions = [("Headache", "R51.9", {}, None), ("pneumonia", "J18.9", {}, "assessment_and_plan")]
+    assert set(run(nlp, onto, make_doc(nlp, text, mentions))) == {"J18.9", "R51.9"}
+
+
+@pytest.mark.parametrize(
+    "text,mentions,expected,absent",
+    [
+        ("Type 2 diabetes mellitus. Chronic kidney disease stage 4.",
+         [("Type 2 diabetes mellitus", "E11.9", {}, None), ("Chronic kidney disease stage 4", "N18.4", {}, None)],
+         {"E11.22", "N18.4"}, {"E11.9"}),
+        ("Hypertension. Heart failure.",
+         [("Hypertension", "I10", {}, None), ("Heart failure", "I50.9", {}, None)],
+         {"I11.0", "I50.9"}, {"I10"}),
+        ("Hypertension. Chronic kidney disease.",
+         [("Hypertension", "I10", {}, None), ("Chronic kidney disease", "N18.9", {}, None)],
+         {"I12.9", "N18.9"}, {"I10"}),
+        ("Hypertension. Heart failure. Chronic kidney disease stage 4.",
+         [("Hypertension", "I10", {}, None), ("Heart failure", "I50.9", {}, None),
+          ("Chronic kidney disease stage 4", "N18.4", {}, None)],
+         {"I13.0", "I50.9", "N18.4"}, {"I10"}),
+    ],
+)
+def test_combination_codes(nlp, onto, text, mentions, expected, absent):
+    codes = run(nlp, onto, make_doc(nlp, text, mentions))
+    confirmed = {c for c, v in codes.items() if v["status"] == "confirmed"}
+    assert expected <= confirmed and not (absent & confirmed)
+
+
+def test_combination_needs_both_conditions_confirmed(nlp, onto):
+    text = "Hypertension. No heart failure."
+    mentions = [("Hypertension", "I10", {}, None), ("heart failure", "I50.9", {"negated": True}, None)]
+    codes = run(nlp, onto, make_doc(nlp, text, mentions))
+    assert codes["I10"]["status"] == "confirmed" and "I11.0" not in codes
+
+
+def test_non_billable_code_falls_back_to_unspecified(nlp, onto):
+    doc = make_doc(nlp, "Assessment: asthma.", [("asthma", "J45", {}, "assessment_and_plan")])
+    assert set(run(nlp, onto, doc)) == {"J45.909"}
+
+
+def test_specificity_follows_the_text(nlp, onto):
+    doc = make_doc(nlp, "Assessment: asthma with acute exacerbation.", [("asthma", "J45.909", {}, "assessment_and_plan")])
+    assert set(run(nlp, onto, doc)) == {"J45.901"}
+    doc = make_doc(nlp, "Assessment: left otitis media.", [("otitis media", "H66.90", {}, "assessment_and_plan")])
+    assert set(run(nlp, onto, doc)) == {"H66.92"}
+
+
+@pytest.mark.parametrize("text", ["Chest x-ray: heart size is normal.", "The heart is unremarkable."])
+def test_normal_findings_are_not_coded(nlp, onto, text):
+    doc = make_doc(nlp, text, [("heart", "I51.9", {}, "findings")])
+    assert run(nlp, onto, doc) == {}
+
+
+def test_excludes1_keeps_one_of_two_conflicting_codes(nlp, onto):
+    # E11 (type 2 diabetes) has Excludes1: type 1 diabetes mellitus (E10.-)
+    assert onto.excludes1_conflict("E11.9", "E10.9") or onto.excludes1_conflict("E10.9", "E11.9")
+    text = "Assessment: type 2 diabetes mellitus. Also type 1 diabetes mellitus."
+    mentions = [("type 2 diabetes mellitus", "E11.9", {}, "assessment_and_plan"),
+                ("type 1 diabetes mellitus", "E10.9", {}, None)]
+    confirmed = {c for c, v in run(nlp, onto, make_doc(nlp, text, mentions)).items() if v["status"] == "confirmed"}
+    assert confirmed == {"E11.9"}
+
+
+def test_final_section_decides_over_history(nlp, onto):
+    text = "History: evaluate for pneumonia. Impression: no pneumonia."
+    mentions = [("pneumonia", "J18.9", {"hypothetical": True}, "hpi")]
+    doc = make_doc(nlp, text, mentions)
+    span = doc.char_span(text.rindex("pneumonia"), text.rindex("pneumonia") + 9, label="Condition")
+    span.id = 9
+    span._.code, span._.system, span._.section, span._.negated = "J18.9", "ICD-10-CM", "impression", True
+    doc.spans[SPAN_KEY] = list(doc.spans[SPAN_KEY]) + [span]
+    assert run(nlp, onto, doc)["J18.9"]["status"] == "negated"
+
+
+def test_suggestions_are_ordered_by_score_confirmed_first(nlp, onto):
+    text = "No fever. Assessment: pneumonia. Hypertension."
+    mentions = [("fever", "R50.9", {"negated": True}, None), ("pneumonia", "J18.9", {}, "assessment_and_plan"),
+                ("Hypertension", "I10", {}, None)]
+    codes = list(run(nlp, onto, make_doc(nlp, text, mentions)))
+    assert codes == ["J18.9", "I10", "R50.9"]
+
+
+def test_setting_is_validated(nlp):
+    with pytest.raises(ValueError, match="outpatient"):
+        CodeSuggester(nlp, setting="icu")
