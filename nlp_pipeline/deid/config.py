@@ -58,8 +58,9 @@ class DeidConfig:
     - ``propagate_names``: re-tag every other mention of a detected name's words in the note.
     - ``lone_surnames``: tag capitalised census surnames that are not English words even
       without context (high recall, some false positives on rare clinical words).
-    - ``deid_meta``: also de-identify the string values of ``meta`` (except ``id``); the
-      patient id is replaced by a pseudonym.
+    - ``deid_meta``: also de-identify the string values of ``meta`` (except ``id``) and other
+      top-level string fields the pipeline does not know (e.g. Prodigy ``html``); the patient id
+      is replaced by a pseudonym.
     """
 
     mode: str = "tag"

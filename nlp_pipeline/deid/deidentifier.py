@@ -22,7 +22,7 @@ import logging
 import re
 from typing import Any, Iterable
 
-from corpora.record import record_id, set_hashes
+from corpora.record import RECORD_KEYS, record_id, set_hashes
 
 from .config import DeidConfig
 from .lexicon import lexicon
@@ -124,8 +124,12 @@ class Deidentifier:
                     remap.span(rel[key])
         if "tokens" in rec or had_token_indices:
             self._retokenise(rec)
-        if self.config.deid_meta and meta:
-            self._deid_meta(rec["meta"], patient_key)
+        if self.config.deid_meta:
+            if meta:
+                self._deid_meta(rec["meta"], patient_key)
+            for key, value in list(rec.items()):
+                if key not in RECORD_KEYS and isinstance(value, str):
+                    rec[key] = self._deid_string(value, patient_key)  # e.g. Prodigy "html", a "title"
         if "_input_hash" in rec or "_task_hash" in rec:
             set_hashes(rec, overwrite=True)
         report = {"meta": {"id": rid}, "spans": phi}
@@ -140,16 +144,18 @@ class Deidentifier:
             if key == self.config.patient_field:
                 meta[key] = f"P{stable_hash(self.config.seed, 'patient', value) % 10**10:010d}"
                 continue
-            spans = self._find(value)
-            if not spans:
-                continue
-            out, pos = [], 0
-            for c in spans:
-                out.append(value[pos:c.start])
-                out.append(self.replacement(c.label, value[c.start:c.end], shift))
-                pos = c.end
-            out.append(value[pos:])
-            meta[key] = "".join(out)
+            meta[key] = self._deid_string(value, patient_key, shift)
+
+    def _deid_string(self, value: str, patient_key: str, shift: int | None = None) -> str:
+        if shift is None:
+            shift = self.surrogates.shift_days(patient_key, self.config.min_shift_days, self.config.max_shift_days)
+        out, pos = [], 0
+        for c in self._find(value):
+            out.append(value[pos:c.start])
+            out.append(self.replacement(c.label, value[c.start:c.end], shift))
+            pos = c.end
+        out.append(value[pos:])
+        return "".join(out)
 
     @property
     def tokenizer(self):

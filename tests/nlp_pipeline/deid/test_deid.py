@@ -388,3 +388,13 @@ def test_presidio_recognizers_run_offline_without_a_spacy_model(monkeypatch):
         _covered(text, value, spans)
     sources = {c.source for c in with_presidio.detector.candidates(text)}
     assert any(s.startswith("presidio:") for s in sources), sources
+
+
+def test_meta_and_unknown_string_fields_are_deidentified_but_id_kept(deid):
+    rec = {"text": "ok", "meta": {"id": "note-1", "author": "Dr. Hendricks", "patient_id": "MRN4829301"},
+           "html": "<b>Mr. Okonkwo</b> seen 03/04/2020", "answer": "accept"}
+    out, report = deid.deidentify_record(rec)
+    assert out["meta"]["id"] == "note-1" and report["meta"] == {"id": "note-1"}
+    assert out["meta"]["author"] == "Dr. [NAME]"
+    assert out["meta"]["patient_id"] != "MRN4829301" and out["meta"]["patient_id"].startswith("P")
+    assert out["html"] == "<b>Mr. [NAME]</b> seen [DATE]" and out["answer"] == "accept"
