@@ -135,6 +135,8 @@ def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: s
     flag = flag or ("--to" if writing else "--from")
     names = ", ".join((WRITERS if writing else READERS).names())
     suffix = path.suffix.lower()
+    if suffix == ".gz" and Path(path.stem).suffix.lower() in (".jsonl", ".json"):
+        return "prodigy"  # .jsonl.gz, read and written through gzip
     if writing:
         by_ext = {".jsonl": "prodigy", ".json": "prodigy", ".spacy": "docbin", ".xml": "bioc", ".pubtator": "pubtator"}
         if suffix in by_ext:
@@ -149,10 +151,9 @@ def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: s
         raise corpus_error(IO_NOT_FOUND, f"no such file or folder: {path}",
                            "check the path (it is read relative to the current directory)", file=path)
     if path.is_dir():
-        entries = list(path.iterdir())
-        if any(p.suffix == ".ann" for p in entries):
+        if next(path.rglob("*.ann"), None) is not None:
             return "brat"
-        if any(p.suffix == ".txt" for p in entries):
+        if any(p.suffix == ".txt" for p in path.iterdir()):
             return "txt"
         raise corpus_error(IO_FORMAT, f"folder {path} holds neither .txt nor .ann files",
                            f"point at a folder of notes, or add {flag} FORMAT (one of: {names})", file=path)

@@ -1,4 +1,5 @@
-"""brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs (one note each, id = ``NAME``).
+"""brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs (one note each, id = ``NAME``;
+sub-folders are read too, their documents get ids ``sub/NAME``).
 
 Conventions (the brat writer follows the same ones, so brat → record → brat is stable):
 
@@ -44,9 +45,10 @@ def _norm(text: str) -> str:
 def read_brat(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterator[dict[str, Any]]:
     """One record per ``.txt`` file of the folder (sorted), with the spans of its ``.ann``."""
     folder = require_dir(path)
-    txts = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
+    # brat projects are trees: documents in sub-folders get ids like "sub/NAME"
+    txts = sorted((p for p in folder.rglob("*.txt") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
     if not txts:
-        anns = [p for p in folder.iterdir() if p.suffix == ".ann"]
+        anns = list(folder.rglob("*.ann"))
         if anns:
             raise corpus_error(IO_NOT_FOUND, f"{anns[0].name} has no {anns[0].stem}.txt beside it",
                                "brat keeps each note's text in NAME.txt next to NAME.ann", file=folder)
@@ -54,7 +56,7 @@ def read_brat(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
     ids = IdTracker()
     for txt in txts:
         try:
-            record = read_brat_pair(txt, txt.with_suffix(".ann"))
+            record = read_brat_pair(txt, txt.with_suffix(".ann"), doc_id=txt.relative_to(folder).with_suffix("").as_posix())
             ids.check(record, txt, None)
         except ClinlabelError as err:
             skip_or_raise(err, skip_invalid)
@@ -82,10 +84,10 @@ def _entries(ann: Path) -> list[tuple[int, str, list[str], list[tuple[int, str]]
     return out
 
 
-def read_brat_pair(txt: Path, ann: Path) -> dict[str, Any]:
-    """The record of one brat document (``ann`` may be missing: no annotations)."""
+def read_brat_pair(txt: Path, ann: Path, doc_id: str | None = None) -> dict[str, Any]:
+    """The record of one brat document (``ann`` may be missing: no annotations); id = ``doc_id`` or the stem."""
     text = read_text_file(txt)
-    record: dict[str, Any] = {"text": text, "meta": {"id": txt.stem}}
+    record: dict[str, Any] = {"text": text, "meta": {"id": doc_id or txt.stem}}
     spans: list[dict[str, Any]] = []
     by_t: dict[str, list[dict[str, Any]]] = {}
     relations: list[dict[str, Any]] = []

@@ -1,17 +1,20 @@
 """Prodigy JSONL: one task (record) per line.
 
 Streaming: one line in memory at a time.  Errors are raised lazily, when the bad line is reached,
-so a consumer has already written every record before it.  A ``.json`` file holding one JSON
+so a consumer has already written every record before it.  ``.jsonl.gz`` is read through
+gzip.  A ``.json`` file holding one JSON
 array (Prodigy's ``db-out`` can write those) is also accepted; it is loaded whole.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import IO_JSON, ClinlabelError, corpus_error
+from ..errors import IO_JSON, IO_PARSE, ClinlabelError, corpus_error
 from ..record import validate_record
 from ._common import IdTracker, PathLike, decode_line, empty_error, require_file, skip_or_raise
 
@@ -36,12 +39,26 @@ def read_prodigy(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Ite
     """
     path = require_file(path)
     ids = IdTracker()
-    count = 0
-    skipped = 0
-    with open(path, "rb") as fh:
+    state = {"count": 0, "skipped": 0}
+    try:
+        yield from _read_lines(path, ids, skip_invalid, state)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise corpus_error(IO_PARSE, f"cannot read the gzip file ({err})",
+                           "give a complete .gz file, or an uncompressed .jsonl", file=path) from None
+    count, skipped = state["count"], state["skipped"]
+    if count == 0:
+        raise empty_error(path, "no records" if not skipped else f"no valid records ({skipped} skipped)",
+                          "give a JSONL file with one {\"text\": ...} object per line")
+
+
+def _read_lines(path: Path, ids: IdTracker, skip_invalid: bool, state: dict[str, int]) -> Iterator[dict[str, Any]]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:
         first = _peek_nonspace(fh)
         if first == b"[":
-            yield from _read_json_array(path, ids, skip_invalid)
+            for record in _read_json_array(path, ids, skip_invalid):
+                state["count"] += 1
+                yield record
             return
         fh.seek(0)
         for n, raw in enumerate(fh, start=1):
@@ -59,14 +76,11 @@ def read_prodigy(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Ite
                     ) from None
                 record = _finish(obj, path, n, ids)
             except ClinlabelError as err:
-                skipped += 1
+                state["skipped"] += 1
                 skip_or_raise(err, skip_invalid)
                 continue
-            count += 1
+            state["count"] += 1
             yield record
-    if count == 0:
-        raise empty_error(path, "no records" if not skipped else f"no valid records ({skipped} skipped)",
-                          "give a JSONL file with one {\"text\": ...} object per line")
 
 
 def _peek_nonspace(fh) -> bytes:

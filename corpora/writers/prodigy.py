@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from bisect import bisect_right
 from pathlib import Path
@@ -65,12 +66,18 @@ def write_prodigy(
     """Write ``records`` to ``path`` as JSONL; return how many were written.
 
     Each line is flushed at once, so if ``records`` raises part-way (a bad input line) every
-    record before it is already on disk.  ``hashes`` adds Prodigy's ``_input_hash`` /
+    record before it is already on disk (a ``.gz`` path is written through gzip, flushed per
+    record as well).  ``hashes`` adds Prodigy's ``_input_hash`` /
     ``_task_hash`` where missing; ``tokens`` adds Prodigy's token fields (:func:`add_tokens`).
     """
     path = out_file(path)
     n = 0
-    with open(path, "a" if append else "w", encoding="utf-8", newline="\n") as fh:
+    mode = "a" if append else "w"
+    if path.name.endswith(".gz"):
+        fh_cm = gzip.open(path, mode + "t", encoding="utf-8", newline="\n")
+    else:
+        fh_cm = open(path, mode, encoding="utf-8", newline="\n")
+    with fh_cm as fh:
         for record in records:
             if tokens:
                 add_tokens(record, lang)

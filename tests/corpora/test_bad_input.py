@@ -180,3 +180,10 @@ def test_bioc_annotation_offset_mismatch(tmp_path, capsys):
     )
     code, err = _convert(capsys, src, "-o", tmp_path / "o.jsonl")
     assert code == 2 and f"{src}:3: " in err and "annotation 0 says 'Aspirin'" in err
+
+
+def test_broken_gzip(tmp_path, capsys):
+    src = tmp_path / "in.jsonl.gz"
+    src.write_bytes(b"not gzip at all\n")
+    code, err = _convert(capsys, src, "-o", tmp_path / "o.jsonl")
+    assert code == 2 and f"{src}: cannot read the gzip file" in err

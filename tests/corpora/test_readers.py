@@ -243,3 +243,21 @@ def test_bioc_annotation_without_text_is_accepted(tmp_path):
                    "</passage></document></collection>", encoding="utf-8")
     (rec,) = read_corpus(src)
     assert rec["spans"] == [{"start": 0, "end": 7, "label": "Chemical", "text": "Aspirin"}]
+
+
+def test_brat_sub_folders(tmp_path):
+    (tmp_path / "train" / "a").mkdir(parents=True)
+    (tmp_path / "train" / "a" / "n1.txt").write_text("Fever.", encoding="utf-8")
+    (tmp_path / "train" / "a" / "n1.ann").write_text("T1\tProblem 0 5\tFever\n", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("Cough.", encoding="utf-8")
+    recs = list(read_corpus(tmp_path))
+    assert [r["meta"]["id"] for r in recs] == ["top", "train/a/n1"]
+    assert recs[1]["spans"][0]["text"] == "Fever"
+
+
+def test_pubtator_documents_without_blank_lines(tmp_path):
+    src = tmp_path / "x.txt"
+    src.write_text("1|t|A b.\r\n1|a|C d.\r\n1\t0\t1\tA\tX\tK1\r\n2|t|E.\r\n2|a|F.\r\n", encoding="utf-8")
+    recs = list(read_corpus(src))
+    assert [(r["meta"]["id"], r["text"]) for r in recs] == [("1", "A b. C d."), ("2", "E. F.")]
+    assert recs[0]["spans"] == [{"start": 0, "end": 1, "label": "X", "text": "A", "kb_id": "K1"}]

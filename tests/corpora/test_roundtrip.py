@@ -105,3 +105,13 @@ def test_brat_relations_and_discontinuous_spans_survive_bioc(test_data, tmp_path
     assert {(s["start"], s["end"]) for s in frag} >= {(751, 763), (770, 771)}
     rel = lambda r: sorted((x["label"], x["head_span"]["start"], x["child_span"]["start"]) for x in r["relations"])  # noqa: E731
     assert rel(got) == rel(rec)
+
+
+def test_gzipped_jsonl_round_trips(test_data, tmp_path):
+    import gzip
+
+    records = _read(test_data, "prodigy")
+    out = tmp_path / "notes.jsonl.gz"
+    assert write_corpus(records, out) == 3
+    assert gzip.open(out, "rt", encoding="utf-8").readline().startswith('{"text": "Patient denies')
+    assert list(read_corpus(out)) == records
