@@ -75,7 +75,12 @@ def read_bioc(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
                 if elem.tag != "document":
                     continue
                 try:
-                    record = _document(elem, path, doc_line, n)
+                    try:
+                        record = _document(elem, path, doc_line, n)
+                    except (ValueError, TypeError) as err:  # e.g. a sentence offset that is no integer
+                        raise corpus_error(IO_PARSE, f"cannot read this document: {err}",
+                                           "check the offsets and structure of the <document>",
+                                           file=path, line=doc_line) from None
                     ids.check(record, path, doc_line)
                 except ClinlabelError as err:
                     skip_or_raise(err, skip_invalid)
