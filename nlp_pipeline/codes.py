@@ -96,6 +96,19 @@ class Suggestion:
         }
 
 
+class _CachedOntology:
+    """Memoises the few hierarchy lookups code suggestion makes for every mention."""
+
+    def __init__(self, onto) -> None:
+        from functools import lru_cache
+
+        self.inner = onto
+        for name in ("get", "description", "is_billable", "children", "parents"):
+            setattr(self, name, lru_cache(maxsize=65536)(getattr(onto, name)))
+        conflict = getattr(onto, "excludes1_conflict", None)
+        self.excludes1_conflict = None if conflict is None else lru_cache(maxsize=65536)(conflict)
+
+
 def load_integral_rules(path: str | None = None) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     if path is None:
         data = json.loads((files("nlp_pipeline.resources") / "codes" / "integral_symptoms.json").read_text("utf-8"))
@@ -142,12 +155,13 @@ class CodeSuggester:
         if self._onto is None:
             import ontologies
 
-            self._onto = ontologies.load(self.ontology_name)
+            self.set_ontology(ontologies.load(self.ontology_name))
         return self._onto
 
     def set_ontology(self, onto) -> None:
-        """Inject an ontology object (tests, or a caller that already loaded one)."""
-        self._onto = onto
+        """Use ``onto`` (tests, or a caller that already loaded one); lookups are memoised."""
+        self._onto = _CachedOntology(onto)
+        self._specific_cache.clear()
 
     def _desc(self, code: str) -> str:
         return self.onto.description(code) or ""
@@ -352,7 +366,7 @@ class CodeSuggester:
     def _drop_excludes1(self, sugg: list[Suggestion]) -> list[Suggestion]:
         confirmed = sorted((s for s in sugg if s.status == "confirmed"), key=lambda s: -s.score)
         dropped: set[str] = set()
-        check = getattr(self.onto, "excludes1_conflict", None)
+        check = self.onto.excludes1_conflict
         if check is None:
             return sugg
         for i, a in enumerate(confirmed):
