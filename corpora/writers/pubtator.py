@@ -19,6 +19,7 @@ from ..record import record_id
 from ._common import logger, out_file
 
 _BREAKS = re.compile(r"[\t\r\n]")
+_BAD_ID = re.compile(r"[|\s]")
 
 
 def _split(record: dict[str, Any]) -> tuple[str, str]:
@@ -39,6 +40,10 @@ def write_pubtator(records: Iterable[dict[str, Any]], path: str | Path, **_: Any
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         for n, record in enumerate(records, start=1):
             pmid = record_id(record) or str(n)
+            if _BAD_ID.search(pmid):
+                safe = _BAD_ID.sub("_", pmid)
+                logger.warning("note id %r cannot be a PubTator PMID (it holds '|' or whitespace); written as %r", pmid, safe)
+                pmid = safe
             if _BREAKS.search(record["text"]) and not warned:
                 logger.warning("PubTator cannot hold line breaks or tabs: written as spaces (note %s and maybe others)", pmid)
                 warned = True
