@@ -91,12 +91,21 @@ def _alembic_config(url: str):
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database behind ``engine`` to ``revision`` with the shipped migrations."""
-    from alembic import command
+    # Alembic logs INFO lines on import and per upgrade; keep them out of the CLI's INFO output
+    # unless --verbose (DEBUG) is on.
+    alembic_log = logging.getLogger("alembic")
+    old_level = alembic_log.level
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        alembic_log.setLevel(logging.WARNING)
+    try:
+        from alembic import command
 
-    cfg = _alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        cfg = _alembic_config(engine.url.render_as_string(hide_password=False))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    finally:
+        alembic_log.setLevel(old_level)
 
 
 def current_revision(engine: Engine) -> Optional[str]:
