@@ -27,7 +27,6 @@ Output: ``doc._.codes`` = list of ``{"code", "system", "description", "status", 
 candidate span's ``span._.code`` updated to the code chosen for it.
 """
 
-from __future__ import annotations
 
 import json
 import logging
