@@ -77,7 +77,7 @@ KEEP_S = frozenset(
     hemothorax pyothorax chylothorax diabetes insipidus bullous pemphigus""".split()
 )
 
-_TOKEN_RE = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?|[^\sA-Za-z\d]")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+|\.\d+)*|[^\sA-Za-z\d]")
 _WORD_RE = re.compile(r"[a-z0-9]")
 
 

@@ -10,9 +10,10 @@ meta       ``key, value``: name, system, version, source, built_at, counts
 concepts   ``code, description, kind, billable, parent, depth, chapter, block, category, active``
 edges      ``child, parent``: extra is-a links besides ``concepts.parent`` (SNOMED CT and UMLS
            are DAGs); the view ``links`` unites both
-terms      ``id, code, term, kind, rank, best``: titles, synonyms, inclusion terms, generated
+terms      ``id, code, term, kind, rank, best, key``: titles, synonyms, inclusion terms, generated
            variants and abbreviations; ``best = 1`` on the one row that wins its normalised key
-           (:func:`ontologies.normalize.norm_phrase`), i.e. the matcher's term list
+           (:func:`ontologies.normalize.norm_phrase`, stored in ``key`` on those rows only), i.e.
+           the matcher's term list
 terms_fts  contentless FTS5 index of the normalised keys (rowid = ``terms.id``)
 notes      ``code, kind, text, refs``: excludes1, excludes2, includes, code_also, code_first,
            use_additional_code, notes, seven_chr_note (``refs``: codes cited, JSON list)
@@ -35,7 +36,7 @@ from typing import Any, Iterable, Iterator
 
 from .errors import ONT_NOT_FOUND, ONT_OUTPUT, ONT_UNKNOWN_CODE, ontology_error
 from .normalize import norm_phrase
-from .terms import is_matchable, term_rank, variants
+from .terms import KIND_RANK, is_matchable, term_rank, variants
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ CREATE TABLE edges (child TEXT, parent TEXT, PRIMARY KEY (child, parent)) WITHOU
 CREATE VIEW links(child, parent) AS
     SELECT code, parent FROM concepts WHERE parent IS NOT NULL UNION SELECT child, parent FROM edges;
 CREATE TABLE terms (id INTEGER PRIMARY KEY, code TEXT, term TEXT, kind TEXT, rank REAL,
-                    best INTEGER DEFAULT 0);
+                    best INTEGER DEFAULT 0, key TEXT);
 CREATE TABLE notes (code TEXT, kind TEXT, text TEXT, refs TEXT);
 CREATE TABLE maps (source_system TEXT, source_code TEXT, target_system TEXT, target_code TEXT,
                    flags TEXT, attrs TEXT,
@@ -247,7 +248,8 @@ class OntologyWriter:
             seen: set[tuple[str, str]] = set()
             best: dict[str, tuple[float, int, str, int]] = {}
             # source terms before generated variants, so a variant never hides a real synonym
-            ordered = sorted(self.terms, key=lambda t: t[2] in _GENERATED)
+            # (and closer variants before looser ones: a code keeps its best kind of each key)
+            ordered = sorted(self.terms, key=lambda t: (t[2] in _GENERATED, KIND_RANK.get(t[2], 3)))
             for code, term, kind in ordered:
                 key = norm_phrase(term)
                 if not key or (code, key) in seen and kind != "abbreviation":
@@ -257,15 +259,17 @@ class OntologyWriter:
                 billable = bool(concept and concept[3])
                 rank = term_rank(kind, billable)
                 rid = len(rows) + 1
-                rows.append([rid, code, term, kind, rank, 0])
+                rows.append([rid, code, term, kind, rank, 0, None])
                 keys.append((rid, key))
                 cand = (rank, concept[5] if concept else 0, code, rid)
                 if key not in best or cand < best[key]:
                     best[key] = cand
             for key, (_, _, _, rid) in best.items():
-                if is_matchable(key):
+                # two-letter abbreviations ("MI", "PE") stay: the matcher takes them only in capitals
+                if is_matchable(key, 2 if rows[rid - 1][3] == "abbreviation" else 3):
                     rows[rid - 1][5] = 1
-            con.executemany("INSERT INTO terms VALUES (?,?,?,?,?,?)", rows)
+                    rows[rid - 1][6] = key
+            con.executemany("INSERT INTO terms VALUES (?,?,?,?,?,?,?)", rows)
             con.execute("CREATE VIRTUAL TABLE terms_fts USING fts5(key, content='', "
                         "tokenize=\"unicode61 tokenchars '.'\")")
             con.executemany("INSERT INTO terms_fts(rowid, key) VALUES (?,?)", keys)
@@ -414,8 +418,7 @@ class Ontology:
 
     def match_terms(self) -> Iterator[tuple[str, str, str, str]]:
         """``(key, term, code, kind)`` for every matchable term, each key once (the matcher's list)."""
-        for term, code, kind in self._con.execute("SELECT term, code, kind FROM terms WHERE best = 1 ORDER BY id"):
-            yield norm_phrase(term), term, code, kind
+        yield from self._con.execute("SELECT key, term, code, kind FROM terms WHERE best = 1 ORDER BY id")
 
     def notes(self, code: str, kind: str | None = None, *, inherited: bool = False) -> list[dict[str, Any]]:
         """Instructional notes of ``code``: ``{"code", "kind", "text", "refs"}``.

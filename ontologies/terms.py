@@ -56,7 +56,8 @@ GENERIC = frozenset(
     history encounter contact exposure examination observation screening type site part
     syndrome organism unknown left right bilateral acute chronic mild moderate severe
     multiple single primary secondary recurrent initial subsequent sequela cause effect
-    injury lesion mass failure deficiency infection pain""".split()
+    injury lesion mass failure deficiency infection pain fit wound pregnancy change place
+    female male child drop difficulty fluid bone seed state""".split()
 )
 
 
@@ -110,11 +111,12 @@ def variants(text: str) -> list[tuple[str, str]]:
         for pat, rep in _REWRITES:
             if pat.search(form):
                 add(pat.sub(rep, form), "rewrite")
+        # head phrases: only of two words or more ("Bones in pharynx" must not give "bones")
         m = _HEAD_WITHOUT.match(form)
-        if m and "," not in m.group(1):
+        if m and "," not in m.group(1) and " " in m.group(1):
             add(m.group(1), "head_without")
         m = _HEAD.match(form)
-        if m and "," not in m.group(1):
+        if m and "," not in m.group(1) and " " in m.group(1):
             add(m.group(1), "head")
     # rewrites of the head forms too ("type 2 diabetes mellitus" -> "type 2 diabetes")
     for form, kind in list(out.items()):
