@@ -26,25 +26,60 @@ def pg_base():
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A fresh, empty database URL: a SQLite file, or a throw-away PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'review.db'}"
-        return
-    base = request.getfixturevalue("pg_base")
+@pytest.fixture(scope="session")
+def pg_schema_url(pg_base):
+    """One throw-away PostgreSQL schema per test session, migrated once."""
     from sqlalchemy import create_engine, text
 
+    from review.store import Store
+
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(base)
+    engine = create_engine(pg_base)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = _pg_schema_url(pg_base, schema)
+    Store(url).close()
     try:
-        yield _pg_schema_url(base, schema)
+        yield url
     finally:
         with engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         engine.dispose()
+
+
+def _pg_empty(url: str) -> None:
+    """Empty every table of the session schema (the append-only trigger is lifted for this only)."""
+    from sqlalchemy import create_engine, text
+
+    from review.models import Base
+
+    engine = create_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL: a SQLite file, or the session's PostgreSQL schema emptied."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'review.db'}"
+        return
+    url = request.getfixturevalue("pg_schema_url")
+    _pg_empty(url)
+    yield url
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    from review.store import Store
+
+    s = Store(f"sqlite:///{tmp_path / 'one.db'}")
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -107,7 +107,8 @@ def test_choice_interface_accept_list(loaded, data_dir, tmp_path):
     assert {c["code"]: c["status"] for c in store.codes(eid, "coders-dave")} == {"E11.9": "rejected", "R07.9": "accepted"}
 
 
-def test_unknown_task_is_added_from_the_answer(store, tmp_path):
+def test_unknown_task_is_added_from_the_answer(sqlite_store, tmp_path):
+    store = sqlite_store
     rec = {"text": "Aspirin daily.", "meta": {"id": "x1"}, "spans": [{"start": 0, "end": 7, "label": "DRUG"}],
            "answer": "accept", "_input_hash": 11, "_task_hash": 22}
     f = tmp_path / "a.jsonl"
@@ -123,7 +124,8 @@ def test_unknown_task_is_added_from_the_answer(store, tmp_path):
     ({"text": "x", "answer": "accept", "_task_hash": "abc"}, "_task_hash is 'abc'"),
     ({"text": "x", "answer": "accept"}, "no \"_annotator_id\""),
 ])
-def test_bad_answer_lines_are_located_and_nothing_is_written(store, tmp_path, line, match):
+def test_bad_answer_lines_are_located_and_nothing_is_written(sqlite_store, tmp_path, line, match):
+    store = sqlite_store
     good = {"text": "ok", "answer": "accept", "_annotator_id": "a"}
     f = tmp_path / "bad.jsonl"
     f.write_text(json.dumps(good) + "\n" + json.dumps(line) + "\n", encoding="utf-8")

@@ -119,7 +119,8 @@ def test_concurrent_annotators_lose_no_answer(store, data_dir):
                    for i in range(6))
 
 
-def test_uncertainty_sort(store, data_dir):
+def test_uncertainty_sort(sqlite_store, data_dir):
+    store = sqlite_store
     store.add_tasks("notes", _tasks(data_dir))
     order = store.example_ids("notes", sort="uncertainty")
     notes = [store.example_view(i)["note_id"] for i in order]
@@ -131,7 +132,8 @@ def test_uncertainty_sort(store, data_dir):
         store.example_ids("notes", sort="random")
 
 
-def test_missing_dataset_and_annotator_errors(store):
+def test_missing_dataset_and_annotator_errors(sqlite_store):
+    store = sqlite_store
     with pytest.raises(ReviewError, match="no dataset 'nope'") as err:
         store.tasks("nope")
     assert err.value.code == "CL-REV002"
