@@ -99,8 +99,8 @@ rule("previous", HIST, "FORWARD",
      "past-time adjectives in front of a finding: 'previous MI', 'old rib fracture', 'known CAD', 'quit smoking'",
      max_scope=4)
 rule("old", HIST, "FORWARD",
-     [{"LOWER": {"NOT_IN": ["-", "year", "years", "month", "months", "week", "weeks", "day", "days", "yr", "yo", "how"]}}, {"LOWER": "old"}],
-     "'old infarct', 'an old rib fracture' (but not '70-year-old man')", max_scope=4)
+     r"(?<![-\w])(?<!years )(?<!year )(?<!months )(?<!month )(?<!weeks )(?<!days )(?<!how )old\b(?!\s*-)",
+     "'old infarct', 'an old rib fracture' (but not '70-year-old man', '3 years old')", max_scope=4)
 rule("long history of", HIST, "FORWARD", [L("long", "longstanding", "long-standing", "lifelong", "remote", "distant", "significant", "extensive"), L("history", "hx"), OPT("of")],
      "emphatic history phrases")
 rule("in the past", HIST, "BIDIRECTIONAL",

@@ -33,7 +33,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any, Iterable, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -47,7 +47,7 @@ STATUSES = ("confirmed", "uncertain", "historical", "family", "negated")
 SETTINGS = ("outpatient", "inpatient")
 FINAL_SECTIONS = {
     "assessment_and_plan", "assessment", "impression", "diagnoses", "discharge_diagnoses",
-    "diagnosis", "final_diagnosis", "problem_list", "admission_diagnoses", "observation_and_plan",
+    "diagnosis", "final_diagnosis", "problem_list", "observation_and_plan",
     "plan", "findings",
 }
 _NORMAL_AFTER = re.compile(
@@ -60,6 +60,28 @@ _STOP = {
     "nos", "disease", "disorder", "unsp", "condition",
 }
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+_PARENS = re.compile(r"\([^)]*\)")
+_NEGATED_TAIL = re.compile(r"\b(?:without|no|not|negative for|denies|free of|absence of)\b[^.;:,]*", re.I)
+#: Section IV.H / III.C: terms that make a diagnosis uncertain (checked in the mention's sentence,
+#: besides the ConText component's own `uncertain` and `hypothetical`)
+_UNCERTAIN_BEFORE = re.compile(
+    r"\b(?:probabl[ey]|possibl[ey]|suspect(?:ed)?|suspicious (?:for|of)|questionabl[ey]|question of|likely|"
+    r"rule out|r/o|consistent with|compatible with|suggestive of|concerning for|concern for|worrisome for|"
+    r"may (?:be|represent|reflect)|could (?:be|represent)|differential(?: diagnosis)? (?:includes?|of)|"
+    r"working diagnosis|presumed|versus|vs\.?)\b[^.;:]*$", re.I)
+_UNCERTAIN_AFTER = re.compile(
+    r"^[^.;:]*?\b(?:versus|vs\.?|cannot be (?:excluded|ruled out)|can ?not be (?:excluded|ruled out)|"
+    r"not (?:excluded|ruled out)|is (?:possible|likely|suspected|questioned)|(?:is|are) not excluded|"
+    r"(?:was|is) considered|to be ruled out)\b", re.I)
+#: chapters never suggested by default: external causes (V00-Y99) and factors (Z00-Z99)
+DEFAULT_EXCLUDED_PREFIXES = ("V", "W", "X", "Y", "Z")
+
+
+def _desc_words(text: str) -> set[str]:
+    """Words of a code description, without nonessential modifiers in parentheses."""
+    return _words(_PARENS.sub(" ", text))
 
 
 def _words(text: str) -> set[str]:
@@ -134,7 +156,7 @@ class CodeSuggester:
 
     def __init__(self, nlp: Language, name: str = "codes", *, ontology: str = "icd10cm",
                  setting: str = "outpatient", span_key: str = SPAN_KEY, rules: str | None = None,
-                 specificity: bool = True) -> None:
+                 specificity: bool = True, exclude_prefixes: tuple[str, ...] | list[str] | None = None) -> None:
         if setting not in SETTINGS:
             raise ValueError(f"setting must be one of {SETTINGS}, got {setting!r}; use outpatient or inpatient")
         register_extensions()
@@ -144,6 +166,7 @@ class CodeSuggester:
         self.span_key = span_key
         self.rules_path = rules
         self.specificity = specificity
+        self.excluded_prefixes = tuple(DEFAULT_EXCLUDED_PREFIXES if exclude_prefixes is None else exclude_prefixes)
         self._onto = None
         self.integral = load_integral_rules(rules)
         self._specific_cache: dict[tuple[str, frozenset], str] = {}
@@ -166,19 +189,25 @@ class CodeSuggester:
         return self.onto.description(code) or ""
 
     # -------------------------------------------------------------- rule 3: specificity
-    def _best_child(self, code: str, context: set[str]) -> str | None:
+    def _best_child(self, code: str, context: set[str], current: str | None = None) -> str | None:
+        """The child of ``code`` whose added words (beyond ``code`` and ``current``) the context states."""
         kids = self.onto.children(code)
         if not kids:
             return None
-        parent_words = _words(self._desc(code))
-        best, best_score = None, 0.0
+        known = _desc_words(self._desc(code))
+        if current is not None:
+            known |= _desc_words(self._desc(current))
+        best, best_key = None, (0.0, 0)
         for kid in kids:
-            extra = _words(self._desc(kid)) - parent_words
+            if kid == current:
+                continue
+            extra = _desc_words(self._desc(kid)) - known
             if not extra:
                 continue
             hit = len(extra & context)
-            if hit and hit / len(extra) >= 0.5 and hit / len(extra) > best_score:
-                best, best_score = kid, hit / len(extra)
+            ratio = hit / len(extra)
+            if hit and ratio >= 0.5 and (ratio, hit) > best_key:
+                best, best_key = kid, (ratio, hit)
         return best
 
     def _unspecified_child(self, code: str) -> str | None:
@@ -214,7 +243,7 @@ class CodeSuggester:
         if self.specificity and parents and self.onto.is_billable(current) and (
             "unspecified" in desc or _flat(current).endswith("9")
         ):
-            sibling = self._best_child(parents[0], context)
+            sibling = self._best_child(parents[0], context, current)
             if sibling and sibling != current:
                 current = sibling
         for _ in range(5):
@@ -240,7 +269,19 @@ class CodeSuggester:
             start = doc[max(span.start - 8, 0)].idx
             last = doc[min(span.end + 8, len(doc)) - 1]
             end = last.idx + len(last)
-        return _words(doc.text[start:end])
+        return _words(_NEGATED_TAIL.sub(" ", doc.text[start:end]))
+
+    @staticmethod
+    def _sentence_bounds(span: Span) -> tuple[int, int]:
+        try:
+            return span.sent.start_char, span.sent.end_char
+        except ValueError:
+            return max(0, span.start_char - 120), min(len(span.doc.text), span.end_char + 120)
+
+    def _uncertain_by_coding_terms(self, span: Span) -> bool:
+        start, end = self._sentence_bounds(span)
+        text = span.doc.text
+        return bool(_UNCERTAIN_BEFORE.search(text[start:span.start_char]) or _UNCERTAIN_AFTER.match(text[span.end_char:end]))
 
     @staticmethod
     def _is_normal_finding(span: Span) -> bool:
@@ -274,7 +315,11 @@ class CodeSuggester:
             chosen = self.specific_code(code, self._context_words(span))
             if chosen != code:
                 span._.code = chosen
+            if chosen.upper().startswith(self.excluded_prefixes):
+                continue
             status = mention_status(span)
+            if status == "confirmed" and self._uncertain_by_coding_terms(span):
+                status = "uncertain"
             if status == "uncertain" and inpatient:
                 status = "confirmed"
             section = span._.section
@@ -314,7 +359,17 @@ class CodeSuggester:
         esrd = ckd is not None and _flat(ckd.code) in ("N185", "N186")
         hf = first(lambda c: c.startswith("I50"))
         htn = first(lambda c: c == "I10" or c.startswith("I11") or c.startswith("I12") or c.startswith("I13"))
+        # combination codes already matched carry their own conditions
+        htn_hf = first(lambda c: c in ("I110", "I130", "I132"))
+        htn_ckd = first(lambda c: c.startswith("I12") or c.startswith("I13"))
+        has_hf = hf is not None or htn_hf is not None
+        has_ckd = ckd is not None or htn_ckd is not None
         out = list(sugg)
+
+        def add(code: str, like: Suggestion) -> None:
+            """'Use additional code': the unspecified code of a condition the combination names."""
+            if self.onto.get(code) is not None and not any(_flat(s.code) == _flat(code) for s in out):
+                out.append(Suggestion(code, self._desc(code), "confirmed", like.score * 0.9, list(like.evidence), like.final))
 
         def replace(old: list[Suggestion], new_code: str) -> None:
             if self.onto.get(new_code) is None:
@@ -330,20 +385,29 @@ class CodeSuggester:
         # diabetes + CKD -> E1x.22 (the "with" convention presumes the link)
         for prefix in ("E08", "E09", "E10", "E11", "E13"):
             dm = first(lambda c, p=prefix: c.startswith(p))
-            if dm is not None and ckd is not None and _flat(dm.code) in (prefix + "9", prefix + "8", prefix + "65"):
-                if _flat(dm.code) == prefix + "9":
-                    replace([dm], f"{prefix}.22")
+            if dm is not None and has_ckd and _flat(dm.code) == prefix + "9":
+                replace([dm], f"{prefix}.22")
+            if first(lambda c, p=prefix: c == p + "22") is not None and not has_ckd:
+                add("N18.9", first(lambda c, p=prefix: c == p + "22"))
         # hypertension with heart failure and/or CKD
-        if htn is not None and (hf is not None or ckd is not None):
-            if hf is not None and ckd is not None:
+        if htn is not None and (has_hf or has_ckd):
+            if has_hf and has_ckd:
                 target = "I13.2" if esrd else "I13.0"
-            elif hf is not None:
+            elif has_hf:
                 target = "I11.0"
             else:
                 target = "I12.0" if esrd else "I12.9"
             if _flat(htn.code) != _flat(target):
                 replace([htn], target)
+        # use additional code to identify the type of heart failure / the stage of CKD
+        for combo in [s for s in out if s.status == "confirmed"]:
+            flat = _flat(combo.code)
+            if flat in ("I110", "I130", "I132") and not any(_flat(s.code).startswith("I50") for s in out):
+                add("I50.9", combo)
+            if flat.startswith(("I12", "I13")) and not any(_flat(s.code).startswith("N18") for s in out):
+                add("N18.6" if flat in ("I120", "I132") else "N18.9", combo)
         return out
+
 
     # -------------------------------------------------------------- rule 5: integral symptoms
     def _drop_integral(self, sugg: list[Suggestion]) -> list[Suggestion]:
@@ -397,9 +461,9 @@ class CodeSuggester:
 @Language.factory(
     "clinlabel_codes",
     default_config={"ontology": "icd10cm", "setting": "outpatient", "span_key": SPAN_KEY, "rules": None,
-                    "specificity": True},
+                    "specificity": True, "exclude_prefixes": list(DEFAULT_EXCLUDED_PREFIXES)},
 )
 def make_code_suggester(nlp: Language, name: str, *, ontology: str, setting: str, span_key: str,
-                        rules: str | None, specificity: bool) -> CodeSuggester:
+                        rules: Optional[str], specificity: bool, exclude_prefixes: List[str]) -> CodeSuggester:
     return CodeSuggester(nlp, name, ontology=ontology, setting=setting, span_key=span_key, rules=rules,
-                         specificity=specificity)
+                         specificity=specificity, exclude_prefixes=exclude_prefixes)

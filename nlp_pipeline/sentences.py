@@ -68,8 +68,14 @@ def _word_before(text: str, end: int) -> tuple[str, int]:
     return text[start:end], start
 
 
+_GLUED_NUMBER = re.compile(r"[,:;.]\d{1,2}[.)]$")
+
+
 def _is_list_number(text: str, word: str, start: int) -> bool:
-    """``word`` is a list number like ``1.`` sitting where a list item can start."""
+    """``word`` ends with a list number like ``1.`` sitting where a list item can start
+    (``1.`` after a line break or sentence end, or ``PLAN:,1.`` in MTSamples)."""
+    if _GLUED_NUMBER.search(word):
+        return True
     if not (len(word) <= 3 and word[:-1].isdigit() and word[-1] in ".)"):
         return False
     j = start - 1

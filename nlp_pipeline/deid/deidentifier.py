@@ -118,9 +118,9 @@ class Deidentifier:
         for rel in rec.get("relations") or []:
             if not isinstance(rel, dict):
                 continue
+            had_token_indices |= "head" in rel or "child" in rel
             for key in ("head_span", "child_span"):
                 if isinstance(rel.get(key), dict):
-                    had_token_indices |= "token_start" in rel[key]
                     remap.span(rel[key])
         if "tokens" in rec or had_token_indices:
             self._retokenise(rec)

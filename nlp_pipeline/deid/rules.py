@@ -92,9 +92,8 @@ LO = "a-zß-öø-ÿā-ž"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
 NAME_PARTICLE = r"(?:de|del|della|da|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
-TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|Sister|Rev|Fr|Father|"
-         r"Pastor|Rabbi|Officer|Judge|Attorney|Mister|Madam|Sir|Dame|Lady|Lord|Capt|Sgt|Lt|Col|Gen|"
-         r"DR|MR|MRS|MS|MISS|PROF)")
+TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|Rev|"
+         r"Fr(?=\.)|Pastor|Rabbi|Mister|Capt(?=\.)|Sgt(?=\.)|DR|MR|MRS|MS|MISS|PROF)")
 CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
                r"Ph\.\s?D\.|PhD|DDS|DMD|FACS|FACP|FACC|MSW|LCSW|LPN|LVN|CNM|CRNA|PharmD|DPM|MBBS|"
                r"APRN|FNP|ANP|CNS|MPH|MS|MBA|DNP|PT|DPT|OTR|CCC-SLP|RD|LD|RRT|CRNP)")
@@ -306,6 +305,7 @@ LONG_NUMBER_RE = re.compile(r"(?<![\d.,/])(?:#\s?)?\d(?:[\d\-]{4,}\d)(?![\d]|[.,
 ALNUM_CODE_RE = re.compile(
     r"(?<![\w\-])(?=[A-Za-z0-9\-]*\d)(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w\-])"
 )
+UNIT_SUFFIX_RE = re.compile(r"\d(?:mmhg|mm|cm|feet|ft|inches|in|mg|mcg|ml|cc|kg|lbs?|units|hz|khz|mhz|db|fr|french|gauge|g|l|mmol|meq)$", re.IGNORECASE)
 NUMBER_UNIT_RE = re.compile(
     r"^\s*(?:mg|mcg|g|kg|ml|mL|cc|units?|iu|IU|mmol|meq|mEq|cells|/mm|/uL|/ul|/hpf|x|times|%|lbs?|pounds|"
     r"grams|miles|feet|ft|steps|calories|kcal|dollars|\$|cpm|copies)\b",
@@ -351,6 +351,10 @@ NAME_STOP = {
     "Sister", "Brother", "Dr", "Mr", "Mrs", "Ms", "Miss", "MD", "DO", "RN", "Emergency", "Department",
     "Room", "Unit", "Floor", "Service", "Team", "Today", "Yesterday", "Tomorrow",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Sample", "Doctor",
+    "American", "Spanish", "English", "African", "Asian", "Hispanic", "Caucasian", "Latino", "Latina", "Mexican",
+    "Chinese", "Japanese", "Korean", "Vietnamese", "Indian", "Russian", "Polish", "Italian", "German", "French",
+    "Portuguese", "Arabic", "Haitian", "Creole", "Somali", "Cantonese", "Mandarin", "Tagalog", "Filipino", "Jewish",
+    "Catholic", "Christian", "Muslim", "Baptist", "Methodist", "Exam", "Gen", "Neuro", "Psych", "Cardio", "Pulm",
     *STATES.values(),
 }
 
@@ -372,7 +376,7 @@ class RuleDetector:
         self.lone_surnames = lone_surnames
         self._title_re = re.compile(
             r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:and\s+(?:Mrs|Mr|Ms|Dr)\.?\s+)?"
-            r"((?:(?:" + NAME_PARTICLE + r")\s+){0,2}(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")\s)?(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
+            r"((?:(?:" + NAME_PARTICLE + r")\s+){0,2}(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")){0,2}\s(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
         )
         self._cred_re = re.compile(
             r"((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+){0,2}(?:" + NAME_TOKEN + r")){1,3}|"
@@ -508,12 +512,14 @@ class RuleDetector:
                 continue
             if NUMBER_UNIT_RE.match(text[m.end():m.end() + 10]):
                 continue
-            if re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d", m.group(0)):
-                continue  # a span of years
+            if re.fullmatch(r"(?:19|20)\d\d-(?:19|20)\d\d|\d{1,3}-\d{1,3}", m.group(0)):
+                continue  # a span of years, a range such as 72-100
             yield Candidate(s, m.end(), "ID", "long_number")
         for m in ALNUM_CODE_RE.finditer(text):
             token = m.group(0)
             digits = sum(ch.isdigit() for ch in token)
+            if UNIT_SUFFIX_RE.search(token):
+                continue
             if digits < 3 or len(token) < 5 or CODE_ALLOW_RE.match(token):
                 if not (digits >= 4 and len(token) >= 6):
                     continue
@@ -564,9 +570,7 @@ class RuleDetector:
             for m in rx.finditer(text):
                 frag = m.group(0)
                 num = re.search(r"\d+", frag)
-                if num and not re.match(r"(?i)age", frag):
-                    yield Candidate(m.start(), m.start() + num.end(), "AGE", "age")
-                elif num:
+                if num:
                     yield Candidate(m.start() + num.start(), m.start() + num.end(), "AGE", "age_field")
                 else:
                     yield Candidate(m.start(), m.end(), "AGE", "age_words")
@@ -658,7 +662,7 @@ class RuleDetector:
         def add_tokens(seq_start: int, seq: str, source: str, strict: bool) -> None:
             for t in re.finditer(r"[^\W\d_](?:[^\W\d_]|['\-])*\.?", seq):
                 word = t.group(0).rstrip(".")
-                if strict and (word in NAME_STOP or re.fullmatch(CREDENTIALS, t.group(0)) or
+                if strict and not re.fullmatch(NAME_PARTICLE, word) and (word in NAME_STOP or re.fullmatch(CREDENTIALS, t.group(0)) or
                                (self.is_common(word) and len(word) > 1 and word not in lex.first_names
                                 and word not in lex.surnames and word.lower() == word)):
                     break

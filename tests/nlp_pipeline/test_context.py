@@ -1,0 +1,219 @@
+"""clinlabel_context: ConText assertions on target spans."""
+
+import json
+
+import pytest
+import spacy
+
+import nlp_pipeline.context  # noqa: F401  (registers the factories)
+import nlp_pipeline.sections  # noqa: F401
+import nlp_pipeline.sentences  # noqa: F401
+from corpora.doc import SPAN_KEY, doc_to_record, record_to_doc, register_extensions
+from corpora.errors import CTX_RULES_INVALID, ContextError
+from corpora.record import ASSERTIONS
+
+
+def build(**context_config):
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("clinlabel_sentences")
+    nlp.add_pipe("clinlabel_sections")
+    nlp.add_pipe("clinlabel_context", config=context_config)
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build()
+
+
+def annotate(nlp, text, *targets):
+    """Run the pipeline with ``targets`` (first occurrence of each string) as the target spans."""
+    doc = nlp.make_doc(text)
+    spans = []
+    for t in targets:
+        i = text.index(t)
+        spans.append(doc.char_span(i, i + len(t), label="CONDITION", alignment_mode="expand"))
+    doc.spans[SPAN_KEY] = spans
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def attrs(nlp, text, target):
+    doc = annotate(nlp, text, target)
+    span = doc.spans[SPAN_KEY][0]
+    return {a for a in ASSERTIONS if getattr(span._, a)}
+
+
+@pytest.mark.parametrize(
+    "text, target, expected",
+    [
+        # each assertion type
+        ("The patient denies chest pain.", "chest pain", {"negated"}),
+        ("No evidence of pneumonia.", "pneumonia", {"negated"}),
+        ("He has a history of myocardial infarction.", "myocardial infarction", {"historical"}),
+        ("Return to the ED if she develops fever.", "fever", {"hypothetical"}),
+        ("Her mother had breast cancer.", "breast cancer", {"family"}),
+        ("Breast cancer in his maternal aunt.", "Breast cancer", {"family"}),
+        ("Findings suggestive of pneumonia.", "pneumonia", {"uncertain"}),
+        ("She has pneumonia.", "pneumonia", set()),
+        # lists under one trigger
+        ("Denies fever, chills, or night sweats.", "night sweats", {"negated"}),
+        ("Negative for headache, dizziness and syncope.", "syncope", {"negated"}),
+        # scope termination
+        ("No fever but she has a productive cough.", "productive cough", set()),
+        ("No chest pain; however, dyspnea is present.", "dyspnea", set()),
+        ("Negative for influenza, positive for RSV.", "RSV", set()),
+        ("History of CAD who presents with acute chest pain.", "acute chest pain", set()),
+        # pseudo-negations
+        ("No interval increase in the pulmonary nodule.", "pulmonary nodule", set()),
+        ("Pneumonia was not ruled out.", "Pneumonia", {"uncertain"}),
+        ("Culture grew gram negative rods.", "rods", set()),
+        ("CT of the head without contrast shows a hemorrhage.", "hemorrhage", set()),
+        ("Swallowed without difficulty, no aspiration.", "aspiration", {"negated"}),
+        # post-triggers
+        ("Pulmonary embolism was ruled out.", "Pulmonary embolism", {"negated"}),
+        ("Deep vein thrombosis has been ruled out.", "Deep vein thrombosis", {"negated"}),
+        ("His nausea and vomiting resolved.", "nausea", {"negated"}),
+        ("Pleural effusion is not seen.", "Pleural effusion", {"negated"}),
+        ("The urine culture was negative.", "urine culture", {"negated"}),
+        # temporal expressions
+        ("She had an appendectomy in 2009.", "appendectomy", {"historical"}),
+        ("Diagnosed with diabetes two years ago.", "diabetes", {"historical"}),
+        ("Status post coronary artery bypass graft.", "coronary artery bypass graft", {"historical"}),
+        ("He has a 10-year history of hypertension.", "hypertension", {"historical"}),
+        ("She has a two-day history of fever.", "fever", set()),
+        ("Old rib fracture on the left.", "rib fracture", {"historical"}),
+        ("A 70-year-old man with confusion.", "confusion", set()),
+        # relatives who are only there as companions are not the experiencer
+        ("Brought in by his mother for abdominal pain.", "abdominal pain", set()),
+        # negation and history together
+        ("No history of seizures.", "seizures", {"negated", "historical"}),
+    ],
+)
+def test_assertions(nlp, text, target, expected):
+    assert attrs(nlp, text, target) == expected
+
+
+@pytest.mark.parametrize(
+    "text, target, attr, section",
+    [
+        ("FAMILY HISTORY:\nDiabetes and coronary artery disease.", "Diabetes", "family", "family_history"),
+        ("PAST MEDICAL HISTORY: , Asthma.,SOCIAL HISTORY: , Lives alone.", "Asthma", "historical",
+         "past_medical_history"),
+        ("RETURN PRECAUTIONS:\nWorsening shortness of breath.", "shortness of breath", "hypothetical",
+         "return_precautions"),
+    ],
+)
+def test_section_driven_assertions(nlp, text, target, attr, section):
+    doc = annotate(nlp, text, target)
+    span = doc.spans[SPAN_KEY][0]
+    assert getattr(span._, attr) is True
+    assert span._.section == section
+    assert {"attribute": attr, "section": section} in span._.assertion_evidence
+    # the heading words themselves are not triggers: no evidence points into the heading
+    assert all("start" not in e or e["start"] >= text.index(target) - 30 for e in span._.assertion_evidence)
+
+
+def test_section_words_do_not_leak(nlp):
+    # family history ends at the next heading; the heading words do not fire "family"/"history"
+    doc = annotate(nlp, "FAMILY HISTORY: Diabetes.\nMEDICATIONS: Lisinopril for hypertension.", "hypertension")
+    assert attrs(nlp, "FAMILY HISTORY: Diabetes.\nMEDICATIONS: Lisinopril for hypertension.", "hypertension") == set()
+    assert doc.spans[SPAN_KEY][0]._.section == "medications"
+    nlp_off = build(use_sections=False)
+    assert attrs(nlp_off, "FAMILY HISTORY:\nDiabetes.", "Diabetes") == set()
+
+
+def test_evidence_offsets(nlp):
+    text = "Chest x-ray: no pneumothorax. She had a stroke in 2015."
+    doc = annotate(nlp, text, "pneumothorax", "stroke")
+    ptx, stroke = doc.spans[SPAN_KEY]
+    assert ptx._.assertion_evidence == [{"attribute": "negated", "trigger": "no", "start": 13, "end": 15}]
+    [ev] = stroke._.assertion_evidence
+    assert ev["attribute"] == "historical" and text[ev["start"]:ev["end"]] == ev["trigger"] == "in 2015"
+    # every target gets all five booleans, False included
+    assert all(isinstance(getattr(s._, a), bool) for s in doc.spans[SPAN_KEY] for a in ASSERTIONS)
+
+
+def test_scope_stays_in_sentence(nlp):
+    doc = annotate(nlp, "No fever. Cough for three days.", "fever", "Cough")
+    fever, cough = doc.spans[SPAN_KEY]
+    assert fever._.negated and not cough._.negated
+
+
+def test_record_round_trip_keeps_input_spans(nlp):
+    """What ``annotate --keep-spans`` relies on: offsets/labels kept, the five booleans added."""
+    record = {"text": "Denies chest pain. Mother has asthma.", "meta": {"id": "1"},
+              "spans": [{"start": 7, "end": 17, "label": "SYMPTOM", "kb_id": "C1"},
+                        {"start": 30, "end": 36, "label": "DISEASE", "source": "gold"}]}
+    doc = record_to_doc(record, nlp)
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    out = doc_to_record(doc)
+    for before, after in zip(record["spans"], out["spans"]):
+        for key in ("start", "end", "label"):
+            assert after[key] == before[key]
+    assert out["spans"][0]["kb_id"] == "C1" and out["spans"][1]["source"] == "gold"
+    assert out["spans"][0]["negated"] is True and out["spans"][0]["family"] is False
+    assert out["spans"][1]["family"] is True and out["spans"][1]["negated"] is False
+    assert all(a in s for s in out["spans"] for a in ASSERTIONS)
+
+
+def test_user_context_rules(tmp_path):
+    rules = {"context_rules": [
+        {"literal": "free of", "category": "NEGATED_EXISTENCE", "direction": "FORWARD"},
+        {"literal": "zz-neg", "category": "NEGATED_EXISTENCE", "direction": "BACKWARD",
+         "pattern": [{"LOWER": "zz"}, {"ORTH": "-"}, {"LOWER": "neg"}]},
+        {"literal": "pending", "category": "HYPOTHETICAL", "direction": "BACKWARD", "pattern": r"\bpending\b"},
+        {"literal": "only for drugs", "category": "NEGATED_EXISTENCE", "direction": "FORWARD",
+         "pattern": [{"LOWER": "qqq"}], "allowed_types": ["DRUG"]},
+    ]}
+    path = tmp_path / "ctx.json"
+    path.write_text(json.dumps(rules))
+    nlp = build(rules=str(path))
+    assert attrs(nlp, "Biopsy result zz-neg today.", "Biopsy result") == {"negated"}
+    assert attrs(nlp, "Biopsy pending.", "Biopsy") == {"hypothetical"}
+    assert attrs(nlp, "qqq anemia.", "anemia") == set()  # CONDITION is not an allowed type
+    # the rules survive to_disk / from_disk without the original file
+    nlp.to_disk(tmp_path / "model")
+    path.unlink()
+    nlp2 = build()
+    nlp2.from_disk(tmp_path / "model")
+    assert attrs(nlp2, "Biopsy result zz-neg today.", "Biopsy result") == {"negated"}
+
+
+def test_bad_context_rules(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"context_rules": [{"literal": "x", "category": "NEGATED_EXISTENCE",
+                                                  "direction": "SIDEWAYS"}]}))
+    with pytest.raises(ContextError) as err:
+        build(rules=str(bad))
+    assert err.value.code == CTX_RULES_INVALID and "SIDEWAYS" in str(err.value) and "bad.json" in str(err.value)
+
+
+def test_no_targets_and_no_sentences():
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("clinlabel_context")
+    doc = nlp("Nothing to see here.")  # no target group at all
+    assert SPAN_KEY not in doc.spans
+    doc = nlp.make_doc("No fever. Cough present.")
+    doc.spans[SPAN_KEY] = [doc[1:2], doc[3:4]]
+    doc = nlp.get_pipe("clinlabel_context")(doc)  # without sentences the whole doc is one sentence
+    assert doc.spans[SPAN_KEY][0]._.negated and doc.spans[SPAN_KEY][1]._.negated
+
+
+def test_dev_kit_regression(shared_data):
+    """Accuracy on the NegEx/ConText development half stays above the issue's held-out targets."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "context_eval", Path(__file__).resolve().parents[2] / "benchmarks" / "context_eval.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = mod.load_kit(shared_data / "negex" / "negex_context_dev.tsv")
+    preds = mod.run_clinlabel(rows)
+    f1 = {a: mod.prf(rows, preds, a)[2] for a in ("negated", "historical", "hypothetical")}
+    assert f1["negated"] >= 0.95 and f1["hypothetical"] >= 0.90 and f1["historical"] >= 0.75, f1
