@@ -398,3 +398,16 @@ def test_meta_and_unknown_string_fields_are_deidentified_but_id_kept(deid):
     assert out["meta"]["author"] == "Dr. [NAME]"
     assert out["meta"]["patient_id"] != "MRN4829301" and out["meta"]["patient_id"].startswith("P")
     assert out["html"] == "<b>Mr. [NAME]</b> seen [DATE]" and out["answer"] == "accept"
+
+
+def test_false_positives_stay_rare_on_bundled_mtsamples(deid):
+    """MTSamples is already de-identified: hits there are (nearly all) false positives."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[3] / "corpora" / "samples" / "mtsamples_50.jsonl"
+    notes = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()]
+    hits = [s for n in notes for s in deid.find(n["text"])]
+    assert len(notes) == 50
+    assert len(hits) / len(notes) < 1.5, [(s["label"], s["text"]) for s in hits]
+    texts = {s["text"] for s in hits}
+    assert not texts & {"Foley", "Parkinson", "Gleason", "Babcock", "Metzenbaum", "Allis", "Kelly"}
