@@ -1,0 +1,208 @@
+"""Lexicon resources and a fast token-aligned term matcher (pyahocorasick).
+
+Lexicons ship inside the package (``labeling_functions/resources``, loaded with
+``importlib.resources``) or come from installed packages:
+
+* AutoNER's BC5CDR dictionaries (Apache-2.0, Shang et al. 2018; ``AUTONER_LICENSE.txt``):
+  ``dict_core`` (typed Chemical/Disease terms from MeSH/CTD).  ``dict_full`` is deliberately NOT
+  shipped: it holds 97% of the distinct gold mentions of the BC5CDR training *and* development
+  sets, i.e. it was harvested from the corpus annotations, and using it would leak hand labels.
+* The drug names of the ``drug-named-entity-recognition`` package (MIT; DrugBank open data,
+  NHS, MeSH and Wikipedia names).
+* ICD-10-CM descriptions (US public domain) from ``ontologies`` when it is installed, else from
+  ``simple-icd-10-cm``.
+
+Every loader is cached per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from importlib.resources import files
+from typing import Iterable, Iterator, Mapping
+
+logger = logging.getLogger(__name__)
+
+_RES = "labeling_functions.resources"
+
+
+def read_resource_lines(name: str) -> list[str]:
+    text = (files(_RES) / name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def normalise(term: str) -> str:
+    """Lower-case and close up AutoNER's tokenised spacing (``( R)-alpha - x`` -> ``(r)-alpha-x``)."""
+    term = term.strip().lower()
+    term = re.sub(r"\s*([-/(),'])\s*", r"\1", term)
+    term = re.sub(r"\s+", " ", term)
+    return term
+
+
+class TermMatcher:
+    """Case-insensitive dictionary matcher whose matches start and end on token boundaries.
+
+    Matching runs on the doc text with spacing closed up around punctuation (so ``5-FU``,
+    ``5 - FU`` and ``5-fu`` all match), then maps back to tokens.  Overlaps resolve to the longest
+    leftmost match.
+    """
+
+    def __init__(self, terms: Mapping[str, str] | Iterable[tuple[str, str]], *, min_len: int = 2,
+                 case_sensitive_upto: int = 0) -> None:
+        import ahocorasick
+
+        items = terms.items() if isinstance(terms, Mapping) else terms
+        self.automaton = ahocorasick.Automaton()
+        self.size = 0
+        #: short terms (<= this many chars) must match case exactly (abbreviations like "PD")
+        self.case_sensitive_upto = case_sensitive_upto
+        for term, label in items:
+            key = normalise(term)
+            if len(key) < min_len:
+                continue
+            if key in self.automaton:
+                prev = self.automaton.get(key)
+                if prev[0] != label:
+                    continue  # keep the first type given for an ambiguous term
+            self.automaton.add_word(key, (label, term.strip()))
+            self.size += 1
+        if self.size:
+            self.automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return self.size
+
+    @staticmethod
+    def _compact(doc) -> tuple[str, list[int], list[int]]:
+        """Doc text, lower-cased, tokens joined by one space except around punctuation."""
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        prev_glue = True
+        for tok in doc:
+            text = tok.text.lower()
+            glue = bool(re.fullmatch(r"[-/(),']", text))
+            if parts and not glue and not prev_glue and not tok.is_space:
+                parts.append(" ")
+                pos += 1
+            starts.append(pos)
+            if tok.is_space:
+                text = ""
+            parts.append(text)
+            pos += len(text)
+            ends.append(pos)
+            prev_glue = glue
+        return "".join(parts), starts, ends
+
+    def matches(self, doc) -> list[tuple[int, int, str]]:
+        """``(start_token, end_token, label)`` of the longest leftmost matches."""
+        if not self.size or not len(doc):
+            return []
+        text, starts, ends = self._compact(doc)
+        start_tok = {s: i for i, s in enumerate(starts) if not doc[i].is_space}
+        end_tok = {e: i + 1 for i, e in enumerate(ends) if not doc[i].is_space}
+        found = []
+        for end_char, (label, original) in self.automaton.iter(text):
+            end = end_char + 1
+            key_len = len(normalise(original))
+            start = end - key_len
+            if start not in start_tok or end not in end_tok:
+                continue
+            s, e = start_tok[start], end_tok[end]
+            if e <= s:
+                continue
+            if key_len <= self.case_sensitive_upto and doc[s:e].text.replace(" ", "") != original.replace(" ", ""):
+                continue
+            found.append((s, e, label))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        out, last = [], -1
+        for s, e, label in found:
+            if s >= last:
+                out.append((s, e, label))
+                last = e
+        return out
+
+    def __call__(self, doc, label: str | None = None) -> Iterator[tuple[int, int, str]]:
+        for s, e, lab in self.matches(doc):
+            if label is None or lab == label:
+                yield s, e, lab
+
+
+# --- loaders ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def autoner_core() -> dict[str, str]:
+    """AutoNER ``dict_core``: {term: "Chemical" | "Disease"}."""
+    out: dict[str, str] = {}
+    for line in read_resource_lines("autoner_bc5cdr_dict_core.txt"):
+        label, _, term = line.partition("\t")
+        out.setdefault(term, label)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def drug_names() -> frozenset[str]:
+    """Lower-cased drug names and synonyms from ``drug-named-entity-recognition``."""
+    try:
+        from drug_named_entity_recognition import drugs_finder
+    except Exception as exc:  # pragma: no cover - package is a pinned dependency
+        logger.warning("drug-named-entity-recognition unavailable (%s); drug list LF is empty", exc)
+        return frozenset()
+    names = set(drugs_finder.drug_variant_to_canonical)
+    return frozenset(n for n in names if len(n) >= 4 and not n.isdigit())
+
+
+_ICD_SKIP = re.compile(
+    r"\b(unspecified|other|encounter|sequela|subsequent|initial|without|with|due to|in diseases|"
+    r"classified|elsewhere|not elsewhere|status|history|personal|family|screening|examination)\b",
+    re.I,
+)
+
+
+@functools.lru_cache(maxsize=None)
+def icd10cm_disease_terms(max_words: int = 4) -> frozenset[str]:
+    """Short ICD-10-CM disease descriptions (chapters A-N, Q, R except injuries/external causes).
+
+    Uses ``ontologies.load("icd10cm")`` when that package provides it, else ``simple-icd-10-cm``.
+    """
+    descriptions: list[tuple[str, str]] = []
+    try:
+        import ontologies  # type: ignore
+
+        load = getattr(ontologies, "load", None)
+        if load is None:
+            raise ImportError("ontologies.load missing")
+        onto = load("icd10cm")
+        for concept in getattr(onto, "concepts", lambda: [])():
+            code = getattr(concept, "code", None) or concept.get("code")
+            names = getattr(concept, "names", None) or [getattr(concept, "description", None) or concept.get("description")]
+            for name in names:
+                if name:
+                    descriptions.append((code, name))
+    except Exception as exc:
+        logger.debug("ontologies.load('icd10cm') unavailable (%s); using simple-icd-10-cm", exc)
+        descriptions = []
+    if not descriptions:
+        try:
+            import simple_icd_10_cm as cm
+        except Exception:  # pragma: no cover
+            return frozenset()
+        for code in cm.get_all_codes(with_dots=False):
+            try:
+                descriptions.append((code, cm.get_description(code)))
+            except Exception:
+                continue
+    out: set[str] = set()
+    for code, desc in descriptions:
+        if not code or code[0] not in "ABCDEFGHIJKLMNQR":
+            continue
+        desc = desc.strip()
+        if _ICD_SKIP.search(desc) or "," in desc or "(" in desc:
+            continue
+        if len(desc.split()) <= max_words and len(desc) >= 5:
+            out.add(desc.lower())
+    return frozenset(out)

@@ -1,0 +1,98 @@
+"""Abbreviation LF: ``long form (SF)`` defines SF; the long form's type propagates to every SF in the doc.
+
+Long forms are found with the Schwartz & Hearst (2003) algorithm (the short form's characters
+appear in order in the preceding words, the first one at a word start).  The long form is typed
+by the lexicons and the morphology LFs; when it has a type, the LF votes the long form and
+every occurrence of the short form in the document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..api import span_lf
+from .patterns import DISEASE_HEADS, _chemical_like, _disease_like
+
+
+def _long_form_start(doc, sf: str, lp: int) -> int | None:
+    """Token index where the long form ending before token ``lp`` (the "(") starts, or None."""
+    s = sf.lower()
+    si = len(s) - 1
+    max_words = min(len(s) + 5, 2 * len(s))
+    first = max(0, lp - max_words)
+    text_tokens = [t.lower_ for t in doc[first:lp]]
+    long = " ".join(text_tokens)
+    li = len(long) - 1
+    while si >= 0:
+        c = s[si]
+        if not c.isalnum():
+            si -= 1
+            continue
+        while li >= 0 and (long[li] != c or (si == 0 and li > 0 and long[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        si -= 1
+        li -= 1
+    start_char = li + 1
+    pos = 0
+    for k, t in enumerate(text_tokens):
+        if pos <= start_char < pos + len(t) + 1:
+            return first + k
+        pos += len(t) + 1
+    return None
+
+
+def find_abbreviations(doc) -> list[tuple[int, int, int, int]]:
+    """``(long_start, long_end, sf_start, sf_end)`` token ranges of ``long form ( SF )`` definitions."""
+    out = []
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.text != "(" or i == 0:
+            continue
+        j = i + 1
+        while j < n and doc[j].text != ")" and j - i <= 4:
+            j += 1
+        if j >= n or doc[j].text != ")" or j == i + 1:
+            continue
+        sf = doc[i + 1 : j].text
+        if not (2 <= len(sf) <= 10) or not re.search(r"[A-Za-z]", sf) or not sf[0].isalnum():
+            continue
+        if not any(c.isupper() for c in sf):
+            continue
+        start = _long_form_start(doc, sf, i)
+        if start is None or start >= i:
+            continue
+        out.append((start, i, i + 1, j))
+    return out
+
+
+def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
+    for s, e, label in dict_matches:
+        if e == end and start <= s < end:  # a lexicon term ends where the long form ends
+            return label
+    last = doc[end - 1]
+    if last.lower_ in DISEASE_HEADS or _disease_like(last):
+        return "Disease"
+    if _chemical_like(last):
+        return "Chemical"
+    return None
+
+
+@span_lf(labels=["Chemical", "Disease"])
+def abbreviation_definition(doc, *, core_dict, drug_dict):
+    """``long form (SF)``: the typed long form's label goes to every occurrence of SF in the doc."""
+    defs = find_abbreviations(doc)
+    if not defs:
+        return
+    dict_matches = list(core_dict(doc)) + list(drug_dict(doc))
+    by_sf: dict[str, str] = {}
+    for ls, le, ss, se in defs:
+        label = _type_long_form(doc, ls, le, dict_matches)
+        if label is not None:
+            by_sf.setdefault(doc[ss:se].text, label)
+    for sf, label in by_sf.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(sf) + r"s?(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None:
+                yield span.start, span.end, label

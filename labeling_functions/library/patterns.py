@@ -1,0 +1,347 @@
+"""Pattern and context labelling functions for chemicals/drugs and diseases.
+
+Word lists here are general biomedical morphology (drug-name stems after the WHO INN
+stem book, disease suffixes of medical terminology), written by hand, not harvested from any
+annotated corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..api import OUTSIDE, span_lf
+
+# --- word lists --------------------------------------------------------------------------------
+
+#: WHO INN stems and chemical-name endings (lower case)
+DRUG_SUFFIXES = (
+    "mycin", "micin", "cillin", "cycline", "oxacin", "floxacin", "conazole", "azole", "pril", "olol", "alol",
+    "sartan", "statin", "dipine", "azepam", "azolam", "zolam", "barbital", "caine", "profen", "fenac", "coxib",
+    "tinib", "zumab", "ximab", "mumab", "parin", "semide", "thiazide", "setron", "tidine", "prazole", "triptan",
+    "dronate", "afil", "gliptin", "glitazone", "lukast", "terol", "olone", "sone", "terone", "phylline",
+    "pramine", "triptyline", "oxetine", "apine", "idone", "azepine", "peridol", "platin", "rubicin",
+    "trexate", "uracil", "amide", "amine", "idine", "azine", "oxin", "orphine", "codone", "adone", "ethanol",
+    "anol", "erol", "sterol", "itol", "phenol", "chloride", "bromide", "iodide", "fluoride", "oxide", "sulfate",
+    "sulphate", "phosphate", "nitrate", "acetate", "citrate", "maleate", "tartrate", "carbonate", "lactate",
+    "mesylate", "succinate", "fumarate", "nitrite", "cyanide", "hydrate", "glycoside", "steroid", "vir", "ine",
+    "ium", "ol", "one", "ate", "ide", "in",
+)
+#: endings that need a longer word (they are also common English endings)
+_WEAK_SUFFIXES = {"ine": 7, "ium": 7, "ol": 7, "one": 8, "ate": 9, "ide": 8, "in": 8, "amine": 7, "amide": 7}
+
+#: ordinary English / biomedical words with a drug-like ending that are not chemicals
+NOT_CHEMICAL = frozenset("""
+determine examine medicine routine urine combine decline baseline guideline outline online machine engine
+discipline doctrine famine feminine genuine masculine intestine marine migraine undermine define refine confine
+imagine pristine medline midline borderline alkaline hemoglobin haemoglobin globulin albumin
+protein proteins toxin toxins endotoxin fibrin
+control protocol patrol school
+ozone done gone none alone someone everyone anyone phone tone zone bone hormone hormones stone cortisone
+indicate rate estimate separate appropriate moderate adequate ultimate aggregate demonstrate candidate
+immediate accurate alternate evaluate investigate associate associated related elevate elevated alleviate
+illustrate indicate approximate substrate substrates metabolite metabolites
+provide decide side wide inside outside include conclude peptide nucleotide override worldwide
+divide guide aside beside bedside
+premium medium delirium myocardium endothelium epithelium pericardium equilibrium consortium criterium
+interior posterior anterior superior inferior
+within begin origin margin domain chain obtain contain remain maintain again main brain plain certain explain
+protein
+""".split())
+
+#: disease suffixes (single-word diseases)
+DISEASE_SUFFIXES = (
+    "itis", "itides", "emia", "emias", "aemia", "oma", "omas", "omata", "pathy", "pathies", "osis", "oses",
+    "algia", "plasia", "trophy", "rrhea", "rrhoea", "penia", "megaly", "uria", "toxicity", "toxicities",
+    "ectasia", "plegia", "paresis", "sclerosis", "spasm", "spasms", "lepsy", "cardia", "rrhythmia",
+    "rrhythmias", "tension", "thermia", "glycemia", "kalemia", "natremia", "oxia", "opia", "ataxia", "ataxias",
+    "kinesia", "kinesias", "tonia", "phasia", "phagia", "somnia", "mania", "phrenia", "pnea", "pnoea",
+    "cytosis", "cytopenia", "rrhage", "rrhages", "stasis", "ectomy_never",
+)
+NOT_DISEASE = frozenset("""
+diagnosis diagnoses prognosis hypothesis hypotheses osmosis anastomosis apoptosis necrosis_never mitosis
+meiosis symbiosis stoma aroma diploma soma stroma chromosoma academia mania_never
+extension attention intention retention detention contention tension dimension pension suspension
+comprehension apprehension
+therapy sympathy empathy
+utopia
+""".split()) - {"necrosis_never", "mania_never"}
+
+#: heads of multi-word disease names
+DISEASE_HEADS = frozenset("""
+disease diseases syndrome syndromes failure failures injury injuries damage deficiency deficiencies disorder
+disorders dysfunction dysfunctions insufficiency infarction infarctions infarct toxicity toxicities cancer
+cancers carcinoma carcinomas tumor tumors tumour tumours lesion lesions pain pains ischemia ischaemia
+hemorrhage haemorrhage haemorrhages hemorrhages arrest attack attacks seizure seizures impairment impairments
+infection infections edema oedema abnormality abnormalities dependence block stenosis atrophy hypertrophy
+thrombosis embolism fibrillation tachycardia bradycardia arrhythmia arrhythmias hypertension hypotension
+necrosis inflammation retardation ulcer ulcers ulceration fever palsy deficit deficits dyskinesia dyskinesias
+neuropathy cardiomyopathy nephropathy hepatitis nephritis leukemia leukaemia lymphoma sarcoma anemia anaemia
+obstruction occlusion aneurysm aneurysms fibrosis cirrhosis psychosis psychoses depression anxiety
+overdose poisoning intoxication hyperplasia neoplasm neoplasms malformation malformations defect defects
+dysplasia stroke strokes shock loss
+""".split())
+
+#: words that may precede a disease head inside the mention (anatomy and disease modifiers)
+DISEASE_MODIFIERS = frozenset("""
+acute chronic congestive coronary ischemic ischaemic renal hepatic cardiac heart liver kidney myocardial
+cerebral brain lung pulmonary respiratory ventricular atrial valvular vascular cardiovascular
+cerebrovascular neurological neurologic neuromuscular neuropsychiatric psychiatric mental cognitive memory
+hearing visual ocular retinal optic skin cutaneous gastrointestinal gastric intestinal bowel colon colorectal
+rectal breast prostate ovarian cervical endometrial bladder thyroid adrenal pituitary pancreatic biliary bile
+bone marrow blood platelet muscle muscular skeletal joint spinal cord nerve peripheral sensory motor
+extrapyramidal tardive malignant metastatic diabetic hypertensive alcoholic viral bacterial fungal
+infectious inflammatory autoimmune allergic hemolytic haemolytic aplastic megaloblastic interstitial
+tubular glomerular papillary ductal small cell non large b t hodgkin's hodgkin parkinson's alzheimer's
+huntington's crohn's cushing's parkinson alzheimer huntington crohn cushing wilson's graves' reye's
+stevens-johnson guillain-barre sudden cardiopulmonary systolic diastolic pulmonary sinus nodal av
+atrioventricular bundle branch qt torsade torsades de pointes dilated hypertrophic restrictive
+fatty end stage end-stage sickle type 1 2 i ii deep venous vein arterial artery aortic mitral tricuspid
+valve hyperactivity attention deficit neural tube birth congenital major bipolar affective panic
+obsessive compulsive eating sleep seizure epileptic status convulsive febrile absence grand mal
+urinary tract upper lower drug-induced medication-induced liver-related
+""".split())
+
+STOP = frozenset("""
+a an the of in on at to for from by with without and or but nor not no as is are was were be been being
+this that these those it its their there here which who whom whose what when where while than then
+after before during between among into onto over under about above below via per vs versus
+we our us you your he she his her they them i me my
+has have had do does did can could may might must shall should will would
+also only both each either all any some such same other another more most less least very
+""".split())
+
+PUNCT_RE = re.compile(r"^\W+$")
+UNIT_RE = re.compile(
+    r"^(mg|g|kg|mcg|µg|ug|ng|mmol|µmol|umol|mol|nmol|ml|mL|l|iu|IU|units?|U|mEq|meq|%|mg/kg|mg/day|"
+    r"mg/kg/day|mg/m2|µg/kg|ug/kg|mcg/kg|g/kg|ml/kg|mg/l|mg/dl|µM|uM|mM|nM|M)$"
+)
+
+
+def _alpha_word(tok) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9'-]*", tok.text))
+
+
+def _chemical_like(tok) -> bool:
+    """A single token that looks like a drug/chemical by its INN stem or chemical ending."""
+    low = tok.lower_
+    if not _alpha_word(tok) or low in NOT_CHEMICAL or low in STOP or len(low) < 5:
+        return False
+    if tok.text.isupper():
+        return False
+    for suffix in DRUG_SUFFIXES:
+        if low.endswith(suffix):
+            need = _WEAK_SUFFIXES.get(suffix, len(suffix) + 3)
+            return len(low) >= need
+    return False
+
+
+def _disease_like(tok) -> bool:
+    low = tok.lower_
+    if not _alpha_word(tok) or low in NOT_DISEASE or len(low) < 6:
+        return False
+    return any(low.endswith(s) for s in DISEASE_SUFFIXES)
+
+
+# --- chemical patterns ---------------------------------------------------------------------------
+
+
+@span_lf(labels=["Chemical"])
+def chemical_suffix(doc):
+    """One-word chemicals by INN stem / chemical-name ending (-mycin, -olol, -pril, -azepam, -ine...)."""
+    for tok in doc:
+        if _chemical_like(tok):
+            yield tok.i, tok.i + 1
+
+
+_INDUCED = frozenset({"induced", "associated", "treated", "exposed", "evoked", "mediated", "dependent", "related",
+                      "elicited", "provoked", "containing", "loaded", "pretreated", "stimulated", "sensitive"})
+
+
+@span_lf(labels=["Chemical"])
+def chemical_induced(doc):
+    """``X-induced``, ``X-treated``, ``X-associated``: the word before the hyphen is a chemical."""
+    n = len(doc)
+    for i in range(n - 2):
+        if doc[i + 1].text == "-" and doc[i + 2].lower_ in {"induced", "treated", "exposed", "evoked", "pretreated", "elicited"}:
+            tok = doc[i]
+            if _alpha_word(tok) and tok.lower_ not in STOP and len(tok) >= 3 and not _disease_like(tok):
+                start = i
+                # "5 - fluorouracil - induced": extend over a number-hyphen prefix
+                if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].like_num:
+                    start = i - 2
+                yield start, i + 1
+
+
+@span_lf(labels=["Chemical"])
+def dosage_context(doc):
+    """A drug-like word next to a dose: ``haloperidol 5 mg``, ``5 mg/kg of cocaine``, ``X (10 mg/kg)``."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if not tok.like_num:
+            continue
+        unit = doc[i + 1] if i + 1 < n else None
+        if unit is None or not UNIT_RE.match(unit.text):
+            continue
+        # before: "X 5 mg", "X ( 5 mg", "X , 5 mg"
+        j = i - 1
+        while j >= 0 and doc[j].text in {"(", ",", "of", "at", "="}:
+            j -= 1
+        if j >= 0 and j < i - 0 and _candidate_word(doc[j]):
+            yield j, j + 1
+        # after: "5 mg/kg of X", "5 mg X", "5 mg/kg i.p. X"
+        k = i + 2
+        if k < n and doc[k].lower_ in {"of", "/", "per"}:
+            k += 1
+        if k < n and _candidate_word(doc[k]):
+            yield k, k + 1
+
+
+def _candidate_word(tok) -> bool:
+    low = tok.lower_
+    return (
+        _alpha_word(tok) and low not in STOP and low not in NOT_CHEMICAL and len(low) >= 4
+        and not UNIT_RE.match(tok.text) and not _disease_like(tok)
+        and low not in _CONTEXT_NOUNS
+    )
+
+
+_CONTEXT_NOUNS = frozenset("""
+dose doses dosage dosages day days daily week weeks month months year years hour hours h min minutes
+kg body weight patient patients rats rat mice mouse group groups dogs rabbits subjects volunteers
+administration treatment therapy infusion injection intake use exposure concentration concentrations
+level levels plasma serum blood oral orally intravenous intravenously iv i.v. ip i.p. sc s.c. im bolus
+single daily twice total mean range respectively approximately
+""".split())
+
+_ADMIN_BEFORE = frozenset({"administration", "treatment", "infusion", "injection", "injections", "dose", "doses",
+                           "intake", "exposure", "ingestion", "overdose", "withdrawal", "levels", "concentrations",
+                           "effects", "effect", "use", "abuse"})
+_ADMIN_AFTER = frozenset({"therapy", "treatment", "administration", "infusion", "injection", "injections",
+                          "overdose", "intoxication", "poisoning", "toxicity", "withdrawal", "abuse", "use",
+                          "users", "dose", "doses", "dosage", "treated", "levels", "concentration",
+                          "concentrations", "exposure", "hydrochloride", "sodium", "regimen"})
+
+
+@span_lf(labels=["Chemical"])
+def administration_context(doc):
+    """``administration of X``, ``treated with X``, ``X therapy``, ``X overdose`` where X looks like a drug."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        if low in {"of", "with", "to"} and i >= 1 and i + 1 < n:
+            prev = doc[i - 1].lower_
+            if (low == "of" and prev in _ADMIN_BEFORE) or (low == "with" and prev in {"treated", "treatment", "therapy", "pretreated", "pretreatment", "combined", "coadministered"}) or (low == "to" and prev in {"exposure", "exposed"}):
+                nxt = doc[i + 1]
+                if _candidate_word(nxt) and (_chemical_like(nxt) or nxt.text[0].islower()):
+                    yield i + 1, i + 2
+        if low in _ADMIN_AFTER and i >= 1:
+            prev = doc[i - 1]
+            if _candidate_word(prev) and _chemical_like(prev):
+                yield i - 1, i
+
+
+# --- disease patterns ----------------------------------------------------------------------------
+
+
+@span_lf(labels=["Disease"])
+def disease_suffix(doc):
+    """One-word diseases by medical suffix (-itis, -emia, -oma, -pathy, -osis, -algia, ...)."""
+    for tok in doc:
+        if _disease_like(tok):
+            yield tok.i, tok.i + 1
+
+
+def _extend_left(doc, head: int, *, limit: int = 4) -> int:
+    start = head
+    while start > 0 and head - start < limit:
+        prev = doc[start - 1]
+        low = prev.lower_
+        if low in DISEASE_MODIFIERS or (
+            low == "-" and start >= 2 and doc[start - 2].lower_ in DISEASE_MODIFIERS
+        ):
+            start -= 1
+        else:
+            break
+    while start < head and doc[start].text == "-":
+        start += 1
+    return start
+
+
+@span_lf(labels=["Disease"])
+def disease_head_phrase(doc):
+    """``<anatomy/disease modifiers> + head``: ``congestive heart failure``, ``renal injury``, ``tardive dyskinesia``."""
+    for tok in doc:
+        if tok.lower_ in DISEASE_HEADS:
+            start = _extend_left(doc, tok.i)
+            if start < tok.i:
+                yield start, tok.i + 1
+
+
+@span_lf(labels=["Disease"])
+def disease_head_word(doc):
+    """A bare disease head noun (``seizures``, ``hypotension``, ``pain``) that is not preceded by a modifier."""
+    for tok in doc:
+        if tok.lower_ in DISEASE_HEADS and tok.lower_ not in {"damage", "loss", "block", "attack", "attacks", "arrest", "failure", "failures", "injury", "injuries", "deficiency", "deficit", "deficits", "dysfunction", "lesion", "lesions", "defect", "defects", "shock", "dependence", "abnormality", "abnormalities", "impairment", "impairments", "disease", "diseases", "disorder", "disorders", "syndrome", "syndromes", "insufficiency", "obstruction", "occlusion"}:
+            if tok.i == 0 or doc[tok.i - 1].lower_ not in DISEASE_MODIFIERS:
+                yield tok.i, tok.i + 1
+
+
+@span_lf(labels=["Disease"])
+def induced_disease(doc):
+    """``X-induced Y``: the noun phrase after ``induced`` is a disease (``cocaine-induced seizures``)."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.lower_ in {"induced", "associated", "related"} and i >= 1 and doc[i - 1].text == "-" and i + 1 < n:
+            j = i + 1
+            end = j
+            while end < n and end - j < 4 and _alpha_word(doc[end]) and doc[end].lower_ not in STOP and doc[end].lower_ not in _NP_STOP:
+                end += 1
+            if end > j and (doc[end - 1].lower_ in DISEASE_HEADS or _disease_like(doc[end - 1])):
+                yield j, end
+
+
+_NP_STOP = frozenset({"rats", "rat", "mice", "patients", "patient", "model", "models", "changes", "increase",
+                      "increases", "decrease", "effects", "effect", "was", "were", "is", "are", "group"})
+
+_DISEASE_CUES = frozenset({"patients with", "cases of", "incidence of", "risk of", "development of", "diagnosis of",
+                           "treatment of", "suffering from", "diagnosed with", "history of", "symptoms of",
+                           "prevention of", "onset of", "episodes of", "signs of", "occurrence of", "pathogenesis of",
+                           "model of", "children with", "women with", "men with", "subjects with"})
+
+
+@span_lf(labels=["Disease"])
+def disease_cue_context(doc):
+    """``patients with X``, ``incidence of X``, ``risk of X``: X is a disease when its last word looks like one."""
+    n = len(doc)
+    for i in range(1, n - 1):
+        cue = f"{doc[i - 1].lower_} {doc[i].lower_}"
+        if cue not in _DISEASE_CUES:
+            continue
+        j = i + 1
+        end = j
+        while end < n and end - j < 4 and _alpha_word(doc[end]) and doc[end].lower_ not in STOP and doc[end].lower_ not in _NP_STOP:
+            end += 1
+        if end > j and (doc[end - 1].lower_ in DISEASE_HEADS or _disease_like(doc[end - 1])):
+            start = j
+            while start < end - 1 and doc[start].lower_ not in DISEASE_MODIFIERS and not _disease_like(doc[start]):
+                start += 1
+            yield start, end
+
+
+# --- negative (O) votes --------------------------------------------------------------------------
+
+
+@span_lf(labels=[OUTSIDE])
+def stopwords_outside(doc):
+    """Function words and punctuation are outside any entity (a negative LF: votes O)."""
+    for tok in doc:
+        if tok.lower_ in STOP or (PUNCT_RE.match(tok.text) and tok.text not in {"-", "'", "(", ")", ",", "/", "+"}):
+            yield tok.i, tok.i + 1
+
+
+@span_lf(labels=[OUTSIDE])
+def numbers_outside(doc):
+    """Numbers and units are outside any entity (votes O)."""
+    for i, tok in enumerate(doc):
+        if UNIT_RE.match(tok.text) or (tok.like_num and not (i + 1 < len(doc) and doc[i + 1].text == "-")):
+            yield tok.i, tok.i + 1

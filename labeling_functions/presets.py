@@ -1,0 +1,109 @@
+"""Presets: named LF sets with their resources and labels (``bc5cdr``, ``ncbi_disease``).
+
+A preset is a recipe; :func:`get_preset` builds a fresh :class:`~labeling_functions.api.LFSet`
+whose lexicons load lazily on first use.  A preset may ship a pre-fitted label model as a package
+resource (``resources/label_model_<preset>.json``, written by ``benchmarks/weak_fit_presets.py``
+on the preset's *training* corpus, weak labels only), so ``annotate --preset`` needs no fitting.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any, Callable
+
+from corpora.errors import LF_PRESET, LFError
+
+from .api import LFSet, lazy_resource
+
+
+def _core_dict():
+    from .lexicons import TermMatcher, autoner_core
+
+    return TermMatcher(autoner_core(), case_sensitive_upto=4)
+
+
+def _drug_dict():
+    from .lexicons import TermMatcher, drug_names
+
+    return TermMatcher({name: "Chemical" for name in drug_names()}, min_len=4, case_sensitive_upto=4)
+
+
+def _icd_dict():
+    from .lexicons import TermMatcher, icd10cm_disease_terms
+
+    return TermMatcher({t: "Disease" for t in icd10cm_disease_terms()}, min_len=5)
+
+
+def _disease_dict():
+    from .lexicons import TermMatcher, read_resource_lines
+
+    return TermMatcher({t: "Disease" for t in read_resource_lines("disease_terms.txt")}, min_len=3)
+
+
+RESOURCES: dict[str, Callable[[], Any]] = {
+    "core_dict": lazy_resource(_core_dict),
+    "drug_dict": lazy_resource(_drug_dict),
+    "icd_dict": lazy_resource(_icd_dict),
+    "disease_dict": lazy_resource(_disease_dict),
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    labels: tuple[str, ...]
+    lf_names: tuple[str, ...]
+    description: str = ""
+    #: default label model for this preset (chosen by measurement, see docs/readme/weak_supervision.md)
+    label_model: str = "majority"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def build(self) -> LFSet:
+        from .library import ALL_LFS
+
+        lfs = [ALL_LFS[name] for name in self.lf_names]
+        lfset = LFSet(lfs=lfs, resources=dict(RESOURCES))
+        lfset.labels = list(self.labels)
+        return lfset
+
+    def fitted_label_model(self) -> dict[str, Any] | None:
+        """The shipped pre-fitted label model parameters (JSON), if any."""
+        res = files("labeling_functions.resources") / f"label_model_{self.name}.json"
+        if not res.is_file():
+            return None
+        return json.loads(res.read_text(encoding="utf-8"))
+
+
+_CHEMICAL = (
+    "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_induced", "dosage_context",
+    "administration_context",
+)
+_DISEASE = (
+    "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_phrase",
+    "disease_head_word", "induced_disease", "disease_cue_context",
+)
+_SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
+
+PRESETS: dict[str, Preset] = {
+    "bc5cdr": Preset(
+        "bc5cdr", ("Chemical", "Disease"), _CHEMICAL + _DISEASE + _SHARED,
+        "BioCreative V CDR: chemicals and diseases in PubMed abstracts",
+    ),
+    "ncbi_disease": Preset(
+        "ncbi_disease", ("Disease",), _DISEASE + _SHARED,
+        "NCBI disease corpus: disease mentions in PubMed abstracts",
+    ),
+}
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called ``name`` (a clear error naming the known presets otherwise)."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise LFError(
+            f"unknown preset {name!r}", f"choose one of {sorted(PRESETS)} or give your own LFs with --lfs MODULE",
+            code=LF_PRESET,
+        ) from None
