@@ -261,6 +261,14 @@ CONTACT_RE = re.compile(
     r"(?i:\b(?:spoke|talked|met|discussed|consulted|conferred|met)\s+(?:with|to)|\bcalled|\bleft\s+(?:a\s+)?(?:message|voicemail|vm)\s+(?:for|with)|"
     r"\bmessage\s+(?:left\s+)?for|\baccompanied\s+by|\bvisited\s+by|\bbrought\s+in\s+by|\bpatient\s*,|\bpt\s*,|\bpatient\s+is|"
     r"\bcare\s+of|\bc/o)\s+((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+)?(?:" + NAME_TOKEN + r")){0,3})")
+#: two or three capitalised words before a verb a person does ("Tymoteusz Polnik was seen")
+NAME_VERB_RE = re.compile(
+    r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+){0,2}(?:" + NAME_TOKEN + r")){1,2}),?\s+"
+    r"(?:was\s+(?:seen|examined|admitted|evaluated|counseled|counselled|discharged|interviewed|informed|called|contacted|"
+    r"accompanied|brought|transferred|referred)|is\s+(?:a|an|here|seen|being)\b|has\s+been|presents|presented|reports|"
+    r"reported|denies|denied|states|stated|returns|returned|complains|complained|tolerated|agrees|agreed|"
+    r"understands|understood|comes|came|arrived|called|calls|declined|declines|consented|signed|verbalized|"
+    r"ambulates|lives|lived|works|worked|smokes|drinks)\b")
 PAREN_RELATIVE_RE = re.compile(
     r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})\s*\((?i:" + RELATIVE + r"|patient|pt|self|"
     r"proxy|hcp|poa|nok|emergency contact|contact)[^)\n]{0,20}\)")
@@ -728,6 +736,14 @@ class RuleDetector:
             w = m.group(1).split()[0]
             if w not in NAME_STOP and not self.is_common(w):
                 add_tokens(m.start(1), m.group(1), "contact", strict=True)
+        for m in NAME_VERB_RE.finditer(text):
+            words = re.findall(r"[^\W\d_]+", m.group(1))
+            if any(w in NAME_STOP or w in lex.eponyms or (self.is_common(w) and fold(w) not in lex.first_names
+                                                          and fold(w) not in lex.surnames) for w in words):
+                continue
+            if m.group(1) in lex.cities or any(w in MONTH_FULL for w in words):
+                continue
+            add_tokens(m.start(1), m.group(1), "name_verb", strict=True)
         for m in PAREN_RELATIVE_RE.finditer(text):
             w = m.group(1).split()[0]
             if w not in NAME_STOP and not (self.is_common(w) and w not in lex.first_names):
