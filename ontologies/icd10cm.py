@@ -174,6 +174,16 @@ class _Builder:
         return code
 
 
+def _is_condition_term(code: str, kind: str, row: tuple | None) -> bool:
+    """Matcher terms name conditions: not external causes (chapter 20: "activity", "fall") and
+    not the drug names listed under poisoning categories T36-T65 ("cocaine" -> T41.3)."""
+    if row is not None and row[6] == "20":
+        return False
+    if "T36" <= code[:3] <= "T65" and kind in ("inclusion", "stripped", "inverted"):
+        return False
+    return True
+
+
 def build_icd10cm(tabular_xml: str | Path, out: str | Path, *, gems_dir: str | Path | None = None,
                   abbreviations: Iterable[tuple[str, str]] | None = None, name: str = "icd10cm") -> Path:
     """Compile the ICD-10-CM tabular XML (and GEMs, if ``gems_dir``) into ``out`` (SQLite)."""
@@ -209,6 +219,7 @@ def build_icd10cm(tabular_xml: str | Path, out: str | Path, *, gems_dir: str | P
     # inclusion terms of a non-billable code go to its "unspecified" billable default
     for code, text, kind in b.pending_terms:
         writer.add_term(b.default_code(code), text, kind)
+    writer.match_filter = _is_condition_term
     if gems_dir is not None:
         _read_gems(writer, Path(gems_dir))
     if abbreviations is None:

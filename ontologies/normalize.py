@@ -88,6 +88,29 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+#: British spellings folded to American ones (ICD-10-CM is written in American English).
+_BRITISH = [
+    (re.compile(r"^(h|an|leuk|isch|septic|tox|bacter|ur|glyc|lipid|natr|kal|calc|vir|parasit)aem"), r"\1em"),
+    (re.compile(r"aemia"), "emia"),
+    (re.compile(r"^haem"), "hem"),
+    (re.compile(r"^oe(dem|soph|str)"), r"e\1"),
+    (re.compile(r"^(an|h)aesth"), r"\1esth"),
+    (re.compile(r"^paed"), "ped"),
+    (re.compile(r"oea$"), "ea"),
+    (re.compile(r"our$"), "or"),
+]
+_NOT_BRITISH = frozenset("four your hour our pour flour sour tour detour contour".split())
+
+
+def americanize(word: str) -> str:
+    """``"anaemia"`` -> ``"anemia"``, ``"oedema"`` -> ``"edema"``, ``"tumour"`` -> ``"tumor"``."""
+    if word in _NOT_BRITISH or not ("ae" in word or "oe" in word or word.endswith("our")):
+        return word
+    for pat, rep in _BRITISH:
+        word = pat.sub(rep, word)
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Harman's S-stemmer with irregular plurals; ``word`` is lower-case."""
@@ -123,7 +146,7 @@ def norm_token(token: str, case_sensitive: bool = False, normalize: bool = True)
     if "'" in low or "\u2019" in low:  # "Crohn's" -> "crohn"
         low = re.sub(r"['\u2019]s?$", "", low)
         token = re.sub(r"['\u2019]s?$", "", token)
-    key = stem(low)
+    key = americanize(stem(low))
     if case_sensitive and key == low:
         return token
     return key

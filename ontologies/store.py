@@ -178,6 +178,8 @@ class OntologyWriter:
         self.terms: list[tuple[str, str, str]] = []
         self.notes: list[tuple[str, str, str, str]] = []
         self.maps: list[tuple[str, str, str, str, str]] = []
+        #: ``(code, kind, concept_row) -> bool``: whether a term may go to the matcher (all if None)
+        self.match_filter = None
 
     def add_concept(self, code: str, description: str, *, kind: str | None = None, billable: bool = True,
                     parent: str | None = None, depth: int = 0, chapter: str | None = None,
@@ -264,7 +266,10 @@ class OntologyWriter:
                 cand = (rank, concept[5] if concept else 0, code, rid)
                 if key not in best or cand < best[key]:
                     best[key] = cand
-            for key, (_, _, _, rid) in best.items():
+            keep = self.match_filter
+            for key, (_, _, code, rid) in best.items():
+                if keep is not None and not keep(code, rows[rid - 1][3], self.concepts.get(code)):
+                    continue
                 # two-letter abbreviations ("MI", "PE") stay: the matcher takes them only in capitals
                 if is_matchable(key, 2 if rows[rid - 1][3] == "abbreviation" else 3):
                     rows[rid - 1][5] = 1

@@ -48,6 +48,7 @@ _REWRITES = [
     (re.compile(r"\bneoplasm\b", re.I), "tumor"),
     (re.compile(r"\bmyocardial infarction\b", re.I), "heart attack"),
     (re.compile(r"\bcerebral infarction\b", re.I), "stroke"),
+    (re.compile(r"\bkidney (failure|disease|insufficiency|injury)\b", re.I), r"renal \1"),
 ]
 #: Generic words that, on their own, name no condition and would only add noise to a matcher.
 GENERIC = frozenset(
@@ -56,7 +57,7 @@ GENERIC = frozenset(
     history encounter contact exposure examination observation screening type site part
     syndrome organism unknown left right bilateral acute chronic mild moderate severe
     multiple single primary secondary recurrent initial subsequent sequela cause effect
-    injury lesion mass failure deficiency infection pain fit wound pregnancy change place
+    injury lesion mass failure deficiency fit wound pregnancy change place growth activity
     female male child drop difficulty fluid bone seed state""".split()
 )
 
