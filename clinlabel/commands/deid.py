@@ -29,6 +29,7 @@ def deid_command(
     presidio: bool = typer.Option(False, "--presidio/--no-presidio",
                                   help="Also run Presidio's pattern recognizers (slower start-up)."),
     config: Optional[Path] = typer.Option(None, "--config", help="JSON file of DeidConfig settings (flags override)."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log and skip invalid input records instead of stopping."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
 ) -> None:
     """Replace every HIPAA Safe Harbor identifier in the notes of IN; write OUT and REPORT.
@@ -51,7 +52,7 @@ def deid_command(
                               file=config, code=DEID_CONFIG)
     settings.update({"mode": mode, "seed": seed, "patient_field": patient_field, "use_presidio": presidio})
     cfg = DeidConfig.from_dict(settings)
-    stats = deidentify_corpus(in_path, out, report, cfg, fmt=fmt, progress=progress,
+    stats = deidentify_corpus(in_path, out, report, cfg, fmt=fmt, progress=progress, skip_invalid=skip_invalid,
                               reader_options={"text_col": text_col, "id_col": id_col})
     log.info("de-identified %d notes (%d PHI spans, %d failed) in %.1f s", stats.notes, stats.phi_spans,
              stats.failed, stats.seconds)

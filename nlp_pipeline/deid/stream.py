@@ -66,6 +66,7 @@ def deidentify_corpus(
     *,
     fmt: str | None = None,
     reader_options: dict[str, Any] | None = None,
+    skip_invalid: bool = False,
     progress: bool = False,
     deidentifier: Deidentifier | None = None,
 ) -> DeidStats:
@@ -88,7 +89,7 @@ def deidentify_corpus(
         raise DeidError(f"OUT and REPORT are the same file {str(out_path)!r}", "give --report a different path",
                         file=report_path, code=DEID_OUTPUT)
     options = {k: v for k, v in (reader_options or {}).items() if v is not None}
-    records = read_corpus(in_path, fmt=fmt, **options)  # checks path and format now
+    records = read_corpus(in_path, fmt=fmt, skip_invalid=skip_invalid, **options)  # checks path and format now
     for p in (out_path, report_path):
         if p.parent and not p.parent.exists():
             p.parent.mkdir(parents=True, exist_ok=True)

@@ -411,3 +411,11 @@ def test_false_positives_stay_rare_on_bundled_mtsamples(deid):
     assert len(hits) / len(notes) < 1.5, [(s["label"], s["text"]) for s in hits]
     texts = {s["text"] for s in hits}
     assert not texts & {"Foley", "Parkinson", "Gleason", "Babcock", "Metzenbaum", "Allis", "Kelly"}
+
+
+def test_cli_skip_invalid_goes_on_past_a_bad_line(tmp_path, capsys):
+    src, out, rep = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.jsonl"
+    _write(src, PHI_NOTES[:1], extra_lines=['{"text": 12}', json.dumps(PHI_NOTES[1])])
+    code = main(["deid", str(src), "-o", str(out), "--report", str(rep), "--skip-invalid", "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    assert [json.loads(line)["meta"]["id"] for line in out.read_text().splitlines()] == ["n1", "n2"]
