@@ -419,3 +419,23 @@ def test_cli_skip_invalid_goes_on_past_a_bad_line(tmp_path, capsys):
     code = main(["deid", str(src), "-o", str(out), "--report", str(rep), "--skip-invalid", "--no-progress"])
     assert code == 0, capsys.readouterr().err
     assert [json.loads(line)["meta"]["id"] for line in out.read_text().splitlines()] == ["n1", "n2"]
+
+
+@pytest.mark.parametrize("mode", ["tag", "surrogate"])
+def test_every_word_span_survives_remapping(mode):
+    deid = Deidentifier(DeidConfig(mode=mode))
+    text = " ".join(n["text"] for n in PHI_NOTES) + " Follow up with Dr. Hendricks in 2 weeks, call 617-555-0199."
+    spans = [{"start": m.start(), "end": m.end(), "label": "W", "text": m.group(0)}
+             for m in re.finditer(r"[A-Za-z0-9'\-]+", text)]
+    out, report = deid.deidentify_record({"text": text, "meta": {"id": "w"}, "spans": spans})
+    assert len(out["spans"]) == len(spans)
+    phi = [(s["start"], s["end"]) for s in report["spans"]]
+    for old, new in zip(spans, out["spans"]):
+        touches = any(a < old["end"] and old["start"] < b for a, b in phi)
+        assert out["text"][new["start"]:new["end"]] == new["text"]
+        if touches:
+            assert new.get("phi_overlap") is True
+        else:
+            assert new["text"] == old["text"] and "phi_overlap" not in new
+    # spans stay in order and inside the new text
+    assert all(0 <= s["start"] <= s["end"] <= len(out["text"]) for s in out["spans"])
