@@ -41,7 +41,7 @@ def disagreements(store: Store, dataset: str, *, include_adjudicated: bool = Fal
 
 def _accepted_codes(rec: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(str(c.get("system")), str(c.get("code"))): c for c in rec.get("codes") or []
-            if c.get("status") in ("accepted", "added")}
+            if c.get("decision") == "accepted"}
 
 
 def majority_decision(by: Mapping[str, Mapping[str, Any]]) -> Optional[dict[str, Any]]:
@@ -76,7 +76,7 @@ def majority_decision(by: Mapping[str, Mapping[str, Any]]) -> Optional[dict[str,
     codes = []
     for k, c in all_codes.items():
         c = dict(code_obj.get(k, c))
-        c["status"] = "accepted" if code_votes[k] * 2 > m else "rejected"
+        c["decision"] = "accepted" if code_votes[k] * 2 > m else "rejected"
         codes.append(c)
     return {"answer": "accept", "spans": spans, "relations": [], "codes": codes}
 
@@ -126,10 +126,7 @@ def manual_decision(store: Store, example_id: int, adjudicator: str, answer: str
     codes = store.codes(example_id, adjudicator)
     others = store.current_answers_for(example_id)
     record = {"answer": answer, "spans": [dict(s) for s in spans], "relations": [],
-              "codes": [c for c in codes if c["status"] in ("accepted", "rejected", "added")]}
-    for c in record["codes"]:
-        if c["status"] == "added":
-            c["status"] = "accepted"
+              "codes": [c for c in codes if c["decision"] in ("accepted", "rejected")]}
     return store.add_adjudication(example_id, rule="manual", decided_by=adjudicator,
                                   annotators=sorted(a for a in others if a != adjudicator), answer=answer,
                                   record=_clean(record), session_id=session_id)

@@ -102,7 +102,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
 
     codes_suggested = sum(1 for t in tasks for c in t.get("codes") or [] if c.get("origin") != "added")
     codes_added = sum(1 for t in tasks for c in t.get("codes") or [] if c.get("origin") == "added")
-    code_status = Counter(c.get("status") for g in gold for c in g.get("codes") or [])
+    code_status = Counter(c.get("decision") for g in gold for c in g.get("codes") or [])
 
     try:
         agree = agreement(answers_from_store(store, dataset)) if len(annotators) >= 2 else None

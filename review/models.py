@@ -12,7 +12,7 @@ Tables
 ``commands``        lineage: every clinlabel command run against the dataset
 ``examples``        one Prodigy task each (text, hashes, the full task JSON, uncertainty)
 ``codes``           code options of an example (suggested by the pipeline or added by a person)
-``code_reviews``    each annotator's current decision on each code (accept / reject)
+``code_reviews``    each annotator's current decision on each code (accepted / rejected)
 ``annotations``     answers, one row per submitted answer (append-only; undo marks ``retracted``)
 ``adjudications``   the gold decision for an example: rule, who decided, the gold record
 ``audit_log``       append-only log of every change (who, when, which example, what, before/after)
@@ -134,7 +134,7 @@ class CodeReview(Base):
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), nullable=False, index=True)
     annotator: Mapped[str] = mapped_column(String(200), nullable=False)
     session_id: Mapped[Optional[str]] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), nullable=False)  # accepted | rejected
+    decision: Mapped[str] = mapped_column(String(20), nullable=False)  # accepted | rejected
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 

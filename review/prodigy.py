@@ -69,8 +69,10 @@ def import_answers(store: Store, path: str | os.PathLike[str], dataset: str, *, 
 
     The annotator is ``annotator`` if given, else each line's ``_annotator_id``.  Answers are matched
     to tasks by ``_task_hash``, then ``_input_hash``; an answer to an unknown task adds the task.
-    Code decisions come from each code's ``status`` (``accepted`` / ``rejected``) or, for Prodigy's
-    choice interface, from the ``accept`` list of option ids (options not listed are rejected).
+    Code decisions come from each code's ``decision`` (``accepted`` / ``rejected``; a ``status`` with
+    one of those values is read too) or, for Prodigy's choice interface, from the ``accept`` list of
+    option ids (options not listed are rejected).  A code's own ``status`` (its clinical status from
+    the code suggester: confirmed, negated, ...) is kept as it is.
     Re-importing the same file adds nothing.  Lines are checked before anything is written.
     """
     file = str(path)
@@ -133,12 +135,10 @@ def _apply_code_decisions(store: Store, example_id: int, who: str, rec: Mapping[
     for c in rec.get("codes") or []:
         if not isinstance(c, Mapping) or not c.get("code"):
             continue
-        status = c.get("status")
+        decision = c.get("decision") or c.get("status")
         key = (str(c.get("system") or "ICD-10-CM"), str(c["code"]))
-        if status in ("accepted", "added"):
-            decisions[key] = ("accepted", c)
-        elif status == "rejected":
-            decisions[key] = ("rejected", c)
+        if decision in ("accepted", "rejected"):
+            decisions[key] = (decision, c)
     accepted_ids = rec.get("accept")
     if isinstance(accepted_ids, list) and rec.get("options"):
         chosen = {str(x) for x in accepted_ids}
@@ -150,18 +150,18 @@ def _apply_code_decisions(store: Store, example_id: int, who: str, rec: Mapping[
                                                       {"description": opt.get("text", "")}))
     with store.session() as s:
         existing = {(c.system, c.code): c.id for c in s.scalars(select(Code).where(Code.example_id == example_id))}
-        current = {r.code_id: r.status for r in s.scalars(
+        current = {r.code_id: r.decision for r in s.scalars(
             select(CodeReview).join(Code, CodeReview.code_id == Code.id)
             .where(Code.example_id == example_id, CodeReview.annotator == who))}
-    for (system, code), (status, c) in decisions.items():
+    for (system, code), (decision, c) in decisions.items():
         if (system, code) not in existing:
-            if status == "accepted":
+            if decision == "accepted":
                 store.add_code(example_id, code, who, system=system, description=str(c.get("description") or ""),
                                session_id=session_id, evidence=list(c.get("evidence") or []))
             continue
         cid = existing[(system, code)]
-        if current.get(cid) != status:
-            store.review_code(cid, who, status, session_id=session_id)
+        if current.get(cid) != decision:
+            store.review_code(cid, who, decision, session_id=session_id)
 
 
 # --- gold ---------------------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def _apply_code_decisions(store: Store, example_id: int, who: str, rec: Mapping[
 def _decision_key(rec: Mapping[str, Any]) -> tuple:
     spans = tuple(sorted(span_key(sp) for sp in rec.get("spans") or []))
     codes = tuple(sorted((str(c.get("system")), str(c.get("code"))) for c in rec.get("codes") or []
-                         if c.get("status") in ("accepted", "added")))
+                         if c.get("decision") == "accepted"))
     return (rec.get("answer"), spans, codes)
 
 

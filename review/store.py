@@ -57,7 +57,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DB = "sqlite:///clinlabel.db"
 ANSWERS = ("accept", "reject", "ignore")
-CODE_STATUSES = ("accepted", "rejected")
+#: A reviewer's decision on a code (the code's own ``status`` is its clinical status: confirmed,
+#: negated, ... from the code suggester, and is kept as it is).
+DECISIONS = ("accepted", "rejected")
 #: Keys Prodigy adds to an answer; stripped when an answer becomes a task again.
 ANSWER_KEYS = ("answer", "_timestamp", "_annotator_id", "_session_id", "_view_id", "accept")
 
@@ -428,7 +430,7 @@ class Store:
             s.add(Code(example_id=ex.id, code=key[1], system=key[0], description=str(c.get("description") or ""),
                        score=c.get("score"), evidence=list(c.get("evidence") or []), origin="suggested",
                        extra={k: v for k, v in c.items()
-                              if k not in ("code", "system", "description", "score", "evidence", "status")}))
+                              if k not in ("code", "system", "description", "score", "evidence", "decision")}))
         self._log(s, ds.id, actor, "add_example", example_id=ex.id, target=ex.note_id,
                   after={"_input_hash": ex.input_hash, "_task_hash": ex.task_hash})
         return ex
@@ -478,12 +480,12 @@ class Store:
         if annotator:
             for r in s.scalars(select(CodeReview).join(Code, CodeReview.code_id == Code.id)
                                .where(Code.example_id == example_id, CodeReview.annotator == annotator)):
-                reviews[r.code_id] = r.status
+                reviews[r.code_id] = r.decision
         out = []
         for c in rows:
             d = _code_dict(c)
             d["id"] = c.id
-            d["status"] = reviews.get(c.id, "added" if c.origin == "added" else "suggested")
+            d["decision"] = reviews.get(c.id, "pending")
             out.append(d)
         return out
 
@@ -507,11 +509,11 @@ class Store:
 
     # -- decisions --------------------------------------------------------------------------------
 
-    def review_code(self, code_id: int, annotator: str, status: str, *, session_id: Optional[str] = None) -> dict[str, Any]:
+    def review_code(self, code_id: int, annotator: str, decision: str, *, session_id: Optional[str] = None) -> dict[str, Any]:
         """Record ``annotator``'s decision (``accepted`` / ``rejected``) on one code."""
         _need_annotator(annotator)
-        if status not in CODE_STATUSES:
-            raise ReviewError(f"unknown code status {status!r}", f"use one of {', '.join(CODE_STATUSES)}",
+        if decision not in DECISIONS:
+            raise ReviewError(f"unknown code decision {decision!r}", f"use one of {', '.join(DECISIONS)}",
                               code=REV_NOT_FOUND)
         def run(s: Session) -> dict[str, Any]:
             code = s.get(Code, code_id)
@@ -519,17 +521,17 @@ class Store:
                 raise ReviewError(f"no code {code_id} in the store", "reload the page", code=REV_NOT_FOUND)
             ex = s.get(Example, code.example_id)
             row = s.scalar(select(CodeReview).where(CodeReview.code_id == code_id, CodeReview.annotator == annotator))
-            before = None if row is None else row.status
+            before = None if row is None else row.decision
             if row is None:
-                row = CodeReview(code_id=code_id, annotator=annotator, status=status, session_id=session_id)
+                row = CodeReview(code_id=code_id, annotator=annotator, decision=decision, session_id=session_id)
                 s.add(row)
             else:
-                row.status, row.session_id, row.updated_at = status, session_id, utcnow()
+                row.decision, row.session_id, row.updated_at = decision, session_id, utcnow()
             s.flush()
-            self._log(s, ex.dataset_id, annotator, f"code_{status[:-2]}", example_id=ex.id,
-                      target=code_option_id(code.system, code.code), before=before, after=status,
+            self._log(s, ex.dataset_id, annotator, f"code_{decision[:-2]}", example_id=ex.id,
+                      target=code_option_id(code.system, code.code), before=before, after=decision,
                       session_id=session_id)
-            return {"id": code.id, "code": code.code, "system": code.system, "status": status}
+            return {"id": code.id, "code": code.code, "system": code.system, "decision": decision}
         return self._retry(run)
 
     def add_code(self, example_id: int, code: str, annotator: str, *, system: str = "ICD-10-CM",
@@ -697,7 +699,7 @@ class Store:
                                                         "decided_by": prev.decided_by},
                       after={"answer": answer, "spans": list(record.get("spans") or []),
                              "codes": [c.get("code") for c in record.get("codes") or []
-                                       if c.get("status") in ("accepted", "added")]},
+                                       if c.get("decision") == "accepted"]},
                       session_id=session_id)
             return row.id
         return self._retry(run)

@@ -42,8 +42,8 @@ class Who(BaseModel):
     session_id: Optional[str] = None
 
 
-class CodeStatus(Who):
-    status: str
+class CodeDecision(Who):
+    decision: str
 
 
 class NewCode(Who):
@@ -105,7 +105,7 @@ def create_app(store: Store, dataset: str, *, search: Optional[SearchFn] = None,
         if adjudicate:
             v["others"] = {a: {"answer": r.get("answer"), "spans": r.get("spans") or [],
                                "codes": [c for c in r.get("codes") or []
-                                         if c.get("status") in ("accepted", "rejected", "added")]}
+                                         if c.get("decision") in ("accepted", "rejected")]}
                            for a, r in store.current_answers_for(example_id).items() if a != annotator}
         return v
 
@@ -145,8 +145,8 @@ def create_app(store: Store, dataset: str, *, search: Optional[SearchFn] = None,
         return {"example": view(example_id, annotator), "progress": progress(annotator)}
 
     @app.post("/api/code/{code_id}")
-    def set_code(code_id: int, body: CodeStatus) -> dict[str, Any]:
-        res = store.review_code(code_id, body.annotator, body.status, session_id=body.session_id)
+    def set_code(code_id: int, body: CodeDecision) -> dict[str, Any]:
+        res = store.review_code(code_id, body.annotator, body.decision, session_id=body.session_id)
         return {"code": res}
 
     @app.post("/api/code/{code_id}/edit")

@@ -17,7 +17,7 @@ def _spans(rec):
 
 
 def _codes(rec):
-    return sorted(c["code"] for c in rec["codes"] if c["status"] == "accepted")
+    return sorted(c["code"] for c in rec["codes"] if c["decision"] == "accepted")
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_choice_interface_accept_list(loaded, data_dir, tmp_path):
     f.write_text(json.dumps(ans) + "\n", encoding="utf-8")
     import_answers(store, f, "clinic_review")
     eid = store.example_ids("clinic_review")[0]
-    assert {c["code"]: c["status"] for c in store.codes(eid, "coders-dave")} == {"E11.9": "rejected", "R07.9": "accepted"}
+    assert {c["code"]: c["decision"] for c in store.codes(eid, "coders-dave")} == {"E11.9": "rejected", "R07.9": "accepted"}
 
 
 def test_unknown_task_is_added_from_the_answer(sqlite_store, tmp_path):

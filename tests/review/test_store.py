@@ -44,11 +44,14 @@ def test_code_review_answer_undo_and_audit(store, data_dir):
     store.review_code(e11["id"], "alice", "accepted", session_id="s1")
     store.review_code(r07["id"], "alice", "rejected", session_id="s1")
     store.add_code(eid, "I10", "alice", description="Essential (primary) hypertension", session_id="s1")
-    codes = {c["code"]: c["status"] for c in store.codes(eid, "alice")}
+    codes = {c["code"]: c["decision"] for c in store.codes(eid, "alice")}
     assert codes == {"E11.9": "accepted", "R07.9": "rejected", "I10": "accepted"}
     # bob has his own decisions
-    assert {c["code"]: c["status"] for c in store.codes(eid, "bob")} == {
-        "E11.9": "suggested", "R07.9": "suggested", "I10": "added"}
+    assert {c["code"]: (c["decision"], c["origin"]) for c in store.codes(eid, "bob")} == {
+        "E11.9": ("pending", "suggested"), "R07.9": ("pending", "suggested"), "I10": ("pending", "added")}
+    # the suggester's clinical status is kept next to the reviewer's decision
+    assert {c["code"]: c.get("status") for c in store.codes(eid, "alice")} == {
+        "E11.9": "confirmed", "R07.9": "negated", "I10": None}
     store.answer(eid, "alice", "accept", session_id="s1")
     assert store.next_example("notes", "alice") != eid
     assert store.progress("notes", "alice") == {"total": 3, "done": 1}
@@ -115,7 +118,7 @@ def test_concurrent_annotators_lose_no_answer(store, data_dir):
     for eid in ids:
         z = [c for c in store.codes(eid) if c["code"] == "Z00.00"]
         assert len(z) == 1
-        assert all(any(c["code"] == "Z00.00" and c["status"] == "accepted" for c in store.codes(eid, f"coder{i}"))
+        assert all(any(c["code"] == "Z00.00" and c["decision"] == "accepted" for c in store.codes(eid, f"coder{i}"))
                    for i in range(6))
 
 

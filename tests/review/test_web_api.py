@@ -41,8 +41,8 @@ def test_review_flow_over_http(client):
     assert ex["note_id"] == "n1"
     e11 = next(x for x in ex["codes"] if x["code"] == "E11.9")
     who = {"annotator": "ann", "session_id": "s"}
-    assert c.post(f"/api/code/{e11['id']}", json={**who, "status": "accepted"}).status_code == 200
-    assert c.post(f"/api/code/{e11['id']}", json={**who, "status": "maybe"}).status_code == 404
+    assert c.post(f"/api/code/{e11['id']}", json={**who, "decision": "accepted"}).status_code == 200
+    assert c.post(f"/api/code/{e11['id']}", json={**who, "decision": "maybe"}).status_code == 404
     assert c.get("/api/search", params={"q": "hypertension"}).json()["results"][0]["code"] == "I10"
     c.post(f"/api/example/{ex['id']}/code", json={**who, "code": "I10", "description": "Essential (primary) hypertension"})
     spans = [{"start": 15, "end": 25, "label": "PROBLEM"}]  # the reviewer removed one span
@@ -52,7 +52,8 @@ def test_review_flow_over_http(client):
     assert nxt["example"]["note_id"] == "n2" and nxt["progress"] == {"total": 3, "done": 1}
     ann = store.annotations("clinic")[0]
     assert ann["spans"] == [{"start": 15, "end": 25, "label": "PROBLEM", "text": "chest pain"}]
-    assert {c_["code"]: c_["status"] for c_ in ann["codes"]} == {"E11.9": "accepted", "R07.9": "suggested", "I10": "accepted"}
+    assert {c_["code"]: c_["decision"] for c_ in ann["codes"]} == {"E11.9": "accepted", "R07.9": "pending", "I10": "accepted"}
+    assert ann["codes"][1]["status"] == "negated"
     assert c.post("/api/undo", json=who).json() == {"example_id": ex["id"]}
     assert c.get("/api/next", params={"annotator": "ann"}).json()["progress"]["done"] == 0
 
@@ -69,7 +70,7 @@ def test_adjudication_mode(tmp_path, data_dir):
     assert ex["progress"] == {"total": 3, "done": 0}
     assert set(ex["example"]["others"]) == {"alice", "bob"}
     e11 = next(x for x in ex["example"]["codes"] if x["code"] == "E11.9")
-    c.post(f"/api/code/{e11['id']}", json={"annotator": "judge", "status": "accepted"})
+    c.post(f"/api/code/{e11['id']}", json={"annotator": "judge", "decision": "accepted"})
     spans = ex["example"]["others"]["alice"]["spans"]
     c.post(f"/api/example/{ex['example']['id']}/answer", json={"annotator": "judge", "answer": "accept", "spans": spans})
     nxt = c.get("/api/next", params={"annotator": "judge"}).json()

@@ -69,14 +69,14 @@ def test_accept_reject_and_add_a_code_in_the_browser(served):
             expect(page.get_by_test_id("note")).to_contain_text("type 2 diabetes")
 
             page.get_by_test_id("code-E11.9").locator("[data-act=accepted]").click()
-            expect(page.get_by_test_id("status-E11.9")).to_have_text("accepted")
+            expect(page.get_by_test_id("decision-E11.9")).to_have_text("accepted")
             page.get_by_test_id("code-R07.9").locator("[data-act=rejected]").click()
-            expect(page.get_by_test_id("status-R07.9")).to_have_text("rejected")
+            expect(page.get_by_test_id("decision-R07.9")).to_have_text("rejected")
 
             page.keyboard.press("/")
             page.keyboard.type("essential hypertension")
             page.get_by_test_id("result-I10").locator("button").click()
-            expect(page.get_by_test_id("status-I10")).to_have_text("accepted")
+            expect(page.get_by_test_id("decision-I10")).to_have_text("accepted")
             if os.environ.get("CLINLABEL_SCREENSHOT"):
                 page.locator("[data-span='1']").first.click()  # show the span tools too
                 page.screenshot(path=os.environ["CLINLABEL_SCREENSHOT"])
@@ -100,11 +100,11 @@ def test_accept_reject_and_add_a_code_in_the_browser(served):
             browser.close()
 
     eid = store.example_ids("clinic")[0]
-    codes = {c["code"]: c["status"] for c in store.codes(eid, "e2e_coder")}
+    codes = {c["code"]: c["decision"] for c in store.codes(eid, "e2e_coder")}
     assert codes == {"E11.9": "accepted", "R07.9": "rejected", "I10": "accepted"}
     (ann,) = answered
     assert ann["annotator"] == "e2e_coder" and ann["answer"] == "accept" and ann["example_id"] == eid
-    assert {c["code"]: c["status"] for c in ann["codes"]} == codes
+    assert {c["code"]: c["decision"] for c in ann["codes"]} == codes
     assert [(s["start"], s["end"], s["label"], s["text"]) for s in ann["spans"]] == [
         (15, 25, "PROBLEM", "chest pain"), (41, 49, "PROBLEM", "diabetes")]
     assert store.annotations("clinic") == []  # undone (kept in the table as retracted)

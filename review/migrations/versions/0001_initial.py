@@ -179,7 +179,7 @@ def upgrade() -> None:
     sa.Column('code_id', sa.Integer(), nullable=False),
     sa.Column('annotator', sa.String(length=200), nullable=False),
     sa.Column('session_id', sa.String(length=200), nullable=True),
-    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['code_id'], ['codes.id'], ),
     sa.PrimaryKeyConstraint('id'),

@@ -175,9 +175,10 @@
       const li = document.createElement("li");
       li.className = "code" + (i === state.focus ? " focus" : "");
       li.dataset.testid = "code-" + c.code; li.setAttribute("data-testid", "code-" + c.code);
-      li.dataset.status = c.status;
+      li.dataset.decision = c.decision;
       li.innerHTML = '<span class="id">' + esc(c.code) + '</span><span class="desc">' + esc(c.description || "") + "</span>" +
-        '<div class="meta"><span class="status ' + c.status + '" data-testid="status-' + esc(c.code) + '">' + c.status + "</span>" +
+        '<div class="meta"><span class="status ' + c.decision + '" data-testid="decision-' + esc(c.code) + '">' + c.decision + "</span>" +
+        (c.status ? '<span class="clinical" title="clinical status from the code suggester">' + esc(c.status) + "</span>" : "") +
         (c.score != null ? "<span>score " + Number(c.score).toFixed(2) + "</span>" : "") +
         "<span>" + esc(c.system) + (c.origin === "added" ? " · added by " + esc(c.added_by || "") : "") + "</span>" +
         '<span class="actions"><button type="button" data-act="accepted" title="accept (y)">✓</button>' +
@@ -198,7 +199,7 @@
         await api("POST", "/api/code/" + c.id + "/edit", Object.assign(who(), { code, description: desc }));
         say(c.code + " replaced by " + code);
       } else {
-        await api("POST", "/api/code/" + c.id, Object.assign(who(), { status: act }));
+        await api("POST", "/api/code/" + c.id, Object.assign(who(), { decision: act }));
         say(c.code + " " + act);
       }
       await refreshCodes();
@@ -258,7 +259,7 @@
       const d = document.createElement("div"); d.className = "other";
       d.innerHTML = "<b>" + esc(name) + "</b> " + esc(o.answer) + ": " +
         (o.spans.map((s) => esc(s.text || state.ex.text.slice(s.start, s.end)) + " [" + esc(s.label) + "]").join(", ") || "no spans") +
-        " · codes: " + (o.codes.filter((c) => c.status !== "rejected").map((c) => esc(c.code)).join(", ") || "none");
+        " · codes: " + (o.codes.filter((c) => c.decision === "accepted").map((c) => esc(c.code)).join(", ") || "none");
       const b = document.createElement("button"); b.type = "button"; b.textContent = "use these spans";
       b.addEventListener("click", () => { state.spans = o.spans.map((s) => Object.assign({}, s)); state.selected = -1; renderNote(); });
       d.appendChild(b); box.appendChild(d);
