@@ -58,9 +58,10 @@ SECTION_ASSERTIONS: dict[str, str] = {
 SECTIONS_KEY = "sections"
 HEADERS_KEY = "section_headers"
 _SECTION_KEYS = {"literal", "pattern", "category", "metadata", "parents", "parent_required", "max_scope"}
-#: An unknown all-caps heading ("MISCELLANEOUS/EATING HISTORY:") ends a section that drives
-#: assertions, so "family" does not leak past the end of the family history.
-_UNKNOWN_HEADING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&/()'\- ]{2,60}[A-Z)][ \t]*:")
+#: An unknown all-caps heading of two or more words ("MISCELLANEOUS/EATING HISTORY:") ends a
+#: section that drives assertions, so "family" does not leak past the end of the family history;
+#: one-word labels ("TOBACCO:", "HEENT:") are sub-headings and do not.
+_UNKNOWN_HEADING = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9&()'\-]*(?:[ /][A-Z0-9&()'\-]+)+[ \t]*:")
 
 
 def _rule_error(code: str, what: str, fix: str, file: Any = None, line: int | None = None) -> ContextError:

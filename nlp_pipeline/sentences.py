@@ -60,6 +60,19 @@ _COMMA_BREAK = re.compile(r"[.:;],(?=[A-Z])")
 _PUNCT_ONLY = re.compile(r"[\s,.;:]*$")
 
 
+_SENTENCE_OPENERS = frozenset(
+    "he she it they we i his her their the this that there these those patient pt on in at after "
+    "no he's she's".split()
+)
+
+
+def _next_word(text: str, pos: int) -> str:
+    end = pos
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[pos:end]
+
+
 def _word_before(text: str, end: int) -> tuple[str, int]:
     """The whitespace-delimited word ending at ``end`` and its start offset."""
     start = end
@@ -102,9 +115,10 @@ def _period_splits(text: str, pos: int, ws_end: int) -> bool:
         return base not in _BEFORE_NUMBER and base not in _TITLES
     if base in _TITLES or base.replace(".", "") in _TITLES:
         return False
-    # a single capital letter with a period is an initial ("John A. Smith")
+    # a single capital letter with a period is an initial ("John A. Smith") unless a pronoun or
+    # article follows ("seen by Dr. X. He was ...")
     if len(base) == 1 and core[-2:-1].isupper():
-        return False
+        return _next_word(text, ws_end).lower() in _SENTENCE_OPENERS
     if _DOTTED.match(core):
         # "p.o. b.i.d. He ..." ends a sentence; "Dr. J.K. Smith" does not
         return not (core[:1].isupper() and len(core) <= 5)
@@ -218,7 +232,20 @@ class ClinicalSentencizer:
         if offsets:
             # the token that contains each start offset (offsets always point at non-space text)
             tok = numpy.searchsorted(idx, numpy.asarray(offsets, dtype=idx.dtype), side="right") - 1
-            flags[tok[tok >= 0]] = 1
+            text = doc.text
+            for off, t in zip(offsets, tok.tolist()):
+                if t < 0:
+                    continue
+                start = int(idx[t])
+                if start < off and t + 1 < n:
+                    # spaCy glued two sentences into one token ("ALLERGIES.,SOCIAL"): the token
+                    # stays with the side that holds more of its letters
+                    end = start + len(doc[t])
+                    left = sum(c.isalpha() for c in text[start:off])
+                    right = sum(c.isalpha() for c in text[off:end])
+                    if left > right and not text[off].isdigit():
+                        t += 1
+                flags[t] = 1
         flags[0] = 1
         doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc

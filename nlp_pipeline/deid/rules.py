@@ -87,12 +87,14 @@ FACILITY_WORDS = (r"(?:Hospital|Medical Center|Medical Centre|Health Center|Heal
                   r"Pharmacy|Laboratories|Laboratory|Labs|Imaging Center|Dialysis Center|"
                   r"Assisted Living|Senior Living|Care Center|Memorial|General|Regional|Children's)")
 
-UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰ"
+UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰĀĒĪŌŪ"
 LO = "a-zß-öø-ÿā-ž"
+#: a capitalised place word: "Springfield", "McMinnville", "Wahiawā", "ʻEwa", "NoMa"
+PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’']+(?:[" + UP + r"][" + LO + r"]+)?"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
 NAME_PARTICLE = r"(?:de|del|della|da|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
-TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|Rev|"
+TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|nurse|Rev|"
          r"Fr(?=\.)|Pastor|Rabbi|Mister|Capt(?=\.)|Sgt(?=\.)|DR|MR|MRS|MS|MISS|PROF)")
 CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
                r"Ph\.\s?D\.|PhD|DDS|DMD|FACS|FACP|FACC|MSW|LCSW|LPN|LVN|CNM|CRNA|PharmD|DPM|MBBS|"
@@ -272,7 +274,7 @@ NAME_VERB_RE = re.compile(
 PAREN_RELATIVE_RE = re.compile(
     r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})\s*\((?i:" + RELATIVE + r"|patient|pt|self|"
     r"proxy|hcp|poa|nok|emergency contact|contact)[^)\n]{0,20}\)")
-ADDRESS_TOWN_RE = re.compile(r",[ \t]+((?:[A-Z][a-z]+\.?)(?:[ \-](?:(?:of|the|de|la|du|on|upon|by)\s)*[A-Z][a-z]+){0,3})(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
+ADDRESS_TOWN_RE = re.compile(r",[ \t]+(" + PW + r"\.?(?:[ \-/](?:(?:of|the|de|la|du|on|upon|by|at|At)\s)*" + PW + r"){0,4}(?:\s\((?:historical|balance)\))?)(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
 POBOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PO\s+Box|Box)\s+#?\d+\b", re.IGNORECASE)
 ZIP_RE = re.compile(r"\b(?:" + STATE_ABBR_RE + r")\.?,?[ \t]{1,2}(\d{5}(?:-\d{4})?)\b")
 ZIP_STATE_NAME_RE = re.compile(r"\b(?:" + STATE_NAME_RE + r"),?\s+(\d{5}(?:-\d{4})?)\b")
@@ -288,7 +290,7 @@ PLACE_CONTEXT_RE = re.compile(
     r"\b(?:lives|living|lived|resides|residing|resident|moved|relocated|born|raised|grew\s+up|"
     r"from|in|near|to|visiting|traveled|travelled|vacation|vacationing|returned|transferred|"
     r"hometown|town\s+of|city\s+of|village\s+of|county\s+of|address|located)\s+(?:in\s+|to\s+|from\s+|of\s+|at\s+|near\s+)?"
-    r"((?:The\s+|Village\s+of\s+|Town\s+of\s+|City\s+of\s+)?(?:[A-Z][a-z]+)(?:[\s\-](?:(?:of|de|du|la|d')\s?)?(?:[A-Z][a-z]+)){0,3})\b"
+    r"((?:The\s+|Village\s+of\s+|Town\s+of\s+|City\s+of\s+)?(?:" + PW + r")(?:[\s\-/](?:(?:of|de|du|la|d')\s?)?(?:" + PW + r")){0,3})(?![\w])"
 )
 PLACE_PREFIXES = {"Port", "Lake", "Mount", "Mt", "East", "West", "North", "South", "New", "Fort", "Saint", "St",
                   "San", "Santa", "Los", "Las", "El", "Glen", "Point", "Cape", "Grand", "Little", "Upper", "Lower"}
@@ -297,7 +299,7 @@ PLACE_FIELD_RE = re.compile(
     r"city\s+of\s+residence|lives\s+in)\s*[:\-]\s*((?:[A-Z][A-Za-z.'\-]*)(?:[ \-][A-Z][A-Za-z.'\-]*){0,3})")
 COUNTY_RE = re.compile(r"\b((?:[A-Z][a-z]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp)\b")
 FACILITY_RE = re.compile(
-    r"(?:\b(?:[A-Z][A-Za-z'&.\-]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
+    r"(?:(?<![\w'ʻ‘])(?:[ʻ‘]?[" + UP + r"][\w'&.\-ʻ’]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
     r"\b(?:St\.?|Saint|Mount|Mt\.?)\s+[A-Z][a-z]+(?:'s)?(?:\s+(?:[A-Z][a-z]+\s+)?" + FACILITY_WORDS + r")?)"
 )
 FACILITY_LEAD_STOP = {
@@ -737,7 +739,7 @@ class RuleDetector:
             if w not in NAME_STOP and not self.is_common(w):
                 add_tokens(m.start(1), m.group(1), "contact", strict=True)
         for m in NAME_VERB_RE.finditer(text):
-            words = re.findall(r"[^\W\d_]+", m.group(1))
+            words = [w for w in re.findall(r"[^\W\d_]+", m.group(1)) if not re.fullmatch(NAME_PARTICLE, w)]
             if any(w in NAME_STOP or w in lex.eponyms or (self.is_common(w) and fold(w) not in lex.first_names
                                                           and fold(w) not in lex.surnames) for w in words):
                 continue

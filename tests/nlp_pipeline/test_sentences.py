@@ -93,3 +93,13 @@ def test_serialisation_round_trip(nlp, tmp_path):
     nlp.to_disk(tmp_path / "m")
     nlp2 = spacy.load(tmp_path / "m")
     assert [s.text for s in nlp2("Dr. Smith saw her. Fine.").sents] == ["Dr. Smith saw her.", "Fine."]
+
+
+def test_initial_before_pronoun_ends_sentence(nlp):
+    assert sents(nlp, "He saw Dr. X. He was given Vicodin.") == ["He saw Dr. X.", "He was given Vicodin."]
+
+
+def test_glued_token_stays_with_its_sentence(nlp):
+    # spaCy keeps "ALLERGIES.,SOCIAL" as one token; it must stay with "HE HAS NO" (the negation)
+    got = sents(nlp, "ALLERGIES:, HE HAS NO ALLERGIES.,SOCIAL HISTORY:, He is a smoker.")
+    assert any(s.startswith("HE HAS NO ALLERGIES") for s in got)
