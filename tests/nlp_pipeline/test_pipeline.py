@@ -1,0 +1,58 @@
+"""The pipeline builder: one config -> registered factories; saved pipelines reload with spacy.load."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+import spacy
+
+from corpora.doc import SPAN_KEY
+from nlp_pipeline.pipeline import FACTORY_MODULES, PipelineConfig, build_pipeline
+
+
+def test_every_factory_has_an_entry_point_that_loads():
+    eps = {ep.name: ep for ep in entry_points(group="spacy_factories") if ep.name.startswith("clinlabel_")}
+    assert set(eps) == set(FACTORY_MODULES)
+    for ep in eps.values():
+        assert callable(ep.load())
+
+
+def test_default_plan_is_the_data_flow():
+    names = [name for name, _, _ in PipelineConfig().component_plan()]
+    assert names == ["sentences", "sections", "ontology_matcher", "context", "codes"]
+
+
+@pytest.mark.parametrize(
+    "options,expected",
+    [
+        ({"keep_spans": True}, ["sentences", "sections", "context", "codes"]),
+        ({"preset": "bc5cdr"}, ["sentences", "sections", "weak_labels", "context"]),
+        ({"model": "/some/dir"}, ["sentences", "sections", "end_model", "context"]),
+        ({"ontology": "", "codes": False, "context": False}, ["sentences", "sections"]),
+    ],
+)
+def test_plan_follows_options(options, expected):
+    assert [name for name, _, _ in PipelineConfig(**options).component_plan()] == expected
+
+
+@pytest.mark.parametrize("bad", [{"setting": "icu"}, {"keep_spans": True, "preset": "bc5cdr"}])
+def test_config_is_validated(bad):
+    with pytest.raises(ValueError):
+        PipelineConfig(**bad)
+
+
+def test_unknown_option_in_dict_names_the_known_ones():
+    with pytest.raises(ValueError, match="ontology"):
+        PipelineConfig.from_dict({"ontolgy": "icd10cm"})
+
+
+def test_saved_pipeline_reloads_and_annotates(tmp_path):
+    nlp = build_pipeline(PipelineConfig())
+    nlp.to_disk(tmp_path / "pipe")
+    again = spacy.load(tmp_path / "pipe")
+    assert again.pipe_names == nlp.pipe_names
+    doc = again("Assessment: no fever. Hypertension.")
+    spans = {s.text: s for s in doc.spans[SPAN_KEY]}
+    assert spans["fever"]._.negated and not spans["Hypertension"]._.negated
+    assert [c["code"] for c in doc._.codes if c["status"] == "confirmed"] == ["I10"]
