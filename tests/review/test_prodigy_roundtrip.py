@@ -61,6 +61,9 @@ def test_import_two_annotators_then_gold_needs_adjudication(loaded, data_dir, tm
     stats = export_gold(store, "clinic_review", out)
     gold = [r for _, r in read_jsonl(out)]
     assert stats["gold"] == 3 and stats["adjudicated"] == 3
+    from corpora.formats import read_corpus  # what `clinlabel train --gold` reads it with
+
+    assert [r["meta"]["id"] for r in read_corpus(out)] == ["n1", "n2", "n3"]
     assert _spans(gold[0]) == [(15, 25, "PROBLEM"), (34, 49, "PROBLEM")]
     assert _codes(gold[0]) == ["E11.9"]
     assert _codes(gold[1]) == ["R73.9"]

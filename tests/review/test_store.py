@@ -177,3 +177,9 @@ def test_models_and_migrations_agree(store):
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_unreachable_postgres_is_a_clear_error():
+    with pytest.raises(ReviewError, match="cannot reach database") as err:
+        Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
+    assert err.value.code == "CL-REV001" and "secret" not in str(err.value)
