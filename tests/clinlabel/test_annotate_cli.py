@@ -137,3 +137,25 @@ def test_spark_local_engine_equals_local_engine(tmp_path, tokens_only):
     parts = sorted(spark_dir.glob("part-*"))
     spark_lines = [line for p in parts for line in p.read_text(encoding="utf-8").splitlines()]
     assert [json.loads(x) for x in spark_lines] == [json.loads(x) for x in local.read_text().splitlines()]
+
+
+def test_keep_spans_keeps_offsets_and_labels_and_adds_the_five_booleans(tmp_path):
+    text = "Mother had breast cancer. No chest pain. History of asthma. Possible pneumonia."
+    spans = []
+    for needle, label in [("breast cancer", "Problem"), ("chest pain", "Sign"), ("asthma", "Problem"),
+                          ("pneumonia", "Problem"), ("pain", "Partial")]:
+        start = text.index(needle)
+        spans.append({"start": start, "end": start + len(needle), "label": label, "text": needle, "custom": 1})
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": text, "meta": {"id": "k1"}, "spans": spans}) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["annotate", str(src), "-o", str(out), "--keep-spans", "--no-codes", "--no-progress"]) == 0
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    got = record["spans"]
+    assert [(s["start"], s["end"], s["label"], s["custom"]) for s in got] == [
+        (s["start"], s["end"], s["label"], 1) for s in spans]
+    for span in got:
+        assert all(isinstance(span[a], bool) for a in ("negated", "historical", "hypothetical", "family", "uncertain"))
+    by_text = {s["text"]: s for s in got}
+    assert by_text["breast cancer"]["family"] and by_text["chest pain"]["negated"]
+    assert by_text["asthma"]["historical"] and by_text["pneumonia"]["uncertain"]
