@@ -23,7 +23,7 @@ from corpora.record import validate_record
 
 from .jsonl import read_jsonl
 from .models import Annotation, Code, CodeReview, Dataset, Example
-from .store import ANSWERS, Store, code_option_id, prepare_task, span_key, strip_answer
+from .store import ANSWERS, Store, prepare_task, span_key, strip_answer
 
 logger = logging.getLogger(__name__)
 

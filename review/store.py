@@ -11,7 +11,6 @@ under WAL with a busy timeout, so several annotators writing at once lose no ans
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -41,7 +40,6 @@ from .models import (
     Adjudication,
     Annotation,
     AuditLog,
-    Base,
     Code,
     CodeReview,
     Command,

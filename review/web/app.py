@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from corpora.errors import ClinlabelError, REV_NOT_FOUND, ReviewError
 
