@@ -72,6 +72,7 @@ STATES = {
 }
 #: state abbreviations that are also credentials or words ("Smith, MD", "Jones, PA")
 AMBIGUOUS_STATES = {"MD", "PA", "MS", "ME", "OR", "IN", "OK", "HI", "CO", "DE", "DC", "ID", "RN", "NP", "DO", "PR", "NE", "LA", "MA", "AL"}
+STATE_NAMES = frozenset(STATES.values())
 STATE_NAME_RE = "|".join(sorted(map(re.escape, STATES.values()), key=len, reverse=True))
 STATE_ABBR_RE = "|".join(STATES)
 
@@ -93,7 +94,7 @@ LO = "a-zß-öø-ÿā-ž"
 PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’']+(?:[" + UP + r"][" + LO + r"]+)?"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
-NAME_PARTICLE = r"(?:de|del|della|da|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
+NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
 TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|nurse|Rev|"
          r"Fr(?=\.)|Pastor|Rabbi|Mister|Capt(?=\.)|Sgt(?=\.)|DR|MR|MRS|MS|MISS|PROF)")
 CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
@@ -237,7 +238,7 @@ SCALE_CONTEXT_RE = re.compile(
 )
 DATE_CONTEXT_RE = re.compile(
     r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
-    r"\bvisit|\blast|\bnext|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
+    r"\bvisit|\blast|\bnext|\bbegan|\bbegin|\bstarted|\bonset|\bsince|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
     r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath)\b[^.\n]{0,20}$",
     re.IGNORECASE,
 )
@@ -365,7 +366,6 @@ NAME_STOP = {
     "Chinese", "Japanese", "Korean", "Vietnamese", "Indian", "Russian", "Polish", "Italian", "German", "French",
     "Portuguese", "Arabic", "Haitian", "Creole", "Somali", "Cantonese", "Mandarin", "Tagalog", "Filipino", "Jewish",
     "Catholic", "Christian", "Muslim", "Baptist", "Methodist", "Exam", "Gen", "Neuro", "Psych", "Cardio", "Pulm",
-    *STATES.values(),
 }
 
 
@@ -720,7 +720,7 @@ class RuleDetector:
                 continue
             if not (w[0].isupper()) or w in NAME_STOP:
                 continue
-            if len(w) == 1 and re.match(r"[A-Z]\.?\s+(?:" + NAME_PARTICLE + r"\s+)?[" + UP + r"][" + LO + r"]", seq):
+            if len(w) == 1 and re.match(r"[A-Z]\.?\s+(?:" + NAME_PARTICLE + r"\s+){0,2}[" + UP + r"][" + LO + r"]", seq):
                 add_tokens(s, seq, "field", strict=True)
                 continue
             if self.is_common(w) and not (w in lex.first_names or w in lex.surnames or w.isupper()):
@@ -768,13 +768,13 @@ class RuleDetector:
                 continue
             if self.is_eponym_here(text, m.start(2), m.end(2)) or (first in lex.eponyms and last in lex.eponyms):
                 continue
-            if last in MONTH_FULL or first in MONTH_FULL or m.group(0) in lex.cities:
+            if last in MONTH_FULL or first in MONTH_FULL or m.group(0) in lex.cities or m.group(0) in STATE_NAMES:
                 continue
             out.append(Candidate(m.start(), m.end(), "NAME", "first_last"))
         # lone census names that are not English words (and not eponyms)
         for m in CAP_WORD_RE.finditer(text):
             w = m.group(0)
-            if len(w) < 3 or w in NAME_STOP or self.is_common(w) or w in MONTH_FULL:
+            if len(w) < 3 or w in NAME_STOP or self.is_common(w) or w in MONTH_FULL or w in STATE_NAMES:
                 continue
             base = w.split("'")[0] if w.endswith("'s") else w
             folded = fold(base)
