@@ -22,8 +22,26 @@ def start_fraction(tm: TokenMatrix, k: int) -> np.ndarray:
     return out
 
 
+def boundary_split(tm: TokenMatrix, k: int) -> np.ndarray:
+    """``split[i, c]``: among the LFs that vote c on both token i-1 and token i, most start a new span at i.
+
+    Where no LF covers both tokens with c, the tokens join (adjacent mentions of one type are
+    rare; a modifier voted by one LF and a head voted by others form one mention).
+    """
+    n = tm.n_tokens
+    out = np.zeros((n, k), dtype=bool)
+    if n < 2:
+        return out
+    for c in range(1, k):
+        both = (tm.L[1:] == c) & (tm.L[:-1] == c)
+        cnt = both.sum(axis=1)
+        starts = (both & tm.starts[1:]).sum(axis=1)
+        out[1:, c] = (cnt > 0) & (starts * 2 > cnt)
+    return out
+
+
 def decode(probs: np.ndarray, tm: TokenMatrix, *, threshold: float = 0.0) -> list[tuple[int, int, int, float]]:
-    """Spans ``(start, end, class, score)``: runs of one argmax class, split where most votes start a span.
+    """Spans ``(start, end, class, score)``: runs of one argmax class, split where LFs see a boundary.
 
     ``score`` is the mean probability of the class over the span's tokens.
     """
@@ -31,7 +49,7 @@ def decode(probs: np.ndarray, tm: TokenMatrix, *, threshold: float = 0.0) -> lis
     if n == 0:
         return []
     best = probs.argmax(axis=1)
-    b = start_fraction(tm, k)
+    splits = boundary_split(tm, k)
     spans: list[tuple[int, int, int, float]] = []
     cur = None
     for i in range(n):
@@ -41,7 +59,7 @@ def decode(probs: np.ndarray, tm: TokenMatrix, *, threshold: float = 0.0) -> lis
                 spans.append(cur)
             cur = None
             continue
-        split = not np.isnan(b[i, c]) and b[i, c] > 0.5
+        split = bool(splits[i, c])
         if cur is not None and cur[2] == c and not split:
             cur = (cur[0], i + 1, c, cur[3])
         else:

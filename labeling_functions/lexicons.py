@@ -144,9 +144,27 @@ def autoner_core() -> dict[str, str]:
     return out
 
 
+def read_gz_resource_lines(name: str) -> list[str] | None:
+    import gzip
+
+    res = files(_RES) / name
+    if not res.is_file():
+        return None
+    with gzip.open(res.open("rb"), "rt", encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+
+
 @functools.lru_cache(maxsize=None)
-def drug_names() -> frozenset[str]:
-    """Lower-cased drug names and synonyms from ``drug-named-entity-recognition``."""
+def drug_names(from_package: bool = False) -> frozenset[str]:
+    """Lower-cased drug names and synonyms from ``drug-named-entity-recognition``.
+
+    Read from the shipped extract ``drug_names.txt.gz`` (``python -m labeling_functions.build_lexicons``)
+    unless ``from_package``.
+    """
+    if not from_package:
+        lines = read_gz_resource_lines("drug_names.txt.gz")
+        if lines is not None:
+            return frozenset(lines)
     try:
         from drug_named_entity_recognition import drugs_finder
     except Exception as exc:  # pragma: no cover - package is a pinned dependency
@@ -164,11 +182,17 @@ _ICD_SKIP = re.compile(
 
 
 @functools.lru_cache(maxsize=None)
-def icd10cm_disease_terms(max_words: int = 4) -> frozenset[str]:
+def icd10cm_disease_terms(max_words: int = 4, from_package: bool = False) -> frozenset[str]:
     """Short ICD-10-CM disease descriptions (chapters A-N, Q, R except injuries/external causes).
 
-    Uses ``ontologies.load("icd10cm")`` when that package provides it, else ``simple-icd-10-cm``.
+    Read from the shipped extract ``icd10cm_disease_terms.txt.gz`` unless ``from_package``; that
+    extract is built with ``ontologies.load("icd10cm")`` when the ontologies package provides it,
+    else with ``simple-icd-10-cm``.
     """
+    if not from_package and max_words == 4:
+        lines = read_gz_resource_lines("icd10cm_disease_terms.txt.gz")
+        if lines is not None:
+            return frozenset(lines)
     descriptions: list[tuple[str, str]] = []
     try:
         import ontologies  # type: ignore

@@ -27,7 +27,20 @@ def _core_dict():
 def _drug_dict():
     from .lexicons import TermMatcher, drug_names
 
-    return TermMatcher({name: "Chemical" for name in drug_names()}, min_len=4, case_sensitive_upto=4)
+    return TermMatcher({name: "Chemical" for name in drug_names() if _good_drug_name(name)}, min_len=4,
+                       case_sensitive_upto=4)
+
+
+def _good_drug_name(name: str) -> bool:
+    """Drop drug-list entries that are classes, enzymes/receptors or contain function words/numbers."""
+    from .library.patterns import STOP
+
+    words = name.split()
+    if any(w in STOP or w.isdigit() for w in words):
+        return False
+    last = words[-1]
+    return not (last.endswith(("ic", "ics", "ase", "ases", "receptor", "receptors", "synthase", "agent", "agents"))
+                or last in {"drug", "drugs", "blocker", "blockers", "inhibitor", "inhibitors"})
 
 
 def _icd_dict():
@@ -77,7 +90,7 @@ class Preset:
 
 
 _CHEMICAL = (
-    "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_induced", "dosage_context",
+    "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
     "administration_context",
 )
 _DISEASE = (

@@ -1,1 +1,72 @@
-"""Commands of this area (filled in by its issue)."""
+"""``clinlabel lf analyze``: coverage, overlaps, conflicts and accuracy of labelling functions."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .._app import app
+
+logger = logging.getLogger(__name__)
+
+lf_app = typer.Typer(help="Labelling functions: analysis.", no_args_is_help=True)
+app.add_typer(lf_app, name="lf")
+
+
+def _gold_map(path: Path, fmt: Optional[str]) -> dict[str, list[dict]]:
+    from corpora.formats import read_corpus
+
+    gold: dict[str, list[dict]] = {}
+    for rec in read_corpus(path, fmt):
+        gold[str(rec["meta"]["id"])] = list(rec.get("spans") or [])
+    return gold
+
+
+@lf_app.command("analyze")
+def analyze_cmd(
+    input: Path = typer.Argument(..., help="Notes (JSONL, PubTator, BioC, brat, CSV, txt folder)."),
+    lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions (mypkg.lfs)."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="LF preset: bc5cdr, ncbi_disease."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold spans (same ids as IN) for empirical accuracy."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here."),
+    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Analyse only the first N notes."),
+    map_labels: Optional[str] = typer.Option(
+        None, "--map-labels", help="Rename gold labels, e.g. 'SpecificDisease=Disease,DiseaseClass=Disease'."),
+) -> None:
+    """Print coverage, overlaps, conflicts (and accuracy with --gold) per LF; optionally an HTML report."""
+    import itertools
+
+    from corpora.errors import LF_CONFIG, LF_GOLD, LFError
+    from corpora.formats import read_corpus
+    from labeling_functions.analysis import analyze, summary_frame, write_report
+    from labeling_functions.weak import build_lfset
+
+    lfset, _ = build_lfset(preset, lfs)
+    records = read_corpus(input, fmt)
+    if limit is not None:
+        records = itertools.islice(records, limit)
+    label_map = {}
+    if map_labels:
+        for pair in map_labels.split(","):
+            if "=" not in pair:
+                raise LFError(f"--map-labels entry {pair!r} is not OLD=NEW", "write e.g. --map-labels A=Disease,B=Disease",
+                              code=LF_CONFIG)
+            old, new = pair.split("=", 1)
+            label_map[old.strip()] = new.strip()
+    gold_map = _gold_map(gold, None) if gold else None
+    records = list(records)
+    if gold_map is not None:
+        missing = [str(r["meta"]["id"]) for r in records if str(r["meta"]["id"]) not in gold_map]
+        if missing and len(missing) == len(records):
+            raise LFError(f"no note of {input} has gold in {gold} (first id {missing[0]!r})",
+                          "give a gold file with the same meta.id values as the input", file=gold, code=LF_GOLD)
+    result = analyze(records, lfset, gold=gold_map, gold_label_map=label_map)
+    frame = summary_frame(result)
+    typer.echo(frame.to_string(float_format=lambda x: f"{x:.3f}"))
+    if report:
+        write_report(result, report, title=f"LF analysis of {input.name}")
+        typer.echo(f"report written to {report}", err=True)

@@ -24,10 +24,10 @@ DRUG_SUFFIXES = (
     "anol", "erol", "sterol", "itol", "phenol", "chloride", "bromide", "iodide", "fluoride", "oxide", "sulfate",
     "sulphate", "phosphate", "nitrate", "acetate", "citrate", "maleate", "tartrate", "carbonate", "lactate",
     "mesylate", "succinate", "fumarate", "nitrite", "cyanide", "hydrate", "glycoside", "steroid", "vir", "ine",
-    "ium", "ol", "one", "ate", "ide", "in",
+    "ium", "ol", "one", "ate", "ide",
 )
 #: endings that need a longer word (they are also common English endings)
-_WEAK_SUFFIXES = {"ine": 7, "ium": 7, "ol": 7, "one": 8, "ate": 9, "ide": 8, "in": 8, "amine": 7, "amide": 7}
+_WEAK_SUFFIXES = {"ine": 7, "ium": 7, "ol": 7, "one": 8, "ate": 9, "ide": 8, "amine": 7, "amide": 7}
 
 #: ordinary English / biomedical words with a drug-like ending that are not chemicals
 NOT_CHEMICAL = frozenset("""
@@ -39,7 +39,8 @@ control protocol patrol school
 ozone done gone none alone someone everyone anyone phone tone zone bone hormone hormones stone cortisone
 indicate rate estimate separate appropriate moderate adequate ultimate aggregate demonstrate candidate
 immediate accurate alternate evaluate investigate associate associated related elevate elevated alleviate
-illustrate indicate approximate substrate substrates metabolite metabolites
+illustrate indicate approximate correlate multivariate univariate endocrine micromol millimol nanomol
+hydrochloride substrate substrates metabolite metabolites
 provide decide side wide inside outside include conclude peptide nucleotide override worldwide
 divide guide aside beside bedside
 premium medium delirium myocardium endothelium epithelium pericardium equilibrium consortium criterium
@@ -186,14 +187,17 @@ def dosage_context(doc):
         j = i - 1
         while j >= 0 and doc[j].text in {"(", ",", "of", "at", "="}:
             j -= 1
-        if j >= 0 and j < i - 0 and _candidate_word(doc[j]):
+        if unit.text in {"%", "M", "U", "l"}:
+            continue
+        if j >= 0 and _candidate_word(doc[j]) and not _VERB_NOUN_RE.search(doc[j].lower_):
             yield j, j + 1
-        # after: "5 mg/kg of X", "5 mg X", "5 mg/kg i.p. X"
+        # after: "5 mg/kg of X"
         k = i + 2
-        if k < n and doc[k].lower_ in {"of", "/", "per"}:
-            k += 1
-        if k < n and _candidate_word(doc[k]):
-            yield k, k + 1
+        if k + 1 < n and doc[k].lower_ == "of" and _candidate_word(doc[k + 1]) and not _VERB_NOUN_RE.search(doc[k + 1].lower_):
+            yield k + 1, k + 2
+
+
+_VERB_NOUN_RE = re.compile(r"(ion|ions|ce|ces|ed|ing|ment|ness|ity|ly|er|ers|s)$")
 
 
 def _candidate_word(tok) -> bool:
@@ -240,6 +244,28 @@ def administration_context(doc):
                 yield i - 1, i
 
 
+#: element symbols, ions and neurotransmitter / small-molecule abbreviations (case-sensitive)
+CHEMICAL_SYMBOLS = frozenset("""
+Na K Ca Mg Cl Li Fe Zn Cu Mn Al Pb Hg Cd As Se NO N2O O2 CO2 CO H2O2 NaCl KCl CaCl2 MgSO4 Na+ K+ Ca2+ Ca++
+Mg2+ Cl- 5-HT GABA NMDA ATP ADP AMP cAMP cGMP NAD NADH NADPH DA NE ACh Glu ROS L-DOPA DOPA 6-OHDA MPTP MPP+
+PTZ STZ LPS DEX DOX 5-FU MTX CsA FK506 PAN TAM ASA INH ddI AZT ACTH
+""".split())
+
+
+@span_lf(labels=["Chemical"])
+def chemical_symbols(doc):
+    """Element symbols, ions and common chemical abbreviations (``Na``, ``K+``, ``NO``, ``5-HT``, ``GABA``)."""
+    text = doc.text
+    for m in re.finditer(r"(?<![\w+-])(" + "|".join(re.escape(x) for x in sorted(CHEMICAL_SYMBOLS, key=len, reverse=True)) + r")(?![\w+])", text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None:
+            if span.text == "NO" and span.end < len(doc) and doc[span.end].is_upper:  # "NO" in an all-caps title
+                continue
+            if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].is_sent_end):
+                continue
+            yield span.start, span.end
+
+
 # --- disease patterns ----------------------------------------------------------------------------
 
 
@@ -251,13 +277,32 @@ def disease_suffix(doc):
             yield tok.i, tok.i + 1
 
 
+#: adjectives that do not belong to a disease mention
+NOT_MODIFIER = frozenset("""
+clinical several potential total normal general typical experimental additional individual original
+significant specific possible severe mild moderate marked transient rare common frequent fatal serious
+initial new novel early late previous subsequent first second third prolonged persistent reversible
+irreversible known similar different important major minor other overall high low increased decreased
+dose-dependent dose-related drug-induced induced associated related potential possible probable
+present current recurrent relative absolute final usual unusual principal primary secondary central local
+""".split())
+_ADJ_RE = re.compile(r"^[a-z][a-z-]{3,}(ic|al|ar|ous|ive|tic|oid|ary|ory|eal|ian)$")
+
+
+def _modifier(tok) -> bool:
+    low = tok.lower_
+    if low in NOT_MODIFIER or low in STOP:
+        return False
+    return low in DISEASE_MODIFIERS or bool(_ADJ_RE.match(low)) or _disease_like(tok)
+
+
 def _extend_left(doc, head: int, *, limit: int = 4) -> int:
     start = head
     while start > 0 and head - start < limit:
         prev = doc[start - 1]
         low = prev.lower_
-        if low in DISEASE_MODIFIERS or (
-            low == "-" and start >= 2 and doc[start - 2].lower_ in DISEASE_MODIFIERS
+        if _modifier(prev) or (
+            low == "-" and start >= 2 and _modifier(doc[start - 2])
         ):
             start -= 1
         else:
@@ -269,9 +314,9 @@ def _extend_left(doc, head: int, *, limit: int = 4) -> int:
 
 @span_lf(labels=["Disease"])
 def disease_head_phrase(doc):
-    """``<anatomy/disease modifiers> + head``: ``congestive heart failure``, ``renal injury``, ``tardive dyskinesia``."""
+    """``<anatomy/disease modifiers> + head``: ``congestive heart failure``, ``cholestatic hepatitis``."""
     for tok in doc:
-        if tok.lower_ in DISEASE_HEADS:
+        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
             start = _extend_left(doc, tok.i)
             if start < tok.i:
                 yield start, tok.i + 1

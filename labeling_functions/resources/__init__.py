@@ -1,0 +1,1 @@
+"""Package resources of labeling_functions (lexicons, fitted label models); see README in build_lexicons.py."""
