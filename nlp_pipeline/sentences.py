@@ -238,12 +238,10 @@ class ClinicalSentencizer:
                     continue
                 start = int(idx[t])
                 if start < off and t + 1 < n:
-                    # spaCy glued two sentences into one token ("ALLERGIES.,SOCIAL"): the token
-                    # stays with the side that holds more of its letters
-                    end = start + len(doc[t])
-                    left = sum(c.isalpha() for c in text[start:off])
-                    right = sum(c.isalpha() for c in text[off:end])
-                    if left > right and not text[off].isdigit():
+                    # spaCy glued two pieces into one token: "ALLERGIES.,SOCIAL" ends a sentence on
+                    # the left (the token stays with it, after "HE HAS NO"); "CLINICAL:,Left" and
+                    # "PLAN:,1" are a heading glued to its content (the token starts the sentence)
+                    if text[start:off].rstrip(", ").endswith((".", "!", "?", ";", ")")):
                         t += 1
                 flags[t] = 1
         flags[0] = 1
