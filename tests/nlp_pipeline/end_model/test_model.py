@@ -1,0 +1,132 @@
+import json
+import random
+import shutil
+
+import pytest
+
+from conftest import TINY, make_weak_record
+from corpora.errors import ModelError
+from nlp_pipeline.end_model import EndModelConfig, load_end_model, predict, train_end_model
+from nlp_pipeline.end_model.model import CONFIG_FILE, SOURCE
+
+
+def _f1(records):
+    """Token-level F1 of predicted entity tokens against the synthetic truth (in _gold_tags)."""
+    tp = fp = fn = 0
+    for rec in records:
+        predicted = set()
+        for s in rec["spans"]:
+            predicted |= {(i, s["label"]) for i in range(s["token_start"], s["token_end"] + 1)}
+        gold = {(i, t[2:]) for i, t in enumerate(rec["_gold_tags"]) if t != "O"}
+        tp += len(predicted & gold); fp += len(predicted - gold); fn += len(gold - predicted)
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def test_soft_label_training_lowers_the_loss_and_predicts_spans(trained_model_dir):
+    meta = json.loads((trained_model_dir / CONFIG_FILE).read_text())
+    hist = meta["history"]["weak_losses"]
+    assert hist["steps"] == 40 * 3  # 24 records / batch 8 = 3 steps per epoch
+    assert hist["last"] < hist["first"] - 0.2
+    assert meta["labels"] == ["O", "B-Chemical", "I-Chemical", "B-Disease", "I-Disease"]
+
+    model = load_end_model(trained_model_dir)
+    rng = random.Random(99)  # unseen sentences from the same generator
+    records = [make_weak_record(100 + i, rng) for i in range(12)]
+    out = model.predict(records)
+    assert len(out) == len(records)
+    assert _f1(out) > 0.8
+    for rec in out:
+        assert "weak_labels" in rec  # other keys survive
+        for s in rec["spans"]:
+            assert rec["text"][s["start"]:s["end"]] == s["text"]
+            assert s["label"] in ("Chemical", "Disease")
+            assert s["source"] == SOURCE and 0.0 < s["score"] <= 1.0
+            assert rec["tokens"][s["token_start"]]["start"] == s["start"]
+            assert rec["tokens"][s["token_end"]]["end"] == s["end"]
+
+
+def test_save_load_round_trip_gives_the_same_predictions(trained_model_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(trained_model_dir, copy)
+    rng = random.Random(5)
+    records = [make_weak_record(i, rng) for i in range(6)]
+    a = predict(records, trained_model_dir)
+    b = predict(records, load_end_model(copy))
+    assert [r["spans"] for r in a] == [r["spans"] for r in b]
+    # records without tokens are tokenised with spaCy and get the same spans
+    plain = [{"text": r["text"], "meta": r["meta"]} for r in records]
+    c = predict(plain, copy)
+    assert [[(s["start"], s["end"], s["label"]) for s in r["spans"]] for r in c] == \
+           [[(s["start"], s["end"], s["label"]) for s in r["spans"]] for r in a]
+
+
+def test_long_documents_are_windowed(trained_model_dir):
+    rng = random.Random(3)
+    parts = [make_weak_record(i, rng) for i in range(8)]
+    text, tokens = "", []
+    for p in parts:  # one long record, far beyond max_length=32 word pieces
+        shift = len(text)
+        tokens += [dict(t, start=t["start"] + shift, end=t["end"] + shift, id=len(tokens) + k, ws=True)
+                   for k, t in enumerate(p["tokens"])]
+        text += p["text"] + " "
+    record = {"text": text.rstrip(), "meta": {"id": "long"}, "tokens": tokens}
+    out = load_end_model(trained_model_dir).predict([record])[0]
+    chemicals = [s for s in out["spans"] if s["label"] == "Chemical"]
+    assert len(chemicals) >= 6  # found in every window, not only the first
+    assert max(s["token_start"] for s in out["spans"]) > len(tokens) // 2
+
+
+def test_gold_refinement_threshold_mode_and_self_training(tiny_backbone, tmp_path):
+    rng = random.Random(11)
+    weak = [make_weak_record(i, rng) for i in range(8)]
+    gold = []
+    for r in weak[:4]:
+        spans, cur = [], None
+        for i, t in enumerate(r["_gold_tags"]):
+            tok = r["tokens"][i]
+            if t.startswith("B-"):
+                cur = {"start": tok["start"], "end": tok["end"], "label": t[2:]}
+                spans.append(cur)
+            elif t.startswith("I-"):
+                cur["end"] = tok["end"]
+        gold.append({"text": r["text"], "meta": r["meta"], "spans": spans})
+    cfg = EndModelConfig(backbone=str(tiny_backbone), **dict(TINY, epochs=2, gold_epochs=2),
+                         label_mode="threshold", confidence_threshold=0.7, self_training_rounds=1)
+    path = train_end_model(weak, cfg, output_dir=tmp_path / "m", gold_records=gold, gold_docs=3)
+    meta = json.loads((path / CONFIG_FILE).read_text())
+    assert meta["gold_docs"] == 3 and meta["weak_docs"] == 8
+    assert meta["history"]["gold_losses"]["steps"] == 2  # 3 docs / batch 8 = 1 step per epoch
+    assert meta["history"]["self_training_1_losses"]["steps"] == 1
+    with pytest.raises(ModelError, match="already holds a clinlabel model"):
+        train_end_model(weak, cfg, output_dir=path)
+
+
+def test_missing_or_broken_model_dir_is_a_located_error(tmp_path, trained_model_dir):
+    with pytest.raises(ModelError) as info:
+        load_end_model(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in str(info.value) and info.value.code == "CL-MODEL002"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ModelError, match=CONFIG_FILE):
+        load_end_model(empty)
+    broken = tmp_path / "broken"
+    shutil.copytree(trained_model_dir, broken)
+    (broken / CONFIG_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="unreadable model config"):
+        load_end_model(broken)
+    no_weights = tmp_path / "no_weights"
+    shutil.copytree(trained_model_dir, no_weights)
+    (no_weights / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(ModelError, match="cannot load the model"):
+        load_end_model(no_weights)
+
+
+def test_bad_training_records_and_backbone(tmp_path, tiny_backbone):
+    rec = make_weak_record(0, random.Random(1))
+    rec["weak_labels"]["probs"] = rec["weak_labels"]["probs"][:-1]
+    cfg = EndModelConfig(backbone=str(tiny_backbone), **TINY)
+    with pytest.raises(ModelError, match="record 'doc0'.*rows for"):
+        train_end_model([rec], cfg, output_dir=tmp_path / "a")
+    with pytest.raises(ModelError, match="backbone folder not found"):
+        train_end_model([make_weak_record(0, random.Random(1))], cfg.replace(backbone=str(tmp_path / "nope")),
+                        output_dir=tmp_path / "b")

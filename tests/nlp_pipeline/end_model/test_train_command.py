@@ -1,0 +1,107 @@
+import json
+import random
+
+import pytest
+
+from clinlabel.cli import main
+from clinlabel.commands.train import map_gold_labels, strip_annotations, weak_training_records
+from conftest import make_weak_record
+from nlp_pipeline.end_model.model import CONFIG_FILE
+
+LFS = "end_model_test_lfs"
+
+
+def _pubtator(path, records, *, with_annotations: bool):
+    lines = []
+    for r in records:
+        pmid = r["meta"]["id"].replace("doc", "")
+        title, _, abstract = r["text"].partition(" . ")
+        lines.append(f"{pmid}|t|{title} .")
+        lines.append(f"{pmid}|a|{abstract}")
+        if with_annotations:
+            for s in r["gold_spans"]:
+                lines.append(f"{pmid}\t{s['start']}\t{s['end']}\t{r['text'][s['start']:s['end']]}\t{s['label']}\t-1")
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _corpus(n=6):
+    rng = random.Random(3)
+    out = []
+    for i in range(n):
+        a, b = make_weak_record(2 * i, rng), make_weak_record(2 * i + 1, rng)
+        text = a["text"] + " " + b["text"]
+        spans = []
+        for rec, shift in ((a, 0), (b, len(a["text"]) + 1)):
+            cur = None
+            for tok, tag in zip(rec["tokens"], rec["_gold_tags"]):
+                if tag.startswith("B-"):
+                    cur = {"start": tok["start"] + shift, "end": tok["end"] + shift, "label": tag[2:]}
+                    spans.append(cur)
+                elif tag.startswith("I-"):
+                    cur["end"] = tok["end"] + shift
+        out.append({"text": text, "meta": {"id": f"doc{1000 + i}"}, "gold_spans": spans})
+    return out
+
+
+def test_corpus_annotations_are_ignored_by_weak_training_data(tmp_path):
+    from corpora.formats import read_corpus
+
+    corpus = _corpus()
+    _pubtator(tmp_path / "with.txt", corpus, with_annotations=True)
+    _pubtator(tmp_path / "without.txt", corpus, with_annotations=False)
+    with_ann = list(read_corpus(tmp_path / "with.txt"))
+    assert any(r.get("spans") for r in with_ann)  # the fixture really carries gold annotations
+    a = weak_training_records(with_ann, lfs=LFS)
+    b = weak_training_records(read_corpus(tmp_path / "without.txt"), lfs=LFS)
+    assert a == b
+    assert all("weak_labels" in r for r in a)
+    assert all(s.get("source") for r in a for s in r["spans"])  # spans are the LFs', not the corpus's
+    assert strip_annotations({"text": "x", "meta": {"id": "1"}, "spans": [1], "relations": [2]}) == \
+           {"text": "x", "meta": {"id": "1"}}
+
+
+def test_train_command_weak_only_gives_the_same_model_without_annotations(tmp_path, tiny_backbone, capsys):
+    corpus = _corpus()
+    _pubtator(tmp_path / "with.txt", corpus, with_annotations=True)
+    _pubtator(tmp_path / "without.txt", corpus, with_annotations=False)
+    cfg = tmp_path / "end_model.toml"
+    cfg.write_text("[end_model]\nstride = 4\nlearning_rate = 0.003\n")
+    common = ["--lfs", LFS, "--backbone", str(tiny_backbone), "--config", str(cfg), "--epochs", "2",
+              "--max-length", "32", "--batch-size", "4", "--threads", "1", "--no-progress"]
+    assert main(["train", "--corpus", str(tmp_path / "with.txt"), "-o", str(tmp_path / "m1"), *common]) == 0, \
+        capsys.readouterr().err
+    assert main(["train", "--corpus", str(tmp_path / "without.txt"), "-o", str(tmp_path / "m2"), *common]) == 0
+    w1 = (tmp_path / "m1" / "model.safetensors").read_bytes()
+    w2 = (tmp_path / "m2" / "model.safetensors").read_bytes()
+    assert w1 == w2
+    meta = json.loads((tmp_path / "m1" / CONFIG_FILE).read_text())
+    assert meta["labels"] == ["O", "B-Chemical", "I-Chemical", "B-Disease", "I-Disease"]
+    assert meta["config"]["epochs"] == 2 and meta["config"]["stride"] == 4 and meta["weak_docs"] == 6 and meta["gold_docs"] == 0
+
+    # refinement on the first 2 gold documents; the model folder is not overwritten by accident
+    gold = tmp_path / "with.txt"
+    args = ["train", "--corpus", str(tmp_path / "without.txt"), "--gold", str(gold), "--gold-docs", "2",
+            "-o", str(tmp_path / "m1"), *common]
+    assert main(args) == 2
+    assert "already holds a clinlabel model" in capsys.readouterr().err
+    assert main(args[:-len(common) - 2] + ["-o", str(tmp_path / "m3"), *common]) == 0
+    meta = json.loads((tmp_path / "m3" / CONFIG_FILE).read_text())
+    assert meta["gold_docs"] == 2 and meta["history"]["gold_losses"]["steps"] > 0
+
+
+def test_train_command_errors(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("epochs = 0.5\n")
+    code = main(["train", "--lfs", LFS, "--corpus", str(tmp_path / "x.txt"), "-o", str(tmp_path / "m"),
+                 "--config", str(bad)])
+    assert code == 2 and "epochs" in capsys.readouterr().err
+    code = main(["train", "--corpus", str(tmp_path / "x.txt"), "-o", str(tmp_path / "m")])
+    assert code == 2 and "--preset" in capsys.readouterr().err
+
+
+def test_ncbi_gold_classes_map_to_disease():
+    recs = [{"text": "ab", "meta": {"id": "1"}, "spans": [{"start": 0, "end": 1, "label": "SpecificDisease"},
+                                                         {"start": 1, "end": 2, "label": "Modifier"}]}]
+    assert [s["label"] for s in map_gold_labels(recs, "ncbi_disease")[0]["spans"]] == ["Disease", "Disease"]
+    assert map_gold_labels(recs, "bc5cdr")[0]["spans"][0]["label"] == "SpecificDisease"
