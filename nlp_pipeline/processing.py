@@ -52,7 +52,13 @@ class NoteProcessor:
     def __call__(self, record: dict[str, Any]) -> Processed:
         side: dict[str, list[dict[str, Any]]] = {}
         if self.deidentifier is not None:
-            record, report = self.deidentifier.deidentify_record(record)
+            try:
+                record, report = self.deidentifier.deidentify_record(record)
+            except Exception as exc:  # noqa: BLE001 - the message could quote the note: keep only its type
+                from corpora.errors import DEID_NOTE_FAILED, DeidError
+
+                raise DeidError(f"de-identification failed ({type(exc).__name__}); the note was not written",
+                                "check the note's text; nothing of it reached any output", code=DEID_NOTE_FAILED) from None
             side[DEID_REPORT_SUFFIX] = [report]
         return Processed(record=self.annotate_record(record), side=side)
 

@@ -159,3 +159,24 @@ def test_keep_spans_keeps_offsets_and_labels_and_adds_the_five_booleans(tmp_path
     by_text = {s["text"]: s for s in got}
     assert by_text["breast cancer"]["family"] and by_text["chest pain"]["negated"]
     assert by_text["asthma"]["historical"] and by_text["pneumonia"]["uncertain"]
+
+
+def test_annotate_deid_keeps_phi_out_of_every_output(tmp_path):
+    text = ("Patient John Smithers (MRN 48213377) was seen on 03/14/2023 by Dr. Okafor at 12 Elm Street, "
+            "Springfield. Phone 617-555-0199. ASSESSMENT: Hypertension.")
+    phi = ["Smithers", "48213377", "03/14/2023", "Okafor", "12 Elm Street", "617-555-0199"]
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": text, "meta": {"id": "p1"}}) + "\n"
+                   + json.dumps({"text": 12, "meta": {"id": "p2"}}) + "\n")
+    out = tmp_path / "out.jsonl"
+    code = main(["annotate", str(src), "-o", str(out), "--deid", "--no-progress", "--skip-invalid"])
+    assert code == 0
+    written = out.read_text()
+    for value in phi:
+        assert value not in written
+    (record,) = [json.loads(line) for line in written.splitlines()]
+    assert "I10" in {c["code"] for c in record["codes"]}
+    report = [json.loads(line) for line in (tmp_path / "out.deid-report.jsonl").read_text().splitlines()]
+    assert report[0]["meta"]["id"] == "p1"
+    found = {text[s["start"]:s["end"]] for s in report[0]["spans"]}
+    assert all(any(value in f for f in found) for value in phi)
