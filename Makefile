@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.clinlabel-installed
 
-.PHONY: demo test setup clean-venv
+.PHONY: demo test setup services clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/clinlabel demo --out out/demo
 
-test: $(STAMP)
-	$(PY) -m pytest -q
+# The review tests need Debian's chromium (browser test) and PostgreSQL (store tests): installed
+# and started by scripts/ci_services.sh (root/sudo, apt).  Without them those tests skip and say why.
+services:
+	@bash scripts/ci_services.sh --dsn-file .pg_dsn >/dev/null || \
+	  echo "make: could not install/start chromium and PostgreSQL (needs root or sudo); their tests will skip" >&2
+
+test: $(STAMP) services
+	CLINLABEL_TEST_PG_URL="$${CLINLABEL_TEST_PG_URL:-$$(cat .pg_dsn 2>/dev/null)}" $(PY) -m pytest -q
 
 clean-venv:
 	rm -rf $(VENV)
