@@ -12,6 +12,8 @@ For the examples every annotator accepted (matched by ``_input_hash``):
   :func:`fleiss_kappa` implements Fleiss (1971), checked in the tests against the worked example of
   the Wikipedia article, kappa = 0.210).
 * **Krippendorff's alpha** (nominal, the ``krippendorff`` package) over all annotators.
+* **code decisions**: for the code options of those examples, percent agreement and Cohen's kappa
+  of the annotators' ``decision`` (accepted / rejected / pending), per pair (overall: mean).
 
 Tokens come from the record's ``tokens`` when present, else from the ``\\w+|[^\\w\\s]`` pattern.
 """
@@ -217,6 +219,26 @@ def agreement(answers: Answers, *, labels: Optional[Iterable[str]] = None) -> di
             "pairs": pairs,
         }
 
+    def code_figures() -> dict[str, Any]:
+        def decisions(rec):
+            return {(str(c.get("system")), str(c.get("code"))): str(c.get("decision") or c.get("status") or "pending")
+                    for c in rec.get("codes") or [] if c.get("code")}
+
+        pairs = []
+        for a, b in itertools.combinations(annotators, 2):
+            ya, yb = [], []
+            for k in shared:
+                da, db = decisions(accepted[a][k]), decisions(accepted[b][k])
+                for key in sorted(set(da) | set(db)):
+                    ya.append(da.get(key, "pending"))
+                    yb.append(db.get(key, "pending"))
+            pairs.append({"a": a, "b": b, "n_decisions": len(ya),
+                          "percent_agreement": (sum(x == y for x, y in zip(ya, yb)) / len(ya)) if ya else None,
+                          "cohen_kappa": cohen_kappa(ya, yb)})
+        return {"n_decisions": pairs[0]["n_decisions"] if pairs else 0,
+                "percent_agreement": _mean(p["percent_agreement"] for p in pairs),
+                "cohen_kappa": _mean(p["cohen_kappa"] for p in pairs), "pairs": pairs}
+
     overall = figures(None)
     per_label = {}
     for lab in all_labels:
@@ -231,6 +253,7 @@ def agreement(answers: Answers, *, labels: Optional[Iterable[str]] = None) -> di
         "accepted": {a: len(accepted[a]) for a in annotators},
         **overall,
         "per_label": per_label,
+        "codes": code_figures(),
     }
 
 
@@ -268,6 +291,10 @@ def format_table(result: Mapping[str, Any]) -> str:
     for lab, r in list(result["per_label"].items()) + [("OVERALL", result)]:
         lines.append(f"{lab:<20} {f(r['span_f1']):>9} {f(r['span_f1_overlap']):>10} {f(r['cohen_kappa']):>8} "
                      f"{f(r['fleiss_kappa']):>8} {f(r['krippendorff_alpha']):>8}")
+    codes = result.get("codes") or {}
+    if codes.get("n_decisions"):
+        lines.append(f"code decisions: {codes['n_decisions']} per pair, agreement {f(codes['percent_agreement'])}, "
+                     f"Cohen k {f(codes['cohen_kappa'])}")
     if len(result.get("pairs") or []) > 1:
         lines.append("pairs:")
         for p in result["pairs"]:

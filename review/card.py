@@ -110,7 +110,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         agree = None
     if agree is not None:
         agree = {k: agree[k] for k in ("annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa",
-                                       "fleiss_kappa", "krippendorff_alpha", "per_label")}
+                                       "fleiss_kappa", "krippendorff_alpha", "per_label", "codes")}
     elif isinstance(meta.get("agreement"), Mapping):
         agree = dict(meta["agreement"])
 
@@ -281,8 +281,13 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
                  a.get("krippendorff_alpha"))]
         rows += [(lab, r.get("span_f1"), r.get("span_f1_overlap"), r.get("cohen_kappa"), r.get("fleiss_kappa"),
                   r.get("krippendorff_alpha")) for lab, r in (a.get("per_label") or {}).items()]
-        out.append(("Agreement", f"annotators {', '.join(a.get('annotators') or [])} on {a.get('n_items')} shared examples\n\n"
-                    + table(["label", "span F1 strict", "span F1 overlap", "Cohen κ", "Fleiss κ", "Krippendorff α"], rows)))
+        body = (f"annotators {', '.join(a.get('annotators') or [])} on {a.get('n_items')} shared examples\n\n"
+                + table(["label", "span F1 strict", "span F1 overlap", "Cohen κ", "Fleiss κ", "Krippendorff α"], rows))
+        codes = a.get("codes") or {}
+        if codes.get("n_decisions"):
+            body += "\n\n" + table(["code decisions per pair", "percent agreement", "Cohen κ"],
+                          [(codes["n_decisions"], codes["percent_agreement"], codes["cohen_kappa"])])
+        out.append(("Agreement", body))
     else:
         out.append(("Agreement", "fewer than two annotators answered the same examples"))
     for field, rows in d["subgroups"].items():

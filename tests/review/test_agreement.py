@@ -10,6 +10,7 @@ Observed agreement 11/15; marginals alice O8 B-P3 I-P3 B-D1, bob O11 B-P2 I-P1 B
 chance = (88+6+3+1)/225 = 98/225, kappa = (165-98)/(225-98) = 67/127.
 Krippendorff (nominal): n = 30 values, 4 disagreeing units -> Do = 8/30; value totals O19 B-P5 I-P4 B-D2,
 De = (900 - 406)/(30*29) = 494/870; alpha = 1 - (8/30)/(494/870) = 131/247.
+Code decisions: see test_pair_matches_hand_computation.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def test_pair_matches_hand_computation(data_dir):
     assert res["per_label"]["PROBLEM"]["span_f1"] == pytest.approx(2 / 5)
     assert res["per_label"]["DRUG"]["span_f1"] == pytest.approx(1.0)
     assert res["per_label"]["DRUG"]["cohen_kappa"] == pytest.approx(1.0)
+    # code decisions on n1, n2: E11.9 acc/acc, R07.9 rej/rej, R73.9 acc/rej -> agreement 2/3;
+    # chance = P(acc) 2/3*1/3 + P(rej) 1/3*2/3 = 4/9 -> kappa = (2/3 - 4/9) / (5/9) = 0.4
+    assert res["codes"]["n_decisions"] == 3
+    assert res["codes"]["percent_agreement"] == pytest.approx(2 / 3)
+    assert res["codes"]["cohen_kappa"] == pytest.approx(0.4)
 
 
 def test_fleiss_matches_the_worked_example():
