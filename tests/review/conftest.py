@@ -11,6 +11,21 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "review"
 PG_ENV = "CLINLABEL_TEST_PG_URL"
+#: Set by .ci/run: a missing service is then a failure, not a skip.
+REQUIRE_ENV = "CLINLABEL_REQUIRE_SERVICES"
+
+
+def _missing_service(what: str) -> None:
+    """Skip (locally) or fail (CI sets CLINLABEL_REQUIRE_SERVICES=1) when ``what`` is not there."""
+    msg = f"{what}: run `bash scripts/ci_services.sh` (or `make services`) first"
+    if os.environ.get(REQUIRE_ENV):
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+@pytest.fixture
+def missing_service():
+    return _missing_service
 
 
 def _pg_schema_url(base: str, schema: str) -> str:
@@ -22,7 +37,7 @@ def _pg_schema_url(base: str, schema: str) -> str:
 def pg_base():
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"{PG_ENV} not set (run scripts/ci_services.sh and export its DSN)")
+        _missing_service(f"{PG_ENV} not set (PostgreSQL store tests)")
     return url
 
 

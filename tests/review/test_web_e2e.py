@@ -51,9 +51,9 @@ def served(tmp_path, data_dir):
     store.close()
 
 
-def test_accept_reject_and_add_a_code_in_the_browser(served):
+def test_accept_reject_and_add_a_code_in_the_browser(served, missing_service):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: run `bash scripts/ci_services.sh` (installs Debian's chromium)")
+        missing_service(f"{CHROMIUM} missing (Debian's chromium package)")
     from playwright.sync_api import expect, sync_playwright
 
     url, store = served
