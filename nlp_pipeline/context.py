@@ -217,20 +217,24 @@ class ClinicalContext:
 
     # -- the algorithm -------------------------------------------------------------------------
     def find_modifiers(self, doc: Doc | Span) -> list[tuple[int, int, ContextRuleSpec]]:
-        """Triggers in ``doc`` as (start, end, rule) token offsets, overlaps pruned to the longest."""
+        """Triggers in ``doc`` (a Doc or a Span of one) as (start, end, rule) Doc token offsets,
+        overlaps pruned to the longest."""
+        is_span = isinstance(doc, Span)
+        offset = doc.start if is_span else 0
+        d = doc.doc if is_span else doc
         matches: list[tuple[int, int, int]] = []
         if self._has_phrase:
-            matches.extend(self._phrase(doc))
-        if self._has_token:
-            matches.extend(self._matcher(doc))
+            matches.extend(self._phrase(doc))  # Doc offsets, also for a Span
+        if self._has_token:  # spaCy's Matcher gives Span-relative offsets
+            matches.extend((h, s + offset, e + offset) for h, s, e in self._matcher(doc))
         if self._token_rx:
             matches.extend(self._match_token_patterns(doc))
         if self._regex:
-            d = doc if isinstance(doc, Doc) else doc.doc
-            text = d.text
+            text = doc.text
+            base = doc.start_char if is_span else 0
             for rx, h in self._regex:
                 for m in rx.finditer(text):
-                    sp = d.char_span(m.start(), m.end(), alignment_mode="expand")
+                    sp = d.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
                     if sp is not None and len(sp):
                         matches.append((h, sp.start, sp.end))
         # longest first; among equal spans the later-added rule (clinlabel / user) wins
@@ -238,7 +242,7 @@ class ClinicalContext:
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1], -order[m[0]]))
         # HISTORICAL triggers are pruned among themselves only: time is orthogonal to the other
         # categories, so "no history of" negates and dates at once
-        taken = {False: bytearray(len(doc) + 1), True: bytearray(len(doc) + 1)}
+        taken = {False: bytearray(len(d) + 1), True: bytearray(len(d) + 1)}
         kept: list[tuple[int, int, ContextRuleSpec]] = []
         for h, s, e in matches:
             rule = self._rule_of[h]
@@ -291,7 +295,12 @@ class ClinicalContext:
         if not len(starts) or starts[0] != 0:
             starts = numpy.concatenate([[0], starts]).astype("int64")
         bounds = list(starts) + [n]
-        mods = self.find_modifiers(doc)
+        # triggers are only looked for in the sentences that hold a target
+        tsent = numpy.searchsorted(starts, [t.start for t in targets], side="right") - 1
+        mods = []
+        for si in sorted(set(tsent.tolist())):
+            if si >= 0:
+                mods.extend(self.find_modifiers(doc[bounds[si]: bounds[si + 1]]))
         if mods and "section_headers" in doc.spans and len(doc.spans["section_headers"]):
             # words of a heading ("FAMILY HISTORY:", "PAST MEDICAL HISTORY:") are not triggers;
             # the section itself carries that meaning (see use_sections)
@@ -311,7 +320,7 @@ class ClinicalContext:
                 by_sent.setdefault(si, []).append(mod)
             for group in by_sent.values():
                 self._limit_scopes(group)
-        tstarts = numpy.searchsorted(starts, [t.start for t in targets], side="right") - 1
+        tstarts = tsent
         edges: dict[int, list[tuple[int, _Modifier]]] = {}
         for ti, (target, si) in enumerate(zip(targets, tstarts)):
             for mod in by_sent.get(int(si), ()):
