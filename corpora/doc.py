@@ -14,10 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .record import ASSERTIONS
-
-#: The span group that holds target / output spans.
-SPAN_KEY = "clinlabel"
+from .record import ASSERTIONS, SPAN_KEY
 
 #: Span attributes stored as extensions, with their defaults.
 SPAN_ATTRS: dict[str, Any] = {

@@ -14,6 +14,9 @@ from murmurhash.mrmr import hash as _murmur
 
 from .errors import IO_MISSING_TEXT, IO_OFFSETS, IO_RECORD, corpus_error
 
+#: The span group (``doc.spans[SPAN_KEY]``) that holds target / output spans.
+SPAN_KEY = "clinlabel"
+
 #: The five assertion attributes every output span carries as booleans.
 ASSERTIONS: tuple[str, ...] = ("negated", "historical", "hypothetical", "family", "uncertain")
 

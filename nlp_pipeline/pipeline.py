@@ -15,7 +15,7 @@ import logging
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
 
-from corpora.doc import SPAN_KEY
+from corpora.record import SPAN_KEY
 from corpora.errors import PipelineError
 
 logger = logging.getLogger(__name__)
