@@ -158,13 +158,35 @@ def window_dataset(
     """
     from datasets import Dataset
 
+    columns = _columns(examples, with_labels)
+    ds = Dataset.from_dict(columns)
+    encode = _encoder(tokenizer, max_length=max_length, stride=stride, with_labels=with_labels)
+    kwargs: dict[str, Any] = {}
+    if cache_file is not None:
+        Path(cache_file).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["cache_file_name"] = str(cache_file)
+    return ds.map(encode, batched=True, batch_size=64, remove_columns=ds.column_names, desc=desc, **kwargs)
+
+
+def inference_windows(word_lists: Sequence[Sequence[str]], tokenizer: Any, *, max_length: int, stride: int) -> list[dict]:
+    """The same windows as :func:`window_dataset` without labels, as plain rows (no Arrow round
+    trip and no progress bar per batch of documents at prediction time)."""
+    columns = _columns([{"tokens": list(w)} for w in word_lists], False)
+    out = _encoder(tokenizer, max_length=max_length, stride=stride, with_labels=False)(columns)
+    return [dict(zip(out, values)) for values in zip(*out.values())]
+
+
+def _columns(examples: Sequence[Mapping[str, Any]], with_labels: bool) -> dict[str, list]:
     columns: dict[str, list] = {
         "doc_index": list(range(len(examples))),
         "tokens": [list(e["tokens"]) for e in examples],
     }
     if with_labels:
         columns["probs"] = [e["probs"] for e in examples]
-    ds = Dataset.from_dict(columns)
+    return columns
+
+
+def _encoder(tokenizer: Any, *, max_length: int, stride: int, with_labels: bool):
     content = max_length - 2
     step = content - stride
     cls_id, sep_id = tokenizer.cls_token_id, tokenizer.sep_token_id
@@ -199,11 +221,7 @@ def window_dataset(
                     out["soft_labels"].append([zero, *[probs[w] if w >= 0 else zero for w in w_idx], zero])
         return out
 
-    kwargs: dict[str, Any] = {}
-    if cache_file is not None:
-        Path(cache_file).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["cache_file_name"] = str(cache_file)
-    return ds.map(encode, batched=True, batch_size=64, remove_columns=ds.column_names, desc=desc, **kwargs)
+    return encode
 
 
 def threshold_labels(dataset, threshold: float, *, cache_file: str | Path | None = None, sharpen: bool = False):

@@ -27,6 +27,7 @@ from .data import (
     SoftLabelCollator,
     entity_types,
     gold_example,
+    inference_windows,
     record_tokens,
     threshold_labels,
     weak_example,
@@ -124,8 +125,7 @@ class EndModel:
         if not word_lists:
             return []
         cfg = self.config
-        ds = window_dataset([{"tokens": list(w)} for w in word_lists], self.tokenizer, max_length=cfg.max_length,
-                            stride=cfg.stride, with_labels=False, desc="tokenise")
+        ds = inference_windows(word_lists, self.tokenizer, max_length=cfg.max_length, stride=cfg.stride)
         collate = SoftLabelCollator(self.tokenizer.pad_token_id or 0, len(self.label_list))
         loader = DataLoader(ds, batch_size=batch_size or cfg.eval_batch_size, shuffle=False, collate_fn=collate)
         n_labels = len(self.label_list)

@@ -74,7 +74,7 @@ def weak_records() -> list[dict]:
 
 
 TINY = dict(epochs=40, batch_size=8, learning_rate=3e-3, warmup_ratio=0.0, max_length=32, stride=4, progress=False,
-            num_threads=1)
+            num_threads=1, freeze_embeddings=False)  # random embeddings: nothing worth freezing
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,15 @@ def test_gold_refinement_threshold_mode_and_self_training(tiny_backbone, tmp_pat
         gold.append({"text": r["text"], "meta": r["meta"], "spans": spans})
     cfg = EndModelConfig(backbone=str(tiny_backbone), **dict(TINY, epochs=2, gold_epochs=2),
                          label_mode="threshold", confidence_threshold=0.7, self_training_rounds=1)
+    cfg = cfg.replace(freeze_embeddings=True)
     path = train_end_model(weak, cfg, output_dir=tmp_path / "m", gold_records=gold, gold_docs=3)
+    from safetensors.torch import load_file
+
+    before, after = load_file(tiny_backbone / "model.safetensors"), load_file(path / "model.safetensors")
+    key = next(k for k in before if k.endswith("word_embeddings.weight"))
+    assert (before[key] == after[key]).all()  # frozen
+    layer = next(k for k in before if k.endswith("attention.self.query.weight"))
+    assert not (before[layer] == after[layer]).all()  # trained
     meta = json.loads((path / CONFIG_FILE).read_text())
     assert meta["gold_docs"] == 3 and meta["weak_docs"] == 8
     assert meta["history"]["gold_losses"]["steps"] == 2  # 3 docs / batch 8 = 1 step per epoch
@@ -130,3 +138,31 @@ def test_bad_training_records_and_backbone(tmp_path, tiny_backbone):
     with pytest.raises(ModelError, match="backbone folder not found"):
         train_end_model([make_weak_record(0, random.Random(1))], cfg.replace(backbone=str(tmp_path / "nope")),
                         output_dir=tmp_path / "b")
+
+
+def test_training_windows_match_inference_windows_and_cover_every_word(tiny_backbone):
+    from transformers import AutoTokenizer
+
+    from nlp_pipeline.end_model.config import bio_labels
+    from nlp_pipeline.end_model.data import inference_windows, weak_example, window_dataset
+
+    tok = AutoTokenizer.from_pretrained(tiny_backbone)
+    rng = random.Random(4)
+    recs = [make_weak_record(i, rng) for i in range(3)]
+    recs[0]["tokens"] = recs[0]["tokens"] * 6  # long: several windows
+    recs[0]["weak_labels"]["probs"] = recs[0]["weak_labels"]["probs"] * 6
+    examples = [weak_example(r, bio_labels(["Chemical", "Disease"])) for r in recs]
+    ds = window_dataset(examples, tok, max_length=16, stride=3)
+    rows = inference_windows([e["tokens"] for e in examples], tok, max_length=16, stride=3)
+    assert [r["input_ids"] for r in rows] == ds["input_ids"]
+    assert [r["word_index"] for r in rows] == ds["word_index"]
+    assert max(len(ids) for ids in ds["input_ids"]) <= 16
+    for d, ex in enumerate(examples):
+        covered = {w for r in rows if r["doc_index"] == d for w in r["word_index"] if w >= 0}
+        assert covered == set(range(len(ex["tokens"])))
+    for row in ds:  # each first word piece carries its word's probability vector, others are zero
+        for w, d, soft in zip(row["word_index"], [row["doc_index"]] * len(row["word_index"]), row["soft_labels"]):
+            if w >= 0:
+                assert soft == pytest.approx(examples[d]["probs"][w])
+            else:
+                assert sum(soft) == 0
