@@ -155,13 +155,15 @@ class DawidSkene(LabelModel):
     name = "dawid_skene"
 
     def __init__(self, cardinality: int, n_lfs: int, *, seed: int = 0, n_iter: int = 20,
-                 smoothing: float = 1.0, max_rows: int = 400_000) -> None:
+                 smoothing: float = 1.0, max_rows: int = 400_000, model_abstain: bool = False) -> None:
         super().__init__(cardinality, n_lfs, seed=seed)
+        self.model_abstain = model_abstain
         self.n_iter = n_iter
         self.smoothing = smoothing
         self.max_rows = max_rows
         self.theta: np.ndarray | None = None
         self.prior: np.ndarray | None = None
+        self.voted: np.ndarray | None = None
 
     # one-hot of LF outputs: [n, m, k+1]
     def _onehot(self, L: np.ndarray) -> np.ndarray:
@@ -176,6 +178,9 @@ class DawidSkene(LabelModel):
         """log P(row | class) for each row: [n, k]."""
         V = np.asarray(L, dtype=np.int64) + 1
         logt = np.log(self.theta)  # [m, k, k+1]
+        if not self.model_abstain:  # classic Dawid-Skene: a missing vote says nothing
+            logt = logt.copy()
+            logt[:, :, 0] = 0.0
         out = np.zeros((L.shape[0], self.k))
         for j in range(self.m):
             out += logt[j][:, V[:, j]].T
@@ -192,7 +197,10 @@ class DawidSkene(LabelModel):
         # an LF that never emits class v keeps only the smoothing mass there
         theta /= theta.sum(axis=2, keepdims=True)
         self.theta = theta
-        self.prior = (post.sum(axis=0) + 1.0) / (post.sum() + self.k)
+        prior = post.sum(axis=0) + 1.0
+        if self.voted is not None:  # a class no LF ever votes cannot be the answer on a covered token
+            prior = np.where(self.voted, prior, EPS)
+        self.prior = prior / prior.sum()
 
     def _init_posteriors(self, L: np.ndarray) -> np.ndarray:
         post = MajorityVote(self.k, self.m).predict_proba(L)
@@ -200,9 +208,12 @@ class DawidSkene(LabelModel):
 
     def fit(self, matrices: Sequence[np.ndarray]) -> "DawidSkene":
         L = np.concatenate([np.asarray(x) for x in matrices], axis=0) if matrices else np.zeros((0, self.m))
+        # fit on rows with at least one vote (an O vote included); rows nobody votes on say nothing
+        L = L[(L != ABSTAIN).any(axis=1)]
         if len(L) > self.max_rows:
             rng = np.random.default_rng(self.seed)
             L = L[rng.choice(len(L), self.max_rows, replace=False)]
+        self.voted = np.array([(L == c).any() for c in range(self.k)])
         post = self._init_posteriors(L)
         self._m_step(L, post)
         for _ in range(self.n_iter):

@@ -97,6 +97,8 @@ _DISEASE = (
     "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_phrase",
     "disease_head_word", "induced_disease", "disease_cue_context",
 )
+#: NCBI-disease annotates eponyms, gene-symbol deficiencies and coordinated mentions as one span
+_NCBI_EXTRA = ("eponym_disease", "coordinated_disease")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {
@@ -105,7 +107,7 @@ PRESETS: dict[str, Preset] = {
         "BioCreative V CDR: chemicals and diseases in PubMed abstracts",
     ),
     "ncbi_disease": Preset(
-        "ncbi_disease", ("Disease",), _DISEASE + _SHARED,
+        "ncbi_disease", ("Disease",), _DISEASE + _NCBI_EXTRA + _SHARED,
         "NCBI disease corpus: disease mentions in PubMed abstracts",
     ),
 }

@@ -74,6 +74,8 @@ def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
     last = doc[end - 1]
     if last.lower_ in DISEASE_HEADS or _disease_like(last):
         return "Disease"
+    if any(t.lower_ in DISEASE_HEADS or _disease_like(t) for t in doc[start:end]) and not _chemical_like(last):
+        return "Disease"
     if _chemical_like(last):
         return "Chemical"
     return None

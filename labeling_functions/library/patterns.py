@@ -322,6 +322,65 @@ def disease_head_phrase(doc):
                 yield start, tok.i + 1
 
 
+#: heads that take eponyms and gene/enzyme symbols: "Pendred syndrome", "G6PD deficiency"
+EPONYM_HEADS = frozenset("""
+syndrome syndromes disease diseases dystrophy dystrophies dysplasia anomaly anomalies deficiency deficiencies
+ataxia sarcoma tumor tumour palsy fever anemia anaemia atrophy disorder neuropathy myopathy retinopathy
+""".split())
+_CAP_RE = re.compile(r"^[A-Z][a-z]+(?:'s)?$")
+_SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
+
+
+@span_lf(labels=["Disease"])
+def eponym_disease(doc):
+    """Eponyms and symbols before a disease head: ``Duchenne muscular dystrophy``, ``Denys-Drash syndrome``, ``G6PD deficiency``."""
+    for tok in doc:
+        low = tok.lower_
+        if low not in EPONYM_HEADS:
+            continue
+        start = _extend_left(doc, tok.i)
+        j = start
+        k = 0
+        while j > 0 and k < 4:
+            prev = doc[j - 1]
+            if _CAP_RE.match(prev.text) and prev.lower_ not in STOP and not (prev.i == 0 or doc[prev.i - 1].is_punct and doc[prev.i - 1].text == "."):
+                j -= 1
+            elif prev.text == "-" and j >= 2 and _CAP_RE.match(doc[j - 2].text):
+                j -= 1
+            elif prev.lower_ in {"von", "van", "der", "de", "la"} and j < start + 3:
+                j -= 1
+            elif low.startswith("deficien") and _SYMBOL_RE.match(prev.text) and j == tok.i:
+                j -= 1
+            else:
+                break
+            k += 1
+        while j < tok.i and doc[j].text == "-":
+            j += 1
+        if j < start:
+            yield j, tok.i + 1
+
+
+@span_lf(labels=["Disease"])
+def coordinated_disease(doc):
+    """Coordinated modifiers sharing one head: ``breast and ovarian cancer``, ``breast and/or ovarian cancer``."""
+    n = len(doc)
+    for tok in doc:
+        if tok.lower_ not in DISEASE_HEADS:
+            continue
+        start = _extend_left(doc, tok.i, limit=2)
+        if start == tok.i or start < 2:
+            continue
+        j = start - 1
+        conj = doc[j].lower_
+        if conj in {"and", "or", ","} or (conj == "or" and doc[j - 1].text == "/"):
+            k = j - 1
+            if doc[k].text == "/" and k >= 2 and doc[k - 1].lower_ == "and":
+                k -= 2
+            if k >= 0 and _modifier(doc[k]) and doc[k].lower_ not in DISEASE_HEADS:
+                s0 = _extend_left(doc, k + 1, limit=2) if k + 1 < n else k
+                yield min(s0, k), tok.i + 1
+
+
 @span_lf(labels=["Disease"])
 def disease_head_word(doc):
     """A bare disease head noun (``seizures``, ``hypotension``, ``pain``) that is not preceded by a modifier."""

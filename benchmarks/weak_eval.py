@@ -1,0 +1,141 @@
+"""LF-only evaluation of the weak-supervision presets on the BC5CDR and NCBI-disease development sets.
+
+    .venv/bin/python benchmarks/weak_eval.py [--only bc5cdr|ncbi_disease] [--json out.json]
+
+For each preset: strict span P/R/F1 of every LF alone (on the labels it votes) and of the
+aggregated output under each label model (majority vote, Snorkel LabelModel, Dawid-Skene,
+HMM), with timings.  Label models are fit on the *training* corpus's weak labels only (gold is
+never read for fitting) and applied to the development set.  NCBI-disease's four mention types
+are scored as one label, ``Disease``.  Timings are wall-clock on a shared 2-core machine: noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data"
+
+CORPORA = {
+    "bc5cdr": (DATA / "bc5cdr" / "CDR_TrainingSet.PubTator.txt", DATA / "bc5cdr" / "CDR_DevelopmentSet.PubTator.txt"),
+    "ncbi_disease": (DATA / "ncbi_disease" / "NCBItrainset_corpus.txt", DATA / "ncbi_disease" / "NCBIdevelopset_corpus.txt"),
+}
+LABEL_MODELS = ("majority", "snorkel", "dawid_skene", "hmm")
+
+
+def read(path: Path) -> list[dict]:
+    from corpora.formats import read_corpus
+
+    return list(read_corpus(path, "pubtator", skip_invalid=True))
+
+
+def gold_of(records, preset):
+    out = set()
+    for r in records:
+        for s in r.get("spans") or []:
+            label = "Disease" if preset == "ncbi_disease" else s["label"]
+            out.add((r["meta"]["id"], s["start"], s["end"], label))
+    return out
+
+
+def evaluate(preset: str, label_models=LABEL_MODELS) -> dict:
+    import spacy
+
+    from labeling_functions.aggregate import span_prf, span_prf_by_label
+    from labeling_functions.weak import WeakLabeler
+
+    train_path, dev_path = CORPORA[preset]
+    nlp = spacy.blank("en")
+    t0 = time.time()
+    base = WeakLabeler.from_config(preset=preset, label_model="majority", use_shipped=False)
+    for name in ("core_dict", "drug_dict", "icd_dict", "disease_dict"):
+        base.lfset.resource(name)
+    t_load = time.time() - t0
+
+    def vote(records):
+        docs = [nlp.make_doc(r["text"]) for r in records]
+        return docs, [base.votes(d) for d in docs]
+
+    train, dev = read(train_path), read(dev_path)
+    t0 = time.time()
+    dev_docs, dev_votes = vote(dev)
+    t_vote_dev = time.time() - t0
+    t0 = time.time()
+    train_docs, train_votes = vote(train)
+    t_vote_train = time.time() - t0
+    gold = gold_of(dev, preset)
+    labels = base.labels
+
+    def char(doc, s, e):
+        return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+    per_lf = {}
+    for lf in base.lfset.of_kind("span"):
+        if lf.labels == ("O",):
+            continue
+        pred = set()
+        for r, d, v in zip(dev, dev_docs, dev_votes):
+            for s, e, lab in v[lf.name]:
+                pred.add((r["meta"]["id"], *char(d, s, e), lab))
+        g = {x for x in gold if x[3] in lf.labels}
+        per_lf[lf.name] = span_prf(pred, g)
+
+    results = {}
+    for lm_name in label_models:
+        wl = WeakLabeler(base.lfset, label_model=lm_name)
+        t0 = time.time()
+        if lm_name == "majority":
+            wl.model.fitted = True
+        else:
+            wl.model.fit([wl.matrix(d, v).L for d, v in zip(train_docs, train_votes)])
+        t_fit = time.time() - t0
+        t0 = time.time()
+        pred = set()
+        for r, d, v in zip(dev, dev_docs, dev_votes):
+            spans, _, _ = wl.label(d, v)
+            for s, e, lab, _, _ in spans:
+                pred.add((r["meta"]["id"], *char(d, s, e), lab))
+        t_pred = time.time() - t0
+        scores = span_prf_by_label(pred, gold, labels)
+        results[lm_name] = {**scores, "fit_seconds": round(t_fit, 1), "predict_seconds": round(t_pred, 1)}
+    return {
+        "preset": preset, "dev_docs": len(dev), "train_docs": len(train),
+        "timings": {"load_resources_s": round(t_load, 1), "vote_dev_s": round(t_vote_dev, 1),
+                    "vote_train_s": round(t_vote_train, 1)},
+        "per_lf": per_lf, "aggregated": results,
+    }
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", choices=sorted(CORPORA))
+    ap.add_argument("--label-models", default=",".join(LABEL_MODELS))
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    if not DATA.is_dir():
+        sys.exit(f"{DATA} not found: this benchmark reads ../shared/data")
+    out = []
+    for preset in [args.only] if args.only else list(CORPORA):
+        res = evaluate(preset, tuple(args.label_models.split(",")))
+        out.append(res)
+        print(f"\n== {preset}: dev {res['dev_docs']} docs (label models fit on train {res['train_docs']} docs) ==")
+        print(f"timings: {res['timings']}")
+        print(f"{'LF':28s} {'P':>6s} {'R':>6s} {'F1':>6s}")
+        for name, s in res["per_lf"].items():
+            print(f"{name:28s} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f}")
+        print(f"{'label model':28s} {'P':>6s} {'R':>6s} {'F1':>6s}  per label F1; fit/predict s")
+        for name, s in res["aggregated"].items():
+            o = s["overall"]
+            per = ", ".join(f"{k} {v['f1']:.3f}" for k, v in s.items() if isinstance(v, dict) and k != "overall")
+            print(f"{name:28s} {o['p']:6.3f} {o['r']:6.3f} {o['f1']:6.3f}  {per}; {s['fit_seconds']}/{s['predict_seconds']}")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
