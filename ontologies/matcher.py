@@ -132,37 +132,23 @@ class OntologyMatcher:
     def find(self, doc: Doc) -> list[tuple[int, int, int]]:
         """``(start_token, end_token, term_row)`` matches after the overlap policy, in text order."""
         index = self.index
-        key_of = self._key
-        found: list[tuple[int, int, int]] = []
-        keys: list[str] = []
-        toks: list[int] = []
-        all_matches = self.overlap == "all"
-        terms, exact = index.terms, index.exact_case
-
-        def flush() -> None:
-            for s, e, row in index.match(keys, all_matches=all_matches):
-                start, end = toks[s], toks[e - 1] + 1
-                if exact[row] and doc[start:end].text.rstrip("s") != terms[row].rstrip("s"):
-                    continue  # "MS", "PE", "ALL": only as written in capitals
-                found.append((start, end, row))
-
         by_orth = self._orth_keys
-        strings = doc.vocab.strings
-        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
-            key = by_orth.get(orth)
-            if key is None:
-                key = by_orth[orth] = key_of(strings[orth])
-            if not key:
-                continue
-            if key == "|":
-                if keys:
-                    flush()
-                    keys, toks = [], []
-                continue
-            keys.append(key)
-            toks.append(i)
-        if keys:
-            flush()
+        orths = doc.to_array(ORTH).tolist()
+        ks = [by_orth.get(o) for o in orths]
+        if None in ks:
+            strings = doc.vocab.strings
+            for i, k in enumerate(ks):
+                if k is None:
+                    ks[i] = by_orth[orths[i]] = self._key(strings[orths[i]])
+        toks = [i for i, k in enumerate(ks) if k]
+        keys = [ks[i] for i in toks]
+        terms, exact = index.terms, index.exact_case
+        found = []
+        for s, e, row in index.match(keys, all_matches=self.overlap == "all"):
+            start, end = toks[s], toks[e - 1] + 1
+            if exact[row] == "1" and doc[start:end].text.rstrip("s") != terms[row].rstrip("s"):
+                continue  # "MS", "PE", "ALL": only as written in capitals
+            found.append((start, end, row))
         if not found:
             return []
         return _resolve(found, self.overlap)

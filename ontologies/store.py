@@ -404,6 +404,28 @@ class Ontology:
             "SELECT code, min(d) FROM down GROUP BY code ORDER BY min(d), code", (code,))
         return [r[0] for r in rows]
 
+    def default_code(self, code: str) -> str:
+        """The billable code a bare mention of ``code``'s title means, walking down through
+        "unspecified" / "without complications" children (``E11`` -> ``E11.9``, ``I50`` -> ``I50.9``);
+        ``code`` itself when it is billable or has no such child."""
+        code = self.normalize_code(code)
+        for _ in range(5):
+            concept = self.get(code)
+            if concept is None or concept.billable:
+                return code
+            pick = None
+            for child in self.children(code):
+                desc = (self.description(child) or "").lower()
+                if desc.startswith("other"):
+                    continue
+                if "unspecified" in desc or "without complication" in desc or desc.endswith(" nos"):
+                    if pick is None or child.endswith("9"):
+                        pick = child
+            if pick is None:
+                return code
+            code = pick
+        return code
+
     def is_ancestor(self, ancestor: str, code: str) -> bool:
         return self.normalize_code(ancestor) in self.ancestors(code)
 

@@ -1,24 +1,26 @@
 """A compiled term index: normalised terms -> codes, matched token by token with hash look-ups.
 
 Each term becomes a *key*: its normalised tokens joined by single spaces ("heart failure").
-Matching walks the normalised tokens of a text; at each token it asks a dict for the longest
-term that can start with that token (``first_max``) and tries the spans from longest to
-shortest against the key dict -- one dict look-up for the (many) tokens that start no term.
+One dict holds every key (value: its row) and every proper token prefix of a key (value: -1),
+i.e. a token trie flattened into a hash table.  Matching walks the normalised tokens of a text;
+from each token it extends the candidate one token at a time while the dict knows it, keeping the
+longest key seen -- one dict look-up for the (many) tokens that start no term.
 
 Why not a character-level Aho-Corasick automaton (pyahocorasick)?  It was measured first: for
 the 71,686 ICD-10-CM match terms its saved automaton is 56 MB and takes about 2 s to load;
-this index saves to about 9 MB of plain text and loads in a fraction of that, and is as fast per
-note because clinical terms are short (see ``benchmarks/ontology_bench.py``).
+this index saves to about 10 MB of plain text, loads several times faster and matches faster
+than medspaCy's Cython PhraseMatcher-based TargetMatcher (see ``benchmarks/ontology_bench.py``).
 
 Layout of a saved index directory (plain UTF-8 text, one value per line, no pickle)::
 
-    cfg.json     settings (case_sensitive, normalize, min_length), source ontology, term count
-    keys.txt     normalised key of each term
-    codes.txt    its code
-    terms.txt    the term as written in the ontology
-    kinds.txt    term kind (description, inclusion, abbreviation, stripped, head, ...)
-    exact.txt    1 when the term only matches as written (capitalised abbreviations), else 0
-    preferred.tsv  code <TAB> preferred term (what span._.extra["preferred_term"] shows)
+    cfg.json       settings (case_sensitive, normalize, min_length), source ontology, term count
+    keys.txt       normalised key of each term
+    prefixes.txt   every proper token prefix of a key that is not itself a key
+    codes.txt      its code
+    terms.txt      the term as written in the ontology
+    kinds.txt      term kind (description, inclusion, abbreviation, stripped, head, ...)
+    exact.txt      one line of 0/1 flags: 1 = the term only matches as written ("MS", "PE")
+    pref_codes.txt, pref_terms.txt   code and preferred term (span._.extra["preferred_term"])
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from typing import Iterable
 from .errors import ONT_INDEX, ontology_error
 from .normalize import norm_token, tokenize
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 #: Term kinds and the score a match through them gets (others: 1.0).
 KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}
-_COLUMNS = ("keys", "codes", "terms", "kinds", "exact")
+_COLUMNS = ("keys", "codes", "terms", "kinds")
 
 
 def term_key(term: str, case_sensitive: bool = False, normalize: bool = True) -> str:
@@ -51,12 +53,12 @@ class TermIndex:
         self.normalize = normalize
         self.min_length = min_length
         self.lookup: dict[str, int] = {}
-        self.first_max: dict[str, int] = {}
+        self.prefixes: list[str] = []
         self.keys: list[str] = []
         self.codes: list[str] = []
         self.terms: list[str] = []
         self.kinds: list[str] = []
-        self.exact_case: list[bool] = []
+        self.exact_case: str = ""  # one "0"/"1" character per term
         self.preferred: dict[str, str] = {}
         self.meta: dict[str, str] = {}
 
@@ -67,15 +69,20 @@ class TermIndex:
     def settings(self) -> dict[str, object]:
         return {"case_sensitive": self.case_sensitive, "normalize": self.normalize, "min_length": self.min_length}
 
-    def _finish(self) -> None:
-        self.lookup = dict(zip(self.keys, range(len(self.keys))))
-        first_max: dict[str, int] = {}
+    def _compute_prefixes(self) -> None:
+        known = set(self.keys)
+        prefixes: set[str] = set()
         for key in self.keys:
-            head, _, _ = key.partition(" ")
-            n = key.count(" ") + 1
-            if n > first_max.get(head, 0):
-                first_max[head] = n
-        self.first_max = first_max
+            pos = key.find(" ")
+            while pos != -1:
+                prefixes.add(key[:pos])
+                pos = key.find(" ", pos + 1)
+        self.prefixes = sorted(prefixes - known)
+
+    def _finish(self) -> None:
+        lookup = dict.fromkeys(self.prefixes, -1)
+        lookup.update(zip(self.keys, range(len(self.keys))))
+        self.lookup = lookup
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
@@ -86,6 +93,7 @@ class TermIndex:
         under these settings, when already known); the first row of each key wins."""
         idx = cls(case_sensitive=case_sensitive, normalize=normalize, min_length=min_length)
         seen: set[str] = set()
+        exact_flags = []
         for row in rows:
             term, code, kind, exact = row[:4]
             key = row[4] if len(row) > 4 and row[4] else term_key(term, case_sensitive, normalize)
@@ -96,7 +104,9 @@ class TermIndex:
             idx.codes.append(code)
             idx.terms.append(term)
             idx.kinds.append(kind)
-            idx.exact_case.append(bool(exact))
+            exact_flags.append("1" if exact else "0")
+        idx.exact_case = "".join(exact_flags)
+        idx._compute_prefixes()
         idx._finish()
         idx.preferred = dict(preferred or {})
         idx.meta = dict(meta or {})
@@ -131,21 +141,31 @@ class TermIndex:
 
     # -- matching ------------------------------------------------------------------------------
     def match(self, keys: list[str], *, all_matches: bool = False) -> list[tuple[int, int, int]]:
-        """``(start, end, row)`` over a list of token keys (end exclusive); longest per start
-        unless ``all_matches``."""
+        """``(start, end, row)`` over a list of token keys (end exclusive); the longest match per
+        start, or every match with ``all_matches``.  A key that is no term ("|") stops a match."""
         out = []
-        lookup, first_max = self.lookup, self.first_max
+        get = self.lookup.get
         n = len(keys)
-        for i in range(n):
-            m = first_max.get(keys[i])
-            if not m:
+        for i, node in enumerate(keys):
+            row = get(node)
+            if row is None:
                 continue
-            for length in range(min(m, n - i), 0, -1):
-                row = lookup.get(keys[i] if length == 1 else " ".join(keys[i:i + length]))
-                if row is not None:
-                    out.append((i, i + length, row))
-                    if not all_matches:
-                        break
+            found = (i, i + 1, row) if row >= 0 else None
+            if found and all_matches:
+                out.append(found)
+            j = i + 1
+            while j < n:
+                node = node + " " + keys[j]
+                row = get(node)
+                if row is None:
+                    break
+                j += 1
+                if row >= 0:
+                    found = (i, j, row)
+                    if all_matches:
+                        out.append(found)
+            if found and not all_matches:
+                out.append(found)
         return out
 
     # -- persistence ---------------------------------------------------------------------------
@@ -153,12 +173,11 @@ class TermIndex:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         cols = {"keys": self.keys, "codes": self.codes, "terms": map(_clean, self.terms), "kinds": self.kinds,
-                "exact": ("1" if e else "0" for e in self.exact_case)}
+                "prefixes": self.prefixes, "pref_codes": self.preferred.keys(),
+                "pref_terms": map(_clean, self.preferred.values())}
         for name, values in cols.items():
             (path / f"{name}.txt").write_text("\n".join(values), encoding="utf-8")
-        with (path / "preferred.tsv").open("w", encoding="utf-8", newline="\n") as fh:
-            for code, pref in self.preferred.items():
-                fh.write(f"{code}\t{_clean(pref)}\n")
+        (path / "exact.txt").write_text(self.exact_case, encoding="utf-8")
         cfg = {"version": INDEX_VERSION, **self.settings, "terms": len(self), "meta": self.meta,
                "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (path / "cfg.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -179,9 +198,17 @@ class TermIndex:
             if any(len(v) != cfg["terms"] for v in cols.values()):
                 raise ValueError(f"columns have {[len(v) for v in cols.values()]} rows, cfg.json says {cfg['terms']}")
             idx.keys, idx.codes, idx.terms, idx.kinds = cols["keys"], cols["codes"], cols["terms"], cols["kinds"]
-            idx.exact_case = [e == "1" for e in cols["exact"]]
-            with (path / "preferred.tsv").open(encoding="utf-8") as fh:
-                idx.preferred = dict(line.rstrip("\n").split("\t", 1) for line in fh)
+            idx.exact_case = (path / "exact.txt").read_text(encoding="utf-8")
+            if len(idx.exact_case) != cfg["terms"] or idx.exact_case.strip("01"):
+                raise ValueError("exact.txt is not one 0/1 flag per term")
+            extra = {}
+            for name in ("prefixes", "pref_codes", "pref_terms"):
+                text = (path / f"{name}.txt").read_text(encoding="utf-8")
+                extra[name] = text.split("\n") if text else []
+            if len(extra["pref_codes"]) != len(extra["pref_terms"]):
+                raise ValueError("pref_codes.txt and pref_terms.txt differ in length")
+            idx.prefixes = extra["prefixes"]
+            idx.preferred = dict(zip(extra["pref_codes"], extra["pref_terms"]))
         except (OSError, ValueError, KeyError) as exc:
             raise ontology_error(ONT_INDEX, f"term index in {path} is unreadable: {exc}",
                                  "rebuild it (delete the folder and save the pipeline again)", file=path) from exc

@@ -46,6 +46,8 @@ def test_concept_fields_and_hierarchy(icd):
     assert icd.ancestors("E11.9") == ["E11", "E08-E13", "4"]
     assert "E11.9" in icd.children("E11") and "E11.65" in icd.descendants("E11")
     assert icd.is_ancestor("E08-E13", "E11.65")
+    assert icd.default_code("E11") == "E11.9" and icd.default_code("I50") == "I50.9"
+    assert icd.default_code("E11.65") == "E11.65"
 
 
 def test_seventh_character_extensions(icd):

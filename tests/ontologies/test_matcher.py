@@ -84,7 +84,8 @@ def test_overlap_keep_on_a_doc():
 def test_to_disk_from_disk_round_trip(nlp, tmp_path, monkeypatch):
     nlp.to_disk(tmp_path / "pipe")
     files = {p.name for p in (tmp_path / "pipe" / "clinlabel_ontology_matcher" / "index").iterdir()}
-    assert {"cfg.json", "keys.txt", "codes.txt", "terms.txt", "kinds.txt", "exact.txt", "preferred.tsv"} <= files
+    assert {"cfg.json", "keys.txt", "prefixes.txt", "codes.txt", "terms.txt", "kinds.txt", "exact.txt", "pref_codes.txt",
+            "pref_terms.txt"} <= files
 
     def no_rebuild(*a, **k):
         raise AssertionError("the index must be loaded, not rebuilt")
