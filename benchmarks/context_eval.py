@@ -115,10 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = load_kit(args.tsv)
     systems = {}
-    if args.only != "clinlabel":
-        systems["medspacy"] = run_medspacy(rows)
+    # clinlabel first: loading medSpaCy replaces Span._.section with its own extension
     if args.only != "medspacy":
         systems["clinlabel"] = run_clinlabel(rows)
+    if args.only != "clinlabel":
+        systems["medspacy"] = run_medspacy(rows)
+    systems = {k: systems[k] for k in ("medspacy", "clinlabel") if k in systems}
     print(f"NegEx/ConText kit: {args.tsv.name}, {len(rows)} sentences with the concept found\n")
     names = list(systems)
     head = "| attribute | gold + | " + " | ".join(f"{s} P | {s} R | {s} F1" for s in names) + " |"

@@ -35,7 +35,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .sections import SECTION_ASSERTIONS, _resource, load_rule_file
+from .sections import SECTION_ASSERTIONS, _resource, load_rule_file, section_of
 
 __all__ = ["CATEGORY_ATTRIBUTES", "ClinicalContext", "ContextRuleSpec", "default_context_rules", "make_context"]
 
@@ -333,6 +333,7 @@ class ClinicalContext:
                 if not mod.rule.allows(target.label_):
                     continue
                 edges.setdefault(id(mod), []).append((ti, mod))
+        sections = self._target_sections(doc, targets) if self.use_sections else [None] * len(targets)
         result: list[dict[str, Any]] = [dict() for _ in targets]
         for lst in edges.values():
             mod = lst[0][1]
@@ -350,16 +351,15 @@ class ClinicalContext:
                 result[ti].setdefault(attr, {
                     "attribute": attr, "trigger": trig.text, "start": trig.start_char, "end": trig.end_char,
                 })
-        for target, found in zip(targets, result):
+        for target, found, section in zip(targets, result, sections):
             evidence: list[dict[str, Any]] = []
             values = dict.fromkeys(ATTRIBUTES, False)
             for attr in ATTRIBUTES:
                 if attr in found:
                     values[attr] = True
                     evidence.append(found[attr])
-            if self.use_sections:
-                section = target._.section
-                attr = SECTION_ASSERTIONS.get(section) if section else None
+            if section:
+                attr = SECTION_ASSERTIONS.get(section)
                 if attr is not None and not values[attr]:
                     values[attr] = True
                     evidence.append({"attribute": attr, "section": section})
@@ -367,6 +367,23 @@ class ClinicalContext:
                 setattr(target._, attr, value)
             target._.assertion_evidence = evidence
         return doc
+
+    @staticmethod
+    def _target_sections(doc: Doc, targets: list[Span]) -> list[str | None]:
+        """Each target's section: from ``doc.spans["sections"]`` (so targets found after the
+        sectionizer ran get theirs too, and ``span._.section`` is filled in), else ``span._.section``."""
+        group = doc.spans["sections"] if "sections" in doc.spans else None
+        if group is None or not len(group):
+            return [target._.section for target in targets]
+        bounds = [(s.start_char, s.end_char, s.label_) for s in group]
+        starts = [b[0] for b in bounds]
+        out = []
+        for target in targets:
+            section = section_of(target.start_char, bounds, starts)
+            if section is not None and target._.section is None:
+                target._.section = section
+            out.append(section if section is not None else target._.section)
+        return out
 
     @staticmethod
     def _set_scope(mod: _Modifier, sent_start: int, sent_end: int) -> None:

@@ -217,3 +217,65 @@ def test_dev_kit_regression(shared_data):
     preds = mod.run_clinlabel(rows)
     f1 = {a: mod.prf(rows, preds, a)[2] for a in ("negated", "historical", "hypothetical")}
     assert f1["negated"] >= 0.95 and f1["hypothetical"] >= 0.90 and f1["historical"] >= 0.75, f1
+
+
+def test_token_patterns_match_like_spacy_matcher(nlp):
+    """The regex compilation of token patterns finds what spaCy's Matcher finds (the maximal matches;
+    a shorter match inside a longer one of the same rule loses the pruning anyway)."""
+    from spacy.matcher import Matcher
+
+    from nlp_pipeline.context import _compile_token_pattern
+
+    ctx = nlp.get_pipe("clinlabel_context")
+    text = ("No evidence of pneumonia, but status - post CABG. She denies any history of s / p fracture. "
+            "Pneumonia is not ruled out and was ruled out. Call the office if fever. Gram - negative rods. "
+            "Her mother's side has no interval change. The culture came back negative. NO NEW MASS.")
+    doc = nlp.make_doc(text)
+    compiled = 0
+    one = spacy.blank("en")
+    for rule in ctx.rules:
+        if not isinstance(rule.pattern, list):
+            continue
+        if _compile_token_pattern(rule.pattern) is None:
+            continue
+        compiled += 1
+        matcher = Matcher(nlp.vocab)
+        matcher.add("R", [rule.pattern])
+        expected: dict[int, int] = {}
+        for _, s, e in matcher(doc):
+            expected[s] = max(expected.get(s, 0), e)
+        probe = nlp_pipeline.context.ClinicalContext.__new__(nlp_pipeline.context.ClinicalContext)
+        probe.nlp, probe.user_rules, probe._base = one, [], [rule]
+        probe._compile()
+        got: dict[int, int] = {}
+        for _, s, e in probe._match_token_patterns(doc):
+            got[s] = max(got.get(s, 0), e)
+        def maximal(m: dict[int, int]) -> set[tuple[int, int]]:
+            spans = set(m.items())
+            return {(s, e) for s, e in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)}
+
+        assert maximal(got) == maximal(expected), rule.literal
+    assert compiled > 60
+
+
+def test_unsupported_token_attributes_fall_back_to_spacy_matcher(tmp_path):
+    path = tmp_path / "ctx.json"
+    path.write_text(json.dumps({"context_rules": [
+        {"literal": "neg digit", "category": "NEGATED_EXISTENCE", "direction": "BACKWARD",
+         "pattern": [{"LOWER": "neg"}, {"IS_DIGIT": True}]}]}))
+    nlp = build(rules=str(path))
+    assert nlp.get_pipe("clinlabel_context")._has_token
+    assert attrs(nlp, "Troponin neg 2 times.", "Troponin") == {"negated"}
+
+
+def test_targets_found_after_the_sectionizer_get_their_section(nlp):
+    """In the annotate pipeline the ontology matcher adds targets after clinlabel_sections ran."""
+    text = "FAMILY HISTORY:\nColon cancer.\nSOCIAL HISTORY:\nNo tobacco."
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "clinlabel_context":
+            i = text.index("Colon cancer")
+            doc.spans[SPAN_KEY] = [doc.char_span(i, i + 12, label="DISEASE")]
+        doc = proc(doc)
+    span = doc.spans[SPAN_KEY][0]
+    assert span._.section == "family_history" and span._.family
