@@ -356,6 +356,14 @@ class CodeSuggester:
         return bool(_UNCERTAIN_BEFORE.search(text[start:span.start_char]) or _UNCERTAIN_AFTER.match(text[span.end_char:end]))
 
     @staticmethod
+    def _site_before(span: Span) -> bool:
+        if span.start == 0:
+            return False
+        prev = span.doc[span.start - 1]
+        return prev.is_alpha and prev.lower_ not in _STOP and prev.lower_ not in {
+            "no", "denies", "severe", "mild", "moderate", "acute", "chronic", "some", "any", "her", "his", "of"}
+
+    @staticmethod
     def _is_normal_finding(span: Span) -> bool:
         text = span.doc.text
         after = text[span.end_char: span.end_char + 40]
@@ -392,8 +400,8 @@ class CodeSuggester:
             status = mention_status(span)
             if status == "confirmed" and self._uncertain_by_coding_terms(span):
                 status = "uncertain"
-            if status == "uncertain" and inpatient:
-                status = "confirmed"
+            if chosen == "R52" and self._site_before(span):
+                continue  # "wrist pain": pain of a named site is not "pain, unspecified"
             section = span._.section
             entry = by_code.setdefault(chosen, {"mentions": [], "score": 0.0})
             entry["mentions"].append((status, section, span))
@@ -404,7 +412,14 @@ class CodeSuggester:
             finals = [m for m in mentions if (m[1] or "") in FINAL_SECTIONS]
             deciding = finals or mentions
             statuses = {m[0] for m in deciding}
-            status = "confirmed" if "confirmed" in statuses else min(statuses, key=STATUSES.index)
+            if "confirmed" in statuses:
+                status = "confirmed"
+            elif "negated" in statuses or ("uncertain" in statuses and any(m[0] == "negated" for m in mentions)):
+                status = "negated"  # e.g. "suspected ..." then "negative for ...": ruled out
+            elif "uncertain" in statuses:
+                status = "confirmed" if inpatient else "uncertain"
+            else:
+                status = min(statuses, key=STATUSES.index)
             n = len(mentions)
             score = entry["score"] * (1.0 if finals else 0.8) * min(1.0, 0.75 + 0.125 * n)
             if status != "confirmed":

@@ -186,3 +186,22 @@ def test_suggestions_are_ordered_by_score_confirmed_first(nlp, onto):
 def test_setting_is_validated(nlp):
     with pytest.raises(ValueError, match="outpatient"):
         CodeSuggester(nlp, setting="icu")
+
+
+def test_ruled_out_diagnosis_is_not_coded_even_inpatient(nlp, onto):
+    text = "Admitted with suspected pulmonary embolism. CT negative for pulmonary embolism."
+    first = text.index("pulmonary embolism")
+    doc = make_doc(nlp, text, [("pulmonary embolism", "I26.99", {"uncertain": True}, "hospital_course")])
+    second = text.index("pulmonary embolism", first + 1)
+    span = doc.char_span(second, second + 18, label="Condition")
+    span.id = 7
+    span._.code, span._.system, span._.negated = "I26.99", "ICD-10-CM", True
+    doc.spans[SPAN_KEY] = list(doc.spans[SPAN_KEY]) + [span]
+    assert run(nlp, onto, doc, setting="inpatient")["I26.99"]["status"] == "negated"
+
+
+def test_pain_of_a_named_site_is_not_pain_unspecified(nlp, onto):
+    doc = make_doc(nlp, "History: wrist pain.", [("pain", "R52", {}, "hpi")])
+    assert run(nlp, onto, doc) == {}
+    doc = make_doc(nlp, "History: pain.", [("pain", "R52", {}, "hpi")])
+    assert set(run(nlp, onto, doc)) == {"R52"}
