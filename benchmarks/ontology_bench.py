@@ -155,7 +155,7 @@ def bench_synthetic(n_terms: int) -> None:
         report("synthetic_load_s", round(dt, 2))
         assert len(loaded) == len(idx)
         key = idx.keys[len(idx) // 2]
-        assert loaded.match(key.split()) and loaded.codes[loaded.lookup[key]] == idx.codes[idx.lookup[key]]
+        assert loaded.match(key.split())[0][2] == idx.lookup[key] - 1 == loaded.lookup[key] - 1
 
 
 def _prf(gold: set, pred: set) -> tuple[float, float, float]:

@@ -28,6 +28,7 @@ rebuilding.  This module imports nothing heavy: spaCy imports it on every ``spac
 """
 
 
+from itertools import compress
 from pathlib import Path
 from typing import Optional
 
@@ -134,14 +135,14 @@ class OntologyMatcher:
         index = self.index
         by_orth = self._orth_keys
         orths = doc.to_array(ORTH).tolist()
-        ks = [by_orth.get(o) for o in orths]
+        ks = list(map(by_orth.get, orths))
         if None in ks:
             strings = doc.vocab.strings
             for i, k in enumerate(ks):
                 if k is None:
                     ks[i] = by_orth[orths[i]] = self._key(strings[orths[i]])
-        toks = [i for i, k in enumerate(ks) if k]
-        keys = [ks[i] for i in toks]
+        toks = list(compress(range(len(ks)), ks))  # tokens with a key (not "-", "'s", spaces)
+        keys = list(filter(None, ks))
         terms, exact = index.terms, index.exact_case
         found = []
         for s, e, row in index.match(keys, all_matches=self.overlap == "all"):

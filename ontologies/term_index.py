@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from itertools import compress
 from pathlib import Path
 from typing import Iterable
 
@@ -80,8 +81,9 @@ class TermIndex:
         self.prefixes = sorted(prefixes - known)
 
     def _finish(self) -> None:
+        # values: row + 1 for a key (truthy, so C-level filters can find starts), -1 for a prefix
         lookup = dict.fromkeys(self.prefixes, -1)
-        lookup.update(zip(self.keys, range(len(self.keys))))
+        lookup.update(zip(self.keys, range(1, len(self.keys) + 1)))
         self.lookup = lookup
 
     # -- building ------------------------------------------------------------------------------
@@ -146,22 +148,21 @@ class TermIndex:
         out = []
         get = self.lookup.get
         n = len(keys)
-        for i, node in enumerate(keys):
-            row = get(node)
-            if row is None:
-                continue
-            found = (i, i + 1, row) if row >= 0 else None
+        for i in compress(range(n), map(get, keys)):  # tokens that start a key (C-level scan)
+            node = keys[i]
+            v = get(node)
+            found = (i, i + 1, v - 1) if v > 0 else None
             if found and all_matches:
                 out.append(found)
             j = i + 1
             while j < n:
                 node = node + " " + keys[j]
-                row = get(node)
-                if row is None:
+                v = get(node)
+                if v is None:
                     break
                 j += 1
-                if row >= 0:
-                    found = (i, j, row)
+                if v > 0:
+                    found = (i, j, v - 1)
                     if all_matches:
                         out.append(found)
             if found and not all_matches:
