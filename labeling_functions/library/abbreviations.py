@@ -67,6 +67,11 @@ def find_abbreviations(doc) -> list[tuple[int, int, int, int]]:
     return out
 
 
+_NOT_ENTITY_HEADS = frozenset({"virus", "viruses", "gene", "genes", "protein", "proteins", "receptor", "receptors",
+                               "cell", "cells", "antigen", "antibody", "antibodies", "factor", "enzyme", "kinase",
+                               "score", "scale", "test", "trial", "study", "group", "unit", "index", "rate", "level"})
+
+
 def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
     for s, e, label in dict_matches:
         if e == end and start <= s < end:  # a lexicon term ends where the long form ends
@@ -74,6 +79,8 @@ def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
     last = doc[end - 1]
     if last.lower_ in DISEASE_HEADS or _disease_like(last):
         return "Disease"
+    if last.lower_ in _NOT_ENTITY_HEADS:
+        return None
     if any(t.lower_ in DISEASE_HEADS or _disease_like(t) for t in doc[start:end]) and not _chemical_like(last):
         return "Disease"
     if _chemical_like(last):

@@ -158,6 +158,11 @@ _INDUCED = frozenset({"induced", "associated", "treated", "exposed", "evoked", "
                       "elicited", "provoked", "containing", "loaded", "pretreated", "stimulated", "sensitive"})
 
 
+_GENERIC_AGENTS = frozenset({"drug", "drugs", "agent", "agents", "medication", "medications", "substance",
+                             "compound", "compounds", "chemical", "chemicals", "toxin", "stress", "exercise",
+                             "contrast", "stimulation", "handling", "anesthesia", "surgery", "radiation", "diet"})
+
+
 @span_lf(labels=["Chemical"])
 def chemical_induced(doc):
     """``X-induced``, ``X-treated``, ``X-associated``: the word before the hyphen is a chemical."""
@@ -165,7 +170,8 @@ def chemical_induced(doc):
     for i in range(n - 2):
         if doc[i + 1].text == "-" and doc[i + 2].lower_ in {"induced", "treated", "exposed", "evoked", "pretreated", "elicited"}:
             tok = doc[i]
-            if _alpha_word(tok) and tok.lower_ not in STOP and len(tok) >= 3 and not _disease_like(tok):
+            if _alpha_word(tok) and tok.lower_ not in STOP and len(tok) >= 3 and not _disease_like(tok) \
+                    and tok.lower_ not in _GENERIC_AGENTS:
                 start = i
                 # "5 - fluorouracil - induced": extend over a number-hyphen prefix
                 if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].like_num:
@@ -263,6 +269,8 @@ def chemical_symbols(doc):
                 continue
             if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].is_sent_end):
                 continue
+            if span.start > 0 and doc[span.start - 1].lower_ in {"mm", "cm", "µm", "um"}:  # "mm Hg"
+                continue
             yield span.start, span.end
 
 
@@ -289,6 +297,9 @@ present current recurrent relative absolute final usual unusual principal primar
 _ADJ_RE = re.compile(r"^[a-z][a-z-]{3,}(ic|al|ar|ous|ive|tic|oid|ary|ory|eal|ian)$")
 
 
+_CAP_RE = re.compile(r"^[A-Z][a-z]+(?:'s)?$")
+
+
 def _modifier(tok) -> bool:
     low = tok.lower_
     if low in NOT_MODIFIER or low in STOP:
@@ -305,6 +316,9 @@ def _extend_left(doc, head: int, *, limit: int = 4) -> int:
             low == "-" and start >= 2 and _modifier(doc[start - 2])
         ):
             start -= 1
+        elif low == "'s" and start >= 2 and _CAP_RE.match(doc[start - 2].text):  # "Parkinson 's disease"
+            start -= 2
+            break
         else:
             break
     while start < head and doc[start].text == "-":
@@ -327,7 +341,6 @@ EPONYM_HEADS = frozenset("""
 syndrome syndromes disease diseases dystrophy dystrophies dysplasia anomaly anomalies deficiency deficiencies
 ataxia sarcoma tumor tumour palsy fever anemia anaemia atrophy disorder neuropathy myopathy retinopathy
 """.split())
-_CAP_RE = re.compile(r"^[A-Z][a-z]+(?:'s)?$")
 _SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
 
 
@@ -343,7 +356,9 @@ def eponym_disease(doc):
         k = 0
         while j > 0 and k < 4:
             prev = doc[j - 1]
-            if _CAP_RE.match(prev.text) and prev.lower_ not in STOP and not (prev.i == 0 or doc[prev.i - 1].is_punct and doc[prev.i - 1].text == "."):
+            initial = prev.i == 0 or doc[prev.i - 1].text == "."
+            if _CAP_RE.match(prev.text) and prev.lower_ not in STOP and prev.lower_ not in NOT_MODIFIER and not (
+                    initial and (_ADJ_RE.match(prev.lower_) or prev.lower_ in DISEASE_MODIFIERS)):
                 j -= 1
             elif prev.text == "-" and j >= 2 and _CAP_RE.match(doc[j - 2].text):
                 j -= 1
@@ -354,6 +369,8 @@ def eponym_disease(doc):
             else:
                 break
             k += 1
+        if j < start:
+            j = _extend_left(doc, j, limit=2)  # "familial Mediterranean fever"
         while j < tok.i and doc[j].text == "-":
             j += 1
         if j < start:
@@ -435,11 +452,15 @@ def disease_cue_context(doc):
 # --- negative (O) votes --------------------------------------------------------------------------
 
 
+#: function words that can sit inside a mention ("loss of consciousness", "breast and ovarian cancer")
+_INSIDE_OK = frozenset({"of", "and", "or", "in", "with", "to", "on", "by", "not", "no", "from", "the", "a", "an"})
+
+
 @span_lf(labels=[OUTSIDE])
 def stopwords_outside(doc):
     """Function words and punctuation are outside any entity (a negative LF: votes O)."""
     for tok in doc:
-        if tok.lower_ in STOP or (PUNCT_RE.match(tok.text) and tok.text not in {"-", "'", "(", ")", ",", "/", "+"}):
+        if (tok.text.islower() and tok.lower_ in STOP and tok.lower_ not in _INSIDE_OK) or (PUNCT_RE.match(tok.text) and tok.text not in {"-", "'", "(", ")", ",", "/", "+"}):
             yield tok.i, tok.i + 1
 
 
