@@ -98,3 +98,24 @@ def test_user_module_loads_by_path(tmp_path, monkeypatch):
     assert err.value.code == LF_MODULE
     sys.modules.pop("mypkg.lfs", None)
     sys.modules.pop("mypkg", None)
+
+
+def test_model_lf_votes_through_an_injected_voter():
+    from labeling_functions.library.model import with_model_lf
+    from labeling_functions.weak import WeakLabeler
+
+    calls = []
+
+    def fake_voter(doc):  # stands in for nlp_pipeline.end_model.model_span_votes(MODEL_DIR)
+        calls.append(doc.text)
+        return [(0, 1, "Chemical")]
+
+    lfset = with_model_lf(LFSet([itis_words], labels=["Chemical", "Disease"]), fake_voter)
+    assert "end_model" in lfset.names
+    doc = spacy.blank("en")("Zorbamycin caused gastritis")
+    wl = WeakLabeler(lfset)
+    wl.model.fitted = True
+    spans, _, _ = wl.label(doc)
+    assert [(s, e, lab, src) for s, e, lab, _, src in spans] == [
+        (0, 1, "Chemical", ["end_model"]), (2, 3, "Disease", ["itis_words"])]
+    assert calls == ["Zorbamycin caused gastritis"]
