@@ -166,6 +166,12 @@ rule("brought in by his wife", FAM, "PSEUDO",
       {"LOWER": {"IN": RELATIVES + ["wife", "husband", "spouse", "partner"]}}],
      "a relative who brings, accompanies or reports for the patient is not the experiencer ('brought in by her "
      "mother', 'lives with his parents', 'per mother') (ConText PSEU 'by his wife')")
+rule("mother states", FAM, "PSEUDO",
+     [{"LOWER": {"IN": RELATIVES + ["wife", "husband", "spouse", "partner", "family"]}},
+      L("states", "stated", "reports", "reported", "says", "said", "notes", "noted", "relates", "related",
+        "believes", "feels", "thinks", "thought", "brought", "accompanies", "accompanied", "gives", "gave", "provided")],
+     "a relative who reports on the patient ('Mother states that her seizures continued') is the informant, "
+     "not the experiencer (ConText experiencer PSEU)")
 rule("according to", FAM, "PSEUDO", [L("according"), L("to")], "'according to his mother' (source, not experiencer)")
 rule("patient", FAM, "TERMINATE",
      [L("patient", "patient's", "pt", "pt's", "presents", "presented", "complains", "reports", "denies", "himself", "herself")],

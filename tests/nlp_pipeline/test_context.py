@@ -279,3 +279,16 @@ def test_targets_found_after_the_sectionizer_get_their_section(nlp):
         doc = proc(doc)
     span = doc.spans[SPAN_KEY][0]
     assert span._.section == "family_history" and span._.family
+
+
+@pytest.mark.parametrize(
+    "text, target, family",
+    [
+        ("Mother states that his seizures continued.", "seizures", False),
+        ("Brought in by his wife for chest pain.", "chest pain", False),
+        ("Mother was diagnosed with breast cancer.", "breast cancer", True),
+        ("Diabetes on his father's side.", "Diabetes", True),
+    ],
+)
+def test_relatives_as_informants(nlp, text, target, family):
+    assert ("family" in attrs(nlp, text, target)) is family
