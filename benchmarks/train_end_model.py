@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold-epochs", type=int, default=5)
     ap.add_argument("--self-training-rounds", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--learning-rate", type=float, default=None)
+    ap.add_argument("--gold-learning-rate", type=float, default=None)
+    ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--backbone", default=None)
     ap.add_argument("--limit", type=int, default=None, help="train on the first N corpus documents only")
@@ -131,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
     base = dict(backbone=args.backbone, max_length=args.max_length, num_threads=args.threads,
                 gold_epochs=args.gold_epochs, seed=13)
+    base.update({k: v for k, v in (("learning_rate", args.learning_rate), ("gold_learning_rate", args.gold_learning_rate),
+                                   ("batch_size", args.batch_size)) if v is not None})
+    results["config"] = base
 
     def predict(model_dir: Path, name: str) -> None:
         t0 = time.perf_counter()

@@ -40,10 +40,10 @@ class EndModelConfig:
     labels: list[str] | None = None  # entity types; None = every type seen in the training data
     max_length: int = 256  # word pieces per window, special tokens included
     stride: int = 32  # word pieces shared by consecutive windows
-    batch_size: int = 16
+    batch_size: int = 8
     eval_batch_size: int = 32
     epochs: int = 3
-    learning_rate: float = 5e-5
+    learning_rate: float = 2e-4
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     label_mode: str = "soft"
@@ -52,7 +52,7 @@ class EndModelConfig:
     self_training_epochs: int = 1
     self_training_threshold: float = 0.9
     gold_epochs: int = 5
-    gold_learning_rate: float = 5e-5
+    gold_learning_rate: float = 1e-4
     seed: int = 13
     freeze_embeddings: bool = True  # keep the word-piece embedding matrix fixed (faster on CPU, less overfitting)
     num_threads: int | None = None  # torch intra-op threads; None = torch's default
