@@ -22,7 +22,7 @@ Output: ``doc.spans["sections"]`` (one span per section, header included, label 
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
