@@ -292,3 +292,12 @@ def test_targets_found_after_the_sectionizer_get_their_section(nlp):
 )
 def test_relatives_as_informants(nlp, text, target, family):
     assert ("family" in attrs(nlp, text, target)) is family
+
+
+def test_add_rules_at_run_time():
+    nlp = build()
+    nlp.get_pipe("clinlabel_context").add(
+        [{"literal": "no sign of recurrence of", "category": "NEGATED_EXISTENCE", "direction": "FORWARD"},
+         {"literal": "awaiting", "category": "HYPOTHETICAL", "direction": "FORWARD", "max_scope": 3}])
+    assert attrs(nlp, "Awaiting biopsy results.", "biopsy results") == {"hypothetical"}
+    assert attrs(nlp, "Awaiting the results of the biopsy today.", "biopsy") == set()  # beyond max_scope

@@ -121,3 +121,11 @@ def test_bad_rule_files(tmp_path):
     with pytest.raises(ContextError) as err:
         spacy.blank("en").add_pipe("clinlabel_sections", config={"rules": str(broken)})
     assert err.value.line == 2
+
+
+def test_add_rules_at_run_time():
+    nlp = spacy.blank("en")
+    sectionizer = nlp.add_pipe("clinlabel_sections")
+    sectionizer.add([{"literal": "Wound check:", "category": "wound_check"}])
+    doc = nlp("Wound check: clean and dry.")
+    assert [s.label_ for s in doc.spans["sections"]] == ["wound_check"]
