@@ -59,8 +59,12 @@ def register_extensions() -> None:
     share offsets but differ in label or concept keep their own values.
     """
     for name, default in SPAN_ATTRS.items():
-        if not Span.has_extension(name):
-            Span.set_extension(name, getter=_make_getter(name, default), setter=_make_setter(name))
+        # another library (e.g. medspaCy's read-only `section`) may own the name: take it back
+        current = Span.get_extension(name) if Span.has_extension(name) else None
+        if current is None or not getattr(current[2], "_clinlabel", False):
+            getter = _make_getter(name, default)
+            getter._clinlabel = True  # type: ignore[attr-defined]
+            Span.set_extension(name, getter=getter, setter=_make_setter(name), force=True)
     for name in DOC_ATTRS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)

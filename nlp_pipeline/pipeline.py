@@ -119,12 +119,26 @@ def ensure_factory(factory: str) -> None:
         ) from exc
 
 
+#: EHR exports glue sentences with a comma: "124/78.,HEENT", "ALLERGIES.,SOCIAL", "PLAN:,1"
+CLINICAL_INFIXES = (r"(?<=[A-Za-z0-9)])[.:;](?=,[A-Za-z0-9])", r"(?<=[.:;)]),(?=[A-Za-z0-9])")
+
+
+def clinical_tokenizer(nlp):
+    """Add clinlabel's infix rules to ``nlp``'s tokenizer (kept by ``nlp.to_disk``)."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes or []) + [p for p in CLINICAL_INFIXES]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
 def build_pipeline(config: PipelineConfig | None = None):
     """A ``spacy.blank("en")`` pipeline with clinlabel's components for ``config``."""
     import spacy
 
     config = config or PipelineConfig()
     nlp = spacy.blank("en")
+    clinical_tokenizer(nlp)
     for name, factory, cfg in config.component_plan():
         ensure_factory(factory)
         cfg = {k: v for k, v in cfg.items() if v is not None}

@@ -56,3 +56,28 @@ def test_saved_pipeline_reloads_and_annotates(tmp_path):
     spans = {s.text: s for s in doc.spans[SPAN_KEY]}
     assert spans["fever"]._.negated and not spans["Hypertension"]._.negated
     assert [c["code"] for c in doc._.codes if c["status"] == "confirmed"] == ["I10"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("BP 124/78.,HEENT: normal", ["BP", "124/78", ".", ",", "HEENT", ":", "normal"]),
+     ("ALLERGIES.,SOCIAL", ["ALLERGIES", ".", ",", "SOCIAL"]),
+     ("PLAN:,1.", ["PLAN", ":", ",", "1", "."]),
+     ("3.5,5 mg, daily", ["3.5,5", "mg", ",", "daily"])],
+)
+def test_tokenizer_splits_glued_ehr_punctuation(text, expected):
+    nlp = build_pipeline(PipelineConfig(sentences=False, sections=False, ontology="", context=False, codes=False))
+    assert [t.text for t in nlp.make_doc(text)] == expected
+
+
+def test_clinlabel_takes_back_span_extensions_owned_by_another_library():
+    from spacy.tokens import Span
+
+    from corpora.doc import register_extensions
+
+    Span.set_extension("section", getter=lambda span: "not ours", force=True)
+    register_extensions()
+    doc = spacy.blank("en")("Family history: asthma")
+    span = doc[3:4]
+    span._.section = "family_history"
+    assert span._.section == "family_history"
