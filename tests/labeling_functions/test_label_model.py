@@ -46,8 +46,8 @@ def test_dawid_skene_recovers_accuracies_and_beats_majority_vote():
 
 
 def test_snorkel_recovers_accuracy_order():
-    L, y, acc = _synthetic(n=2000, seed=1)
-    lm = make_label_model("snorkel", 3, L.shape[1], n_epochs=50).fit([L])
+    L, y, acc = _synthetic(n=1000, seed=1)
+    lm = make_label_model("snorkel", 3, L.shape[1], n_epochs=30).fit([L])
     covered = (L >= 1).any(axis=1)
     pred = lm.predict_proba(L).argmax(axis=1)
     mv = make_label_model("majority", 3, L.shape[1]).predict_proba(L).argmax(axis=1)

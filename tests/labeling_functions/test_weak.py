@@ -73,3 +73,12 @@ def test_component_writes_spans_with_score_and_source(tmp_path):
     nlp2.get_pipe("clinlabel_weak_labels").from_disk(tmp_path / "p" / "clinlabel_weak_labels")
     rec2 = doc_to_record(nlp2(TEXT))
     assert [(s["start"], s["end"], s["score"]) for s in rec2["spans"]] == [(s["start"], s["end"], s["score"]) for s in rec["spans"]]
+
+
+def test_weak_label_records_fits_a_label_model_on_the_records_first():
+    texts = [TEXT, "Hepatitis after isoniazid.", "Gastritis and anemia after aspirin 100 mg."]
+    recs = [{"text": t, "meta": {"id": str(i)}} for i, t in enumerate(texts)]
+    out = list(weak_label_records(recs, preset="bc5cdr", label_model="dawid_skene", fit_docs=2))
+    assert [r["meta"]["id"] for r in out] == ["0", "1", "2"]  # order kept across the fit sample
+    assert ("aspirin", "Chemical") in {(s["text"], s["label"]) for s in out[2]["spans"]}
+    assert all(np.allclose(np.array(r["weak_labels"]["probs"]).sum(axis=1), 1.0) for r in out)
