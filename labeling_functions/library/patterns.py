@@ -56,10 +56,12 @@ DISEASE_SUFFIXES = (
     "ectasia", "plegia", "paresis", "sclerosis", "spasm", "spasms", "lepsy", "cardia", "rrhythmia",
     "rrhythmias", "tension", "thermia", "glycemia", "kalemia", "natremia", "oxia", "opia", "ataxia", "ataxias",
     "kinesia", "kinesias", "tonia", "phasia", "phagia", "somnia", "mania", "phrenia", "pnea", "pnoea",
-    "cytosis", "cytopenia", "rrhage", "rrhages", "stasis", "ectomy_never",
+    "cytosis", "cytopenia", "rrhage", "rrhages", "stasis",
+    # -ism diseases (hypothyroidism, hypogonadism, albinism, dwarfism, alcoholism, parkinsonism)
+    "oidism", "adism", "binism", "aldism", "arfism", "holism", "sonism", "utism", "tinism", "antism", "utism",
 )
 NOT_DISEASE = frozenset("""
-diagnosis diagnoses prognosis hypothesis hypotheses osmosis anastomosis apoptosis necrosis_never mitosis
+diagnosis diagnoses prognosis hypothesis hypotheses osmosis homeostasis hemostasis haemostasis anastomosis apoptosis necrosis_never mitosis
 meiosis symbiosis stoma aroma diploma soma stroma chromosoma academia mania_never
 extension attention intention retention detention contention tension dimension pension suspension
 comprehension apprehension
@@ -99,7 +101,7 @@ atrioventricular bundle branch qt torsade torsades de pointes dilated hypertroph
 fatty end stage end-stage sickle type 1 2 i ii deep venous vein arterial artery aortic mitral tricuspid
 valve hyperactivity attention deficit neural tube birth congenital major bipolar affective panic
 obsessive compulsive eating sleep seizure epileptic status convulsive febrile absence grand mal
-urinary tract upper lower drug-induced medication-induced liver-related
+urinary tract upper lower fragile hereditary familial inherited
 """.split())
 
 STOP = frozenset("""
@@ -357,7 +359,8 @@ def eponym_disease(doc):
         while j > 0 and k < 4:
             prev = doc[j - 1]
             initial = prev.i == 0 or doc[prev.i - 1].text == "."
-            if _CAP_RE.match(prev.text) and prev.lower_ not in STOP and prev.lower_ not in NOT_MODIFIER and not (
+            if (_CAP_RE.match(prev.text) or (len(prev.text) == 1 and prev.text.isupper() and j == tok.i)) \
+                    and prev.lower_ not in STOP and prev.lower_ not in NOT_MODIFIER and not (
                     initial and (_ADJ_RE.match(prev.lower_) or prev.lower_ in DISEASE_MODIFIERS)):
                 j -= 1
             elif prev.text == "-" and j >= 2 and _CAP_RE.match(doc[j - 2].text):
