@@ -37,6 +37,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 SOURCE = "clinlabel_ontology_matcher"
+#: Score of a match by term kind (others 1.0); same as ``ontologies.term_index.KIND_SCORE``.
+_KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}
 OVERLAP_MODES = ("keep", "longest", "all")
 #: Tokens that end a match (a term never runs across them).
 BLOCKERS = frozenset(".;:!?()[]{}|")
@@ -98,6 +100,7 @@ class OntologyMatcher:
         self._index = None
         self._keys: dict[str, str] = {}
         self._orth_keys: dict[int, str] = {}
+        self._setters = None
 
     # -- index -----------------------------------------------------------------------------------
     @property
@@ -155,23 +158,27 @@ class OntologyMatcher:
         return _resolve(found, self.overlap)
 
     def __call__(self, doc: Doc) -> Doc:
-        from corpora.doc import register_extensions
+        if self._setters is None:
+            from corpora.doc import register_extensions
 
-        register_extensions()
+            register_extensions()
+            # the extensions' own setters, called directly (no Underscore object per value)
+            self._setters = tuple(Span.get_extension(n)[3] for n in ("code", "system", "score", "source", "extra"))
+        set_code, set_system, set_score, set_source, set_extra = self._setters
         matches = self.find(doc)
         index = self.index
         system = index.meta.get("system", "")
-        from .term_index import KIND_SCORE
-
+        codes, terms, kinds, preferred = index.codes, index.terms, index.kinds, index.preferred
+        label = self.label
         new = []
         for s, e, row in matches:
-            code, term, kind = index.codes[row], index.terms[row], index.kinds[row]
-            span = Span(doc, s, e, label=self.label, kb_id=code)
-            span._.code = code
-            span._.system = system
-            span._.score = KIND_SCORE.get(kind, 1.0)
-            span._.source = SOURCE
-            span._.extra = {"preferred_term": index.preferred.get(code, term), "matched_term": term, "term_kind": kind}
+            code, term, kind = codes[row], terms[row], kinds[row]
+            span = Span(doc, s, e, label=label, kb_id=code)
+            set_code(span, code)
+            set_system(span, system)
+            set_score(span, _KIND_SCORE.get(kind, 1.0))
+            set_source(span, SOURCE)
+            set_extra(span, {"preferred_term": preferred.get(code, term), "matched_term": term, "term_kind": kind})
             new.append(span)
         if self.span_key in doc.spans:
             doc.spans[self.span_key] = list(doc.spans[self.span_key]) + new

@@ -1,10 +1,11 @@
 """A compiled term index: normalised terms -> codes, matched token by token with hash look-ups.
 
 Each term becomes a *key*: its normalised tokens joined by single spaces ("heart failure").
-One dict holds every key (value: its row) and every proper token prefix of a key (value: -1),
-i.e. a token trie flattened into a hash table.  Matching walks the normalised tokens of a text;
-from each token it extends the candidate one token at a time while the dict knows it, keeping the
-longest key seen -- one dict look-up for the (many) tokens that start no term.
+One dict holds every key (value: row + 1) and the one- and two-token prefixes of longer keys
+(value: -1); a second dict gives, for a two-token prefix, the length of the longest key that
+starts with it.  Matching walks the normalised tokens of a text: a token that starts nothing
+costs one look-up; after a known two-token prefix the longer lengths are tried longest first.
+(Only one- and two-token prefixes are stored so that an index of a million terms loads fast.)
 
 Why not a character-level Aho-Corasick automaton (pyahocorasick)?  It was measured first: for
 the 71,686 ICD-10-CM match terms its saved automaton is 56 MB and takes about 2 s to load;
@@ -15,7 +16,8 @@ Layout of a saved index directory (plain UTF-8 text, one value per line, no pick
 
     cfg.json       settings (case_sensitive, normalize, min_length), source ontology, term count
     keys.txt       normalised key of each term
-    prefixes.txt   every proper token prefix of a key that is not itself a key
+    prefixes.txt   one- and two-token prefixes of longer keys that are not keys themselves
+    ext_keys.txt, ext_lengths.txt   two-token prefix -> token count of its longest key
     codes.txt      its code
     terms.txt      the term as written in the ontology
     kinds.txt      term kind (description, inclusion, abbreviation, stripped, head, ...)
@@ -35,9 +37,9 @@ from typing import Iterable
 from .errors import ONT_INDEX, ontology_error
 from .normalize import norm_token, tokenize
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 #: Term kinds and the score a match through them gets (others: 1.0).
-KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}
+KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}  # = matcher._KIND_SCORE
 _COLUMNS = ("keys", "codes", "terms", "kinds")
 
 
@@ -55,6 +57,7 @@ class TermIndex:
         self.min_length = min_length
         self.lookup: dict[str, int] = {}
         self.prefixes: list[str] = []
+        self.ext: dict[str, int] = {}
         self.keys: list[str] = []
         self.codes: list[str] = []
         self.terms: list[str] = []
@@ -73,12 +76,19 @@ class TermIndex:
     def _compute_prefixes(self) -> None:
         known = set(self.keys)
         prefixes: set[str] = set()
+        ext: dict[str, int] = {}
         for key in self.keys:
-            pos = key.find(" ")
-            while pos != -1:
-                prefixes.add(key[:pos])
-                pos = key.find(" ", pos + 1)
+            parts = key.split(" ", 2)
+            if len(parts) >= 2:
+                prefixes.add(parts[0])
+            if len(parts) == 3:
+                two = f"{parts[0]} {parts[1]}"
+                prefixes.add(two)
+                n = key.count(" ") + 1
+                if n > ext.get(two, 0):
+                    ext[two] = n
         self.prefixes = sorted(prefixes - known)
+        self.ext = ext
 
     def _finish(self) -> None:
         # values: row + 1 for a key (truthy, so C-level filters can find starts), -1 for a prefix
@@ -147,26 +157,37 @@ class TermIndex:
         start, or every match with ``all_matches``.  A key that is no term ("|") stops a match."""
         out = []
         get = self.lookup.get
+        ext = self.ext
         n = len(keys)
         for i in compress(range(n), map(get, keys)):  # tokens that start a key (C-level scan)
-            node = keys[i]
-            v = get(node)
-            found = (i, i + 1, v - 1) if v > 0 else None
-            if found and all_matches:
-                out.append(found)
-            j = i + 1
-            while j < n:
-                node = node + " " + keys[j]
-                v = get(node)
-                if v is None:
-                    break
-                j += 1
-                if v > 0:
-                    found = (i, j, v - 1)
-                    if all_matches:
-                        out.append(found)
-            if found and not all_matches:
-                out.append(found)
+            v = get(keys[i])
+            best = (i, i + 1, v - 1) if v > 0 else None
+            if i + 1 < n:
+                two = keys[i] + " " + keys[i + 1]
+                v = get(two)
+                if v is not None:
+                    if all_matches and best:
+                        out.append(best)
+                        best = None
+                    if v > 0:
+                        best = (i, i + 2, v - 1)
+                    longer = []
+                    for length in range(min(ext.get(two, 0), n - i), 2, -1):
+                        v = get(" ".join(keys[i:i + length]))
+                        if v is not None and v > 0:
+                            longer.append((i, i + length, v - 1))
+                            if not all_matches:
+                                break
+                    if longer:
+                        if all_matches:
+                            if best:
+                                out.append(best)
+                            out.extend(reversed(longer))
+                            best = None
+                        else:
+                            best = longer[0]
+            if best:
+                out.append(best)
         return out
 
     # -- persistence ---------------------------------------------------------------------------
@@ -174,7 +195,8 @@ class TermIndex:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         cols = {"keys": self.keys, "codes": self.codes, "terms": map(_clean, self.terms), "kinds": self.kinds,
-                "prefixes": self.prefixes, "pref_codes": self.preferred.keys(),
+                "prefixes": self.prefixes, "ext_keys": self.ext.keys(), "ext_lengths": map(str, self.ext.values()),
+                "pref_codes": self.preferred.keys(),
                 "pref_terms": map(_clean, self.preferred.values())}
         for name, values in cols.items():
             (path / f"{name}.txt").write_text("\n".join(values), encoding="utf-8")
@@ -203,12 +225,15 @@ class TermIndex:
             if len(idx.exact_case) != cfg["terms"] or idx.exact_case.strip("01"):
                 raise ValueError("exact.txt is not one 0/1 flag per term")
             extra = {}
-            for name in ("prefixes", "pref_codes", "pref_terms"):
+            for name in ("prefixes", "ext_keys", "ext_lengths", "pref_codes", "pref_terms"):
                 text = (path / f"{name}.txt").read_text(encoding="utf-8")
                 extra[name] = text.split("\n") if text else []
             if len(extra["pref_codes"]) != len(extra["pref_terms"]):
                 raise ValueError("pref_codes.txt and pref_terms.txt differ in length")
+            if len(extra["ext_keys"]) != len(extra["ext_lengths"]):
+                raise ValueError("ext_keys.txt and ext_lengths.txt differ in length")
             idx.prefixes = extra["prefixes"]
+            idx.ext = dict(zip(extra["ext_keys"], map(int, extra["ext_lengths"])))
             idx.preferred = dict(zip(extra["pref_codes"], extra["pref_terms"]))
         except (OSError, ValueError, KeyError) as exc:
             raise ontology_error(ONT_INDEX, f"term index in {path} is unreadable: {exc}",
