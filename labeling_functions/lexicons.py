@@ -197,16 +197,9 @@ def icd10cm_disease_terms(max_words: int = 4, from_package: bool = False) -> fro
     try:
         import ontologies  # type: ignore
 
-        load = getattr(ontologies, "load", None)
-        if load is None:
-            raise ImportError("ontologies.load missing")
-        onto = load("icd10cm")
-        for concept in getattr(onto, "concepts", lambda: [])():
-            code = getattr(concept, "code", None) or concept.get("code")
-            names = getattr(concept, "names", None) or [getattr(concept, "description", None) or concept.get("description")]
-            for name in names:
-                if name:
-                    descriptions.append((code, name))
+        onto = ontologies.load("icd10cm")
+        # (key, term, code, kind): titles, synonyms and inclusion terms, each key once
+        descriptions = [(str(code).replace(".", ""), str(term)) for _key, term, code, _kind in onto.match_terms()]
     except Exception as exc:
         logger.debug("ontologies.load('icd10cm') unavailable (%s); using simple-icd-10-cm", exc)
         descriptions = []
@@ -224,8 +217,11 @@ def icd10cm_disease_terms(max_words: int = 4, from_package: bool = False) -> fro
     for code, desc in descriptions:
         if not code or code[0] not in "ABCDEFGHIJKLMNQR":
             continue
-        desc = desc.strip()
-        if _ICD_SKIP.search(desc) or "," in desc or "(" in desc:
+        desc = re.sub(r"\s*\[[^\]]*\]", "", desc).strip()
+        desc = re.sub(r"\s+nos$", "", desc, flags=re.I)
+        if _ICD_SKIP.search(desc) or "," in desc or "(" in desc or re.search(r"\d", desc):
+            continue
+        if re.search(r"\b(left|right|bilateral|unilateral|care|investigation|nos)\b", desc, re.I):
             continue
         if len(desc.split()) <= max_words and len(desc) >= 5:
             out.add(desc.lower())
