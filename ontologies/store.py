@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -557,5 +556,3 @@ class Ontology:
         """Run a read-only SQL query on the compiled file (for tools that need more)."""
         return self._con.execute(sql, tuple(args))
 
-
-_ICD_LIKE = re.compile(r"^[A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$")
