@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ontologies"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
+from pathlib import Path
 from clinlabel.cli import main
 
-from conftest import DATA
+DATA = Path(__file__).resolve().parents[1] / "data" / "ontologies"
 
 
 def _lines(capsys):

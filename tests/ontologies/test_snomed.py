@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -6,7 +7,7 @@ import ontologies
 from corpora.errors import OntologyError
 from ontologies.snomed import build_snomed
 
-from conftest import DATA
+DATA = Path(__file__).resolve().parents[1] / "data" / "ontologies"
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
+from pathlib import Path
 import pytest
 
 import ontologies
 from corpora.errors import OntologyError
 from ontologies.umls import build_umls
 
-from conftest import DATA
+DATA = Path(__file__).resolve().parents[1] / "data" / "ontologies"
 
 
 @pytest.fixture(scope="module")
