@@ -5,7 +5,6 @@ import pytest
 DATA = Path(__file__).resolve().parents[1] / "data" / "ontologies"
 
 
-
 @pytest.fixture(autouse=True)
 def _user_data_dir(tmp_path, monkeypatch):
     """Every test registers into its own user data dir."""

@@ -1,4 +1,5 @@
 from pathlib import Path
+
 from clinlabel.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ontologies"
