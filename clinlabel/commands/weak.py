@@ -70,3 +70,24 @@ def analyze_cmd(
     if report:
         write_report(result, report, title=f"LF analysis of {input.name}")
         typer.echo(f"report written to {report}", err=True)
+
+
+@lf_app.command("relations")
+def relations_cmd(
+    input: Path = typer.Argument(..., help="Notes whose spans carry Chemical/Disease mentions (PubTator, BioC, JSONL)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Prodigy JSONL with CID relations added."),
+    label_model: str = typer.Option("majority", "--label-model", help="majority or snorkel (fit on IN's candidates)."),
+    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
+) -> None:
+    """Weak chemical-induced-disease relations: relation LFs vote on (chemical, disease) concept pairs."""
+    from corpora.errors import LF_CONFIG, LFError
+    from corpora.formats import read_corpus, write_corpus
+    from labeling_functions.relations import weak_relations
+
+    if label_model not in ("majority", "snorkel"):
+        raise LFError(f"unknown relation label model {label_model!r}", "use --label-model majority or snorkel",
+                      code=LF_CONFIG)
+    records = list(read_corpus(input, fmt))
+    out = list(weak_relations(records, label_model=label_model))
+    n = write_corpus(out, output, "prodigy")
+    typer.echo(f"{n} records, {sum(len(r['relations']) for r in out)} CID relations -> {output}", err=True)

@@ -58,3 +58,18 @@ def test_majority_relations_in_prodigy_format():
 def test_relation_probs_majority_rules():
     L = np.array([[1, -1, 0], [1, 1, 0], [-1, -1, -1], [0, 0, -1]])
     assert relation_probs(L, None).tolist() == [0.5, 1.0, 0.0, 0.0]
+
+
+def test_cli_lf_relations(tmp_path, capsys):
+    import json
+
+    from clinlabel.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(RECORD) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["lf", "relations", str(src), "-o", str(out)]) == 0
+    rec = json.loads(out.read_text().splitlines()[0])
+    assert ("D003042", "D012640") in {(r["head_kb_id"], r["child_kb_id"]) for r in rec["relations"]}
+    assert main(["lf", "relations", str(src), "-o", str(tmp_path / "o2.jsonl"), "--label-model", "nope"]) == 2
+    assert "CL-LF008" in capsys.readouterr().err
