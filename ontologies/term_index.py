@@ -40,7 +40,8 @@ from .normalize import norm_token, tokenize
 INDEX_VERSION = 4
 #: Term kinds and the score a match through them gets (others: 1.0).
 KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}  # = matcher._KIND_SCORE
-_COLUMNS = ("keys", "codes", "terms", "kinds")
+_COLUMNS = ("keys", "codes")
+_LAZY = ("terms", "kinds")
 
 
 def term_key(term: str, case_sensitive: bool = False, normalize: bool = True) -> str:
@@ -60,14 +61,35 @@ class TermIndex:
         self.ext: dict[str, int] = {}
         self.keys: list[str] = []
         self.codes: list[str] = []
-        self.terms: list[str] = []
-        self.kinds: list[str] = []
+        self._terms: list[str] = []
+        self._kinds: list[str] = []
         self.exact_case: str = ""  # one "0"/"1" character per term
-        self.preferred: dict[str, str] = {}
+        self._preferred: dict[str, str] = {}
+        self._raw: dict[str, str] = {}  # display columns read by from_disk, split on first use
         self.meta: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    # Display columns (term as written, kind, preferred term) are only needed for the matches a
+    # document has: from_disk reads and checks them, and splits them into lists on first use.
+    @property
+    def terms(self) -> list[str]:
+        if "terms" in self._raw:
+            self._terms = _lines(self._raw.pop("terms"))
+        return self._terms
+
+    @property
+    def kinds(self) -> list[str]:
+        if "kinds" in self._raw:
+            self._kinds = _lines(self._raw.pop("kinds"))
+        return self._kinds
+
+    @property
+    def preferred(self) -> dict[str, str]:
+        if "pref_codes" in self._raw:
+            self._preferred = dict(zip(_lines(self._raw.pop("pref_codes")), _lines(self._raw.pop("pref_terms"))))
+        return self._preferred
 
     @property
     def settings(self) -> dict[str, object]:
@@ -114,13 +136,13 @@ class TermIndex:
             seen.add(key)
             idx.keys.append(key)
             idx.codes.append(code)
-            idx.terms.append(term)
-            idx.kinds.append(kind)
+            idx._terms.append(term)
+            idx._kinds.append(kind)
             exact_flags.append("1" if exact else "0")
         idx.exact_case = "".join(exact_flags)
         idx._compute_prefixes()
         idx._finish()
-        idx.preferred = dict(preferred or {})
+        idx._preferred = dict(preferred or {})
         idx.meta = dict(meta or {})
         return idx
 
@@ -218,28 +240,36 @@ class TermIndex:
             for name in _COLUMNS:
                 text = (path / f"{name}.txt").read_text(encoding="utf-8")
                 cols[name] = text.split("\n") if text else []
+            for name in _LAZY:
+                text = idx._raw[name] = (path / f"{name}.txt").read_text(encoding="utf-8")
+                cols[name] = range(text.count("\n") + 1 if text else 0)  # row count only, for the check
             if any(len(v) != cfg["terms"] for v in cols.values()):
                 raise ValueError(f"columns have {[len(v) for v in cols.values()]} rows, cfg.json says {cfg['terms']}")
-            idx.keys, idx.codes, idx.terms, idx.kinds = cols["keys"], cols["codes"], cols["terms"], cols["kinds"]
+            idx.keys, idx.codes = cols["keys"], cols["codes"]
             idx.exact_case = (path / "exact.txt").read_text(encoding="utf-8")
             if len(idx.exact_case) != cfg["terms"] or idx.exact_case.strip("01"):
                 raise ValueError("exact.txt is not one 0/1 flag per term")
             extra = {}
-            for name in ("prefixes", "ext_keys", "ext_lengths", "pref_codes", "pref_terms"):
+            for name in ("prefixes", "ext_keys", "ext_lengths"):
                 text = (path / f"{name}.txt").read_text(encoding="utf-8")
                 extra[name] = text.split("\n") if text else []
-            if len(extra["pref_codes"]) != len(extra["pref_terms"]):
+            for name in ("pref_codes", "pref_terms"):
+                idx._raw[name] = (path / f"{name}.txt").read_text(encoding="utf-8")
+            if idx._raw["pref_codes"].count("\n") != idx._raw["pref_terms"].count("\n"):
                 raise ValueError("pref_codes.txt and pref_terms.txt differ in length")
             if len(extra["ext_keys"]) != len(extra["ext_lengths"]):
                 raise ValueError("ext_keys.txt and ext_lengths.txt differ in length")
             idx.prefixes = extra["prefixes"]
             idx.ext = dict(zip(extra["ext_keys"], map(int, extra["ext_lengths"])))
-            idx.preferred = dict(zip(extra["pref_codes"], extra["pref_terms"]))
         except (OSError, ValueError, KeyError) as exc:
             raise ontology_error(ONT_INDEX, f"term index in {path} is unreadable: {exc}",
                                  "rebuild it (delete the folder and save the pipeline again)", file=path) from exc
         idx._finish()
         return idx
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
 
 
 def _clean(text: str) -> str:

@@ -143,3 +143,18 @@ def test_module_imports_cheaply():
     finally:
         sys.modules.update(saved)
     assert new <= {"ontologies", "ontologies.matcher"}, sorted(new)
+
+
+def test_term_index_round_trip(tmp_path):
+    rows = [("Heart failure", "I50.9", "stripped", False), ("MI", "I21.9", "abbreviation", True),
+            ("acute myocardial infarction of the heart", "I21.9", "description", False), ("x", "X", "description", False)]
+    idx = TermIndex.build(rows, preferred={"I50.9": "Heart failure, unspecified", "I21.9": "Acute MI"})
+    assert len(idx) == 3  # "x" is shorter than min_length
+    idx.to_disk(tmp_path / "i")
+    back = TermIndex.from_disk(tmp_path / "i")
+    assert (back.keys, back.codes, back.terms, back.kinds, back.exact_case) == (
+        idx.keys, idx.codes, idx.terms, idx.kinds, idx.exact_case)
+    assert back.preferred == idx.preferred and back.ext == idx.ext
+    keys = "acute myocardial infarction of the heart failure".split()
+    assert back.match(keys) == idx.match(keys) == [(0, 6, 2), (5, 7, 0)]  # longest per start
+    assert back.match(["mi", "|", "heart", "failure"]) == [(0, 1, 1), (2, 4, 0)]  # "|" ends a match
