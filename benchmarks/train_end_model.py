@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold-epochs", type=int, default=5)
     ap.add_argument("--self-training-rounds", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init-model", type=Path, default=None,
+                    help="continue weak training from this model folder (e.g. one more epoch)")
     ap.add_argument("--learning-rate", type=float, default=None)
     ap.add_argument("--gold-learning-rate", type=float, default=None)
     ap.add_argument("--batch-size", type=int, default=None)
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     weak_dir = out / "model_weak"
     if not (weak_dir / "clinlabel_end_model.json").is_file():
         t0 = time.perf_counter()
-        train_end_model(weak, EndModelConfig(epochs=args.epochs, **base), output_dir=weak_dir, overwrite=True)
+        train_end_model(weak, EndModelConfig(epochs=args.epochs, **base), output_dir=weak_dir, overwrite=True,
+                        init_model=args.init_model)
         results["seconds"]["train_weak"] = round(time.perf_counter() - t0, 1)
     predict(weak_dir, "end_model_weak")
     best_dir = weak_dir
