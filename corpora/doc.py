@@ -52,6 +52,19 @@ def _make_setter(name: str):
     return setter
 
 
+_TEXT_KEY = ("clinlabel.text",)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, cached on the Doc (spaCy rebuilds it from the tokens on every access)."""
+    if isinstance(doc, Span):  # a span's own text, as span.text gives it
+        return doc_text(doc.doc)[doc.start_char:doc.end_char]
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def register_extensions() -> None:
     """Register clinlabel's ``Span`` and ``Doc`` extensions (idempotent, no-op when present).
 
@@ -204,7 +217,8 @@ def span_to_dict(span: Span, *, text: str | None = None) -> dict[str, Any]:
 def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = True) -> dict[str, Any]:
     """Convert a ``Doc`` back to a record (spans from ``doc.spans[span_key]``)."""
     register_extensions()
-    record: dict[str, Any] = {"text": doc.text}
+    text = doc_text(doc)
+    record: dict[str, Any] = {"text": text}
     extra = dict(doc._.extra or {})
     record["meta"] = dict(doc._.meta or {})
     for key, value in extra.items():
@@ -220,7 +234,7 @@ def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = Tru
         ordered = sorted(spans, key=lambda s: s.id)
     else:
         ordered = sorted(spans, key=lambda s: (s.start_char, s.end_char, s.id))
-    record["spans"] = [span_to_dict(s) for s in ordered]
+    record["spans"] = [span_to_dict(s, text=text) for s in ordered]
     if doc._.relations is not None:
         record["relations"] = copy.deepcopy(doc._.relations)
     if doc._.codes is not None:

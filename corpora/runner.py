@@ -48,6 +48,8 @@ class Processed:
     """What a processor returns for one note."""
 
     record: dict[str, Any] | None = None
+    #: the record already serialised (one JSON line, no newline): workers serialise, the parent writes
+    line: str | None = None
     #: extra lines for side files, by suffix (e.g. {".deid-report.jsonl": [ {...} ]})
     side: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     error: dict[str, Any] | None = None
@@ -304,7 +306,7 @@ def run_streaming(
                 err_fh.flush()
                 logger.warning("note %s failed: %s", result.error["meta"]["id"], result.error["error"]["message"])
             else:
-                out_fh.write(json.dumps(result.record, ensure_ascii=False) + "\n")
+                out_fh.write((result.line if result.line is not None else json.dumps(result.record, ensure_ascii=False)) + "\n")
                 out_fh.flush()
                 summary.written += 1
             if bar is not None:

@@ -38,7 +38,7 @@ from typing import Any, Iterable, List, Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from corpora.doc import SPAN_KEY, register_extensions
+from corpora.doc import SPAN_KEY, doc_text, register_extensions
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +332,7 @@ class CodeSuggester:
 
     # -------------------------------------------------------------- helpers
     @staticmethod
-    def _context_words(span: Span) -> set[str]:
+    def _context_words(span: Span, text: str) -> set[str]:
         doc = span.doc
         try:
             sent = span.sent
@@ -341,18 +341,18 @@ class CodeSuggester:
             start = doc[max(span.start - 8, 0)].idx
             last = doc[min(span.end + 8, len(doc)) - 1]
             end = last.idx + len(last)
-        return _words(_NEGATED_TAIL.sub(" ", doc.text[start:end]))
+        return _words(_NEGATED_TAIL.sub(" ", text[start:end]))
 
     @staticmethod
-    def _sentence_bounds(span: Span) -> tuple[int, int]:
+    def _sentence_bounds(span: Span, text: str) -> tuple[int, int]:
         try:
-            return span.sent.start_char, span.sent.end_char
+            sent = span.sent
+            return sent.start_char, sent.end_char
         except ValueError:
-            return max(0, span.start_char - 120), min(len(span.doc.text), span.end_char + 120)
+            return max(0, span.start_char - 120), min(len(text), span.end_char + 120)
 
-    def _uncertain_by_coding_terms(self, span: Span) -> bool:
-        start, end = self._sentence_bounds(span)
-        text = span.doc.text
+    def _uncertain_by_coding_terms(self, span: Span, text: str) -> bool:
+        start, end = self._sentence_bounds(span, text)
         return bool(_UNCERTAIN_BEFORE.search(text[start:span.start_char]) or _UNCERTAIN_AFTER.match(text[span.end_char:end]))
 
     @staticmethod
@@ -364,8 +364,7 @@ class CodeSuggester:
             "no", "denies", "severe", "mild", "moderate", "acute", "chronic", "some", "any", "her", "his", "of"}
 
     @staticmethod
-    def _is_normal_finding(span: Span) -> bool:
-        text = span.doc.text
+    def _is_normal_finding(span: Span, text: str) -> bool:
         after = text[span.end_char: span.end_char + 40]
         before = text[max(0, span.start_char - 20): span.start_char]
         return bool(_NORMAL_AFTER.match(after) or _NORMAL_BEFORE.search(before))
@@ -383,6 +382,7 @@ class CodeSuggester:
 
     def suggest(self, doc: Doc, spans: Iterable[Span]) -> list[Suggestion]:
         inpatient = self._setting_of(doc) == "inpatient"
+        text = doc_text(doc)
         by_code: dict[str, dict[str, Any]] = {}
         for span in spans:
             code = span._.code or (span.kb_id_ if (span._.system in (None, SYSTEM) and span.kb_id_) else None)
@@ -390,15 +390,15 @@ class CodeSuggester:
                 continue
             if self.onto.get(code) is None:
                 continue
-            if self._is_normal_finding(span):
+            if self._is_normal_finding(span, text):
                 continue
-            chosen = self.specific_code(code, self._context_words(span))
+            chosen = self.specific_code(code, self._context_words(span, text))
             if chosen != code:
                 span._.code = chosen
             if chosen.upper().startswith(self.excluded_prefixes):
                 continue
             status = mention_status(span)
-            if status == "confirmed" and self._uncertain_by_coding_terms(span):
+            if status == "confirmed" and self._uncertain_by_coding_terms(span, text):
                 status = "uncertain"
             if chosen == "R52" and self._site_before(span):
                 continue  # "wrist pain": pain of a named site is not "pain, unspecified"

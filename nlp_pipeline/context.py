@@ -32,6 +32,8 @@ from typing import Any, Iterable
 
 import numpy
 from spacy.attrs import SENT_START
+
+from corpora.doc import doc_text
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -230,7 +232,7 @@ class ClinicalContext:
         if self._token_rx:
             matches.extend(self._match_token_patterns(doc))
         if self._regex:
-            text = doc.text
+            text = doc_text(doc)
             base = doc.start_char if is_span else 0
             for rx, h in self._regex:
                 for m in rx.finditer(text):

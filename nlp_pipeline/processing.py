@@ -6,7 +6,8 @@ pipeline (and the de-identifier) once and returns a :class:`NoteProcessor` for t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from corpora.doc import doc_to_record, record_to_doc
@@ -60,7 +61,8 @@ class NoteProcessor:
                 raise DeidError(f"de-identification failed ({type(exc).__name__}); the note was not written",
                                 "check the note's text; nothing of it reached any output", code=DEID_NOTE_FAILED) from None
             side[DEID_REPORT_SUFFIX] = [report]
-        return Processed(record=self.annotate_record(record), side=side)
+        out = self.annotate_record(record)
+        return Processed(record=None, line=json.dumps(out, ensure_ascii=False), side=side)
 
     def annotate_record(self, record: dict[str, Any]) -> dict[str, Any]:
         record = dict(record)

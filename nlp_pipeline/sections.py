@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from spacy.language import Language
+
+from corpora.doc import doc_text
 from spacy.tokens import Doc, Span
 
 from corpora.errors import CTX_RULES_INVALID, CTX_RULES_NOT_FOUND, ContextError
@@ -286,7 +288,7 @@ class Sectionizer:
     # -- matching ------------------------------------------------------------------------------
     def find_headers(self, doc: Doc) -> list[tuple[int, int, SectionRuleSpec]]:
         """(start_char, end_char of the whole heading, rule) for each header, in text order."""
-        text = doc.text
+        text = doc_text(doc)
         cands: list[tuple[int, int, int, SectionRuleSpec]] = []  # start, end(match), priority, spec
         buckets = self._buckets
         if buckets:
@@ -333,7 +335,7 @@ class Sectionizer:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         headers = self.find_headers(doc)
         # unknown all-caps headings close sections that drive assertions
         if any(spec.category in SECTION_ASSERTIONS for _, _, spec in headers):

@@ -23,6 +23,8 @@ from typing import Any
 import numpy
 from spacy.attrs import IDX, SENT_START
 
+from corpora.doc import doc_text
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -226,13 +228,13 @@ class ClinicalSentencizer:
         n = len(doc)
         if n == 0:
             return doc
-        offsets = sentence_starts(doc.text)
+        offsets = sentence_starts(doc_text(doc))
         idx = doc.to_array(IDX)
         flags = numpy.full(n, -1, dtype="int64")
         if offsets:
             # the token that contains each start offset (offsets always point at non-space text)
             tok = numpy.searchsorted(idx, numpy.asarray(offsets, dtype=idx.dtype), side="right") - 1
-            text = doc.text
+            text = doc_text(doc)
             for off, t in zip(offsets, tok.tolist()):
                 if t < 0:
                     continue

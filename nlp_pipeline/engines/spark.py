@@ -73,7 +73,7 @@ def partition_runner(spec_json: str):
                     values.append(json.dumps(result.error, ensure_ascii=False))
                 else:
                     kinds.append("ok")
-                    values.append(json.dumps(result.record, ensure_ascii=False))
+                    values.append(result.line if result.line is not None else json.dumps(result.record, ensure_ascii=False))
             yield pd.DataFrame({"kind": pd.Series(kinds, dtype="string"), "value": pd.Series(values, dtype="string")})
 
     return run
