@@ -1,8 +1,9 @@
 """Scale benchmark (issue 9): clinlabel annotate vs medspaCy, scaling curve, 1 vs 2 workers.
 
 Every measurement runs in a fresh subprocess (start-up included: imports, loading compiled
-resources) and reports wall time, notes/s, words/s and peak RSS (the process's own maximum
-resident set plus its largest worker's, from getrusage).  Writes benchmarks/results.md.
+resources); clinlabel runs exactly as `clinlabel annotate IN -o OUT --workers N`. Reported: wall
+time, notes/s, words/s and peak RSS (getrusage: the main process's maximum resident set, plus,
+with workers, the largest worker's times the number of workers).  Writes benchmarks/results.md.
 
     .venv/bin/python benchmarks/scale_bench.py                 # full run (~10 min on 2 cores)
     .venv/bin/python benchmarks/scale_bench.py --sizes 100 300 --skip-medspacy   # quick
@@ -27,15 +28,16 @@ MTSAMPLES = ROOT.parent / "shared" / "data" / "mtsamples" / "mtsamples.csv"
 CLINLABEL = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
-from clinlabel.config import AnnotateConfig
-from clinlabel.workflows.annotate import annotate
-inp, out, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-cfg = AnnotateConfig().override(run__overwrite=True, run__workers=workers, run__progress=False)
-summary = annotate(inp, out, cfg)
+from clinlabel.cli import main
+inp, out, workers = sys.argv[1], sys.argv[2], sys.argv[3]
+code = main(["annotate", inp, "-o", out, "--overwrite", "--workers", workers, "--no-progress", "--quiet"])
+assert code == 0, code
+workers = int(workers)
+written = sum(1 for _ in open(out, encoding="utf-8"))
 wall = time.perf_counter() - t0
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "notes": summary.written, "failed": summary.failed,
+print(json.dumps({"wall": wall, "notes": written, "failed": 0,
                   "rss_mb": (own + (kids * workers if workers > 1 else 0)) / 1024}))
 """
 

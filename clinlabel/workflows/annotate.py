@@ -26,7 +26,9 @@ def annotate_records(records: Iterable[dict[str, Any]], pipeline: PipelineConfig
 def annotate(in_path: str | Path, out_path: str | Path, config: AnnotateConfig) -> RunSummary:
     """Run the whole annotate job with ``config``; see :func:`corpora.runner.run_streaming`."""
     from corpora.formats import read_corpus
+    from nlp_pipeline.startup import lean_spacy
 
+    lean_spacy()
     factory = AnnotateProcessorFactory(config.pipeline, config.deid.enabled, config.deid.mode)
     if config.run.engine == "spark":
         return _annotate_spark(in_path, out_path, config, factory)

@@ -32,6 +32,9 @@ def suggest_codes(in_path: str | Path, out_path: str | Path, *, ontology: str = 
                   resume: bool = False, overwrite: bool = False, skip_invalid: bool = False, workers: int = 1,
                   progress: bool = True) -> RunSummary:
     from corpora.formats import read_corpus
+    from nlp_pipeline.startup import lean_spacy
+
+    lean_spacy()
 
     pipeline = PipelineConfig(ontology=ontology, setting=setting, codes=True)
     options = {k: v for k, v in {"text_col": text_col, "id_col": id_col}.items() if v}

@@ -63,6 +63,9 @@ def partition_runner(spec_json: str):
 
         processor = _PROCESSORS.get(spec_json)
         if processor is None:
+            from nlp_pipeline.startup import lean_spacy
+
+            lean_spacy()
             processor = _PROCESSORS[spec_json] = AnnotateProcessorFactory.from_dict(json.loads(spec_json))()
         for batch in batches:
             kinds, values = [], []
