@@ -30,7 +30,7 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 from clinlabel.cli import main
 inp, out, workers = sys.argv[1], sys.argv[2], sys.argv[3]
-code = main(["annotate", inp, "-o", out, "--overwrite", "--workers", workers, "--no-progress", "--quiet"])
+code = main(["--quiet", "annotate", inp, "-o", out, "--overwrite", "--workers", workers, "--no-progress"])
 assert code == 0, code
 workers = int(workers)
 written = sum(1 for _ in open(out, encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -38,10 +39,10 @@ def annotate(in_path: str | Path, out_path: str | Path, config: AnnotateConfig) 
         skip_invalid=config.input.skip_invalid,
         **{k: v for k, v in {"text_col": config.input.text_col, "id_col": config.input.id_col}.items() if v},
     )
-    if config.run.workers == 1:
-        # build the pipeline before the output is opened, so a bad config costs nothing
-        built = factory()
-        factory_once = _Prebuilt(built)
+    if config.run.workers == 1 or sys.platform.startswith("linux"):
+        # build the pipeline once, before the output is opened (a bad config costs nothing);
+        # forked workers inherit it copy-on-write instead of each building their own
+        factory_once = _Prebuilt(factory())
     else:
         factory_once = factory
     run_cfg = RunConfig(
