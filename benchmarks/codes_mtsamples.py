@@ -60,11 +60,11 @@ def main() -> None:
         out = proc.annotate_record(record)
         n_codes += len(out.get("codes") or [])
         n_conf += sum(c["status"] == "confirmed" for c in out.get("codes") or [])
-        if shown < args.show and 5 <= len(out.get("codes") or []) <= 14 and len(record["text"]) < 2600:
+        if shown < args.show and 3 <= len(out.get("codes") or []) <= 14 and len(record["text"]) < 3000:
             shown += 1
             print(f"### {record['meta']['id']} ({record['meta']['specialty']})\n")
             print("<table><tr><th>note</th><th>suggested codes</th></tr><tr><td valign=top><pre>")
-            print(record["text"].replace(",", ",\u200b").replace("<", "&lt;")[:2600])
+            print(record["text"].replace(",", ",\u200b").replace("<", "&lt;"))
             print("</pre></td><td valign=top>\n\n| code | status | description | evidence (section) |\n|---|---|---|---|")
             for c in out["codes"]:
                 ev = "; ".join(f"\"{e['text']}\" @{e['start']}" + (f" ({e['section']})" if e.get("section") else "")
