@@ -50,6 +50,8 @@ FINAL_SECTIONS = {
     "diagnosis", "final_diagnosis", "problem_list", "observation_and_plan",
     "plan", "findings",
 }
+#: sections that describe what was done or taught, not what the patient has: no codes from there
+NON_DIAGNOSTIC_SECTIONS = {"procedure", "patient_education", "patient_instructions", "signature"}
 _NORMAL_AFTER = re.compile(
     r"^[\s,]*(?:(?:[a-z]+\s+){0,2}(?:is|are|was|were|appears?|looks?|remains?)\s+(?:[a-z]+\s+)?)?"
     r"(?:normal|unremarkable|within normal limits)\b", re.I)
@@ -389,6 +391,8 @@ class CodeSuggester:
             if not code or (span._.system not in (None, SYSTEM)):
                 continue
             if self.onto.get(code) is None:
+                continue
+            if (span._.section or "") in NON_DIAGNOSTIC_SECTIONS:
                 continue
             if self._is_normal_finding(span, text):
                 continue

@@ -205,3 +205,9 @@ def test_pain_of_a_named_site_is_not_pain_unspecified(nlp, onto):
     assert run(nlp, onto, doc) == {}
     doc = make_doc(nlp, "History: pain.", [("pain", "R52", {}, "hpi")])
     assert set(run(nlp, onto, doc)) == {"R52"}
+
+
+def test_no_codes_from_the_description_of_a_procedure(nlp, onto):
+    text = "Procedure: the fat pad was excised. Assessment: osteoarthritis."
+    mentions = [("fat pad", "E65", {}, "procedure"), ("osteoarthritis", "M19.90", {}, "assessment_and_plan")]
+    assert set(run(nlp, onto, make_doc(nlp, text, mentions))) == {"M19.90"}
