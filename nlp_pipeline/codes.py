@@ -50,6 +50,11 @@ FINAL_SECTIONS = {
     "diagnosis", "final_diagnosis", "problem_list", "observation_and_plan",
     "plan", "findings",
 }
+#: a bare word whose code is wrong when a modifier precedes it (the disease is classified elsewhere)
+QUALIFIED_ELSEWHERE = {
+    "I10": {"pulmonary", "artery", "arterial", "portal", "intracranial", "ocular", "renovascular", "gestational",
+            "venous", "idiopathic", "secondary", "coat", "induced", "pregnancy"},
+}
 #: sections that describe what was done or taught, not what the patient has: no codes from there
 NON_DIAGNOSTIC_SECTIONS = {"procedure", "patient_education", "patient_instructions", "signature"}
 _NORMAL_AFTER = re.compile(
@@ -404,6 +409,9 @@ class CodeSuggester:
             status = mention_status(span)
             if status == "confirmed" and self._uncertain_by_coding_terms(span, text):
                 status = "uncertain"
+            if chosen in QUALIFIED_ELSEWHERE and span.start > 0 and \
+                    span.doc[span.start - 1].lower_.strip("-") in QUALIFIED_ELSEWHERE[chosen]:
+                continue  # "pulmonary artery hypertension" is not essential hypertension
             if chosen == "R52" and self._site_before(span):
                 continue  # "wrist pain": pain of a named site is not "pain, unspecified"
             section = span._.section

@@ -211,3 +211,10 @@ def test_no_codes_from_the_description_of_a_procedure(nlp, onto):
     text = "Procedure: the fat pad was excised. Assessment: osteoarthritis."
     mentions = [("fat pad", "E65", {}, "procedure"), ("osteoarthritis", "M19.90", {}, "assessment_and_plan")]
     assert set(run(nlp, onto, make_doc(nlp, text, mentions))) == {"M19.90"}
+
+
+@pytest.mark.parametrize("text,coded", [("Moderate pulmonary artery hypertension.", False),
+                                        ("Portal hypertension.", False), ("Essential hypertension.", True)])
+def test_hypertension_qualified_as_another_disease_is_not_i10(nlp, onto, text, coded):
+    doc = make_doc(nlp, text, [("hypertension", "I10", {}, None)])
+    assert ("I10" in run(nlp, onto, doc)) is coded
