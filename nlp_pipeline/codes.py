@@ -294,6 +294,11 @@ class CodeSuggester:
         kids = self.onto.children(code)
         if not kids:
             return None
+        # 7th-character extensions: without "subsequent encounter" or "sequela" in the text, the
+        # initial encounter (A) is the default (Section I.C.19.a)
+        initial = [k for k in kids if len(_flat(k)) == 7 and _flat(k).endswith("A")]
+        if initial:
+            return initial[0]
         parent = self._desc(code).lower()
         descs = {kid: self._desc(kid).lower() for kid in kids}
         for kid in kids:
@@ -390,6 +395,8 @@ class CodeSuggester:
     def suggest(self, doc: Doc, spans: Iterable[Span]) -> list[Suggestion]:
         inpatient = self._setting_of(doc) == "inpatient"
         text = doc_text(doc)
+        headers = [(h.start_char, h.end_char) for h in doc.spans["section_headers"]] \
+            if "section_headers" in doc.spans else []
         by_code: dict[str, dict[str, Any]] = {}
         for span in spans:
             code = span._.code or (span.kb_id_ if (span._.system in (None, SYSTEM) and span.kb_id_) else None)
@@ -399,6 +406,8 @@ class CodeSuggester:
                 continue
             if (span._.section or "") in NON_DIAGNOSTIC_SECTIONS:
                 continue
+            if any(h0 <= span.start_char and span.end_char <= h1 for h0, h1 in headers):
+                continue  # "HISTORY OF PRESENT ILLNESS:" names a section, not an illness
             if self._is_normal_finding(span, text):
                 continue
             chosen = self.specific_code(code, self._context_words(span, text))

@@ -218,3 +218,16 @@ def test_no_codes_from_the_description_of_a_procedure(nlp, onto):
 def test_hypertension_qualified_as_another_disease_is_not_i10(nlp, onto, text, coded):
     doc = make_doc(nlp, text, [("hypertension", "I10", {}, None)])
     assert ("I10" in run(nlp, onto, doc)) is coded
+
+
+def test_seventh_character_defaults_to_initial_encounter(nlp, onto):
+    doc = make_doc(nlp, "Assessment: allergy.", [("allergy", "T78.40", {}, "assessment_and_plan")])
+    assert set(run(nlp, onto, doc)) == {"T78.40XA"}
+
+
+def test_words_of_a_section_heading_are_not_coded(nlp, onto):
+    text = "HISTORY OF PRESENT ILLNESS: fever."
+    doc = make_doc(nlp, text, [("ILLNESS", "R69", {}, "history_of_present_illness"),
+                               ("fever", "R50.9", {}, "history_of_present_illness")])
+    doc.spans["section_headers"] = [doc.char_span(0, 27)]
+    assert set(run(nlp, onto, doc)) == {"R50.9"}
