@@ -60,7 +60,8 @@ def main() -> None:
         out = proc.annotate_record(record)
         n_codes += len(out.get("codes") or [])
         n_conf += sum(c["status"] == "confirmed" for c in out.get("codes") or [])
-        if shown < args.show and 3 <= len(out.get("codes") or []) <= 14 and len(record["text"]) < 3000:
+        if shown < args.show and 3 <= len(out.get("codes") or []) <= 14 and len(record["text"]) < 4500 \
+                and sum(c["status"] == "confirmed" for c in out["codes"]) >= 2:
             shown += 1
             print(f"### {record['meta']['id']} ({record['meta']['specialty']})\n")
             print("<table><tr><th>note</th><th>suggested codes</th></tr><tr><td valign=top><pre>")

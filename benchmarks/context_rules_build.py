@@ -144,6 +144,9 @@ rule("presents with", HIST, "TERMINATE",
 # ---------------------------------------------------------------- hypothetical
 rule("call for", HYP, "FORWARD", [L("call", "notify", "contact", "alert"), OPT("also", "back", "us", "me", "the", "your", "his", "her"), OPT("physician", "doctor", "office", "clinic", "pcp", "md"), L("for", "if", "with", "about", "should")],
      "return precautions: 'call for any fever', 'notify the physician if' (ConText hypothetical list 'call')")
+rule("risks of", HYP, "FORWARD", [L("risk", "risks"), L("of", "include", "included", "includes", "including", "such")],
+     "risks and complications explained before a procedure have not happened: 'risks of bleeding, infection, pain' "
+     "(medSpaCy's own 'risks of' pattern never matches: it asks one token to hold two words)")
 rule("in case of", HYP, "FORWARD", [L("in"), L("case", "event"), OPT("of", "that")], "conditional phrases")
 rule("watch for", HYP, "FORWARD", [L("watch", "monitor", "look", "observe"), OPT("out"), L("for")],
      "symptoms to watch for have not happened (ConText 'look out for')")

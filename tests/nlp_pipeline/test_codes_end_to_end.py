@@ -77,3 +77,14 @@ def test_codes_evaluation_matches_a_hand_count():
     assert result["code"]["f1"] == pytest.approx(1 / 3, abs=1e-4)
     # categories: tp J18, E11; fp R05; fn I10 -> P 2/3, R 2/3
     assert (result["category"]["tp"], result["category"]["fp"], result["category"]["fn"]) == (2, 1, 1)
+
+
+def test_risks_explained_before_a_procedure_are_not_coded():
+    from nlp_pipeline.processing import AnnotateProcessorFactory
+
+    processor = AnnotateProcessorFactory()()
+    out = processor.annotate_record({"text": "Risks of bleeding, infection, pain and hernia were discussed. "
+                                             "Assessment: inguinal hernia.", "meta": {"id": "r"}})
+    hernias = [s for s in out["spans"] if s["text"].endswith("hernia")]
+    assert hernias[0]["hypothetical"] and not hernias[-1]["hypothetical"]
+    assert not any(c["code"] == "R52" and c["status"] == "confirmed" for c in out["codes"])
