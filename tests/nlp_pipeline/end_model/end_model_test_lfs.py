@@ -2,7 +2,7 @@
 
 from labeling_functions import span_lf
 
-from conftest import CHEMICALS, DISEASES
+from end_model_support import CHEMICALS, DISEASES
 
 
 @span_lf(labels=["Chemical"])

@@ -5,7 +5,7 @@ import sys
 import pytest
 import spacy
 
-from conftest import make_weak_record
+from end_model_support import make_weak_record
 from corpora.doc import SPAN_KEY, doc_to_record, record_to_doc
 from corpora.errors import ModelError
 from nlp_pipeline.end_model import load_end_model

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from conftest import make_weak_record
+from end_model_support import make_weak_record
 from corpora.errors import ModelError
 from nlp_pipeline.end_model.hf_dataset import write_hf_dataset
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import TINY, make_weak_record
+from end_model_support import TINY, make_weak_record
 from corpora.errors import ModelError
 from nlp_pipeline.end_model import EndModelConfig, load_end_model, predict, train_end_model
 from nlp_pipeline.end_model.model import CONFIG_FILE, SOURCE

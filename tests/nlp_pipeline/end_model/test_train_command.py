@@ -5,7 +5,7 @@ import pytest
 
 from clinlabel.cli import main
 from clinlabel.commands.train import map_gold_labels, strip_annotations, weak_training_records
-from conftest import make_weak_record
+from end_model_support import make_weak_record
 from nlp_pipeline.end_model.model import CONFIG_FILE
 
 LFS = "end_model_test_lfs"
