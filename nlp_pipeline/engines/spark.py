@@ -40,7 +40,8 @@ def spark_session(master: str | None = None, app_name: str = "clinlabel"):
     builder = SparkSession.builder.appName(app_name)
     if master:
         builder = builder.master(master)
-    elif "SPARK_MASTER" not in os.environ and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ and "--master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
+        # not under spark-submit (which sets the gateway port and the master): run locally
         builder = builder.master("local[*]")
     builder = (
         builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
