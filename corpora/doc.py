@@ -8,7 +8,7 @@ unknown keys included.
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -248,8 +248,3 @@ def tokens_of(doc: Doc) -> list[dict[str, Any]]:
         {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
         for t in doc
     ]
-
-
-def records_to_docs(records: Iterable[Mapping[str, Any]], nlp: Language) -> Iterable[Doc]:
-    for record in records:
-        yield record_to_doc(record, nlp)

@@ -8,7 +8,7 @@ shape: building, validating, hashing and span helpers.  See ``docs/CONTRACTS.md`
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from murmurhash.mrmr import hash as _murmur
 
@@ -19,13 +19,6 @@ SPAN_KEY = "clinlabel"
 
 #: The five assertion attributes every output span carries as booleans.
 ASSERTIONS: tuple[str, ...] = ("negated", "historical", "hypothetical", "family", "uncertain")
-
-#: Span keys with a meaning in clinlabel (others are kept as they are).
-SPAN_KEYS: tuple[str, ...] = (
-    "start", "end", "label", "text", "token_start", "token_end",
-    "kb_id", "code", "system", "source", "score", *ASSERTIONS,
-    "assertion_evidence", "section",
-)
 
 #: Record keys with a meaning in clinlabel.
 RECORD_KEYS: tuple[str, ...] = (
@@ -65,16 +58,6 @@ def set_hashes(record: dict[str, Any], *, overwrite: bool = False) -> dict[str, 
         record["_task_hash"] = _hash(str(record["_input_hash"]), task)
     return record
 
-
-def span_dict(
-    start: int,
-    end: int,
-    label: str,
-    text: str,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A span dict with its text cut from ``text`` (the note's text)."""
-    return {"start": start, "end": end, "label": label, "text": text[start:end], **extra}
 
 
 def validate_record(
@@ -140,7 +123,3 @@ def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool
             "correct the span's offsets (character offsets into \"text\", end exclusive) or drop its \"text\"",
             file=file, line=line,
         )
-
-
-def iter_spans(record: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
-    return record.get("spans") or []

@@ -109,33 +109,36 @@ def side_path_for(out: str | os.PathLike[str], suffix: str) -> Path:
 # --------------------------------------------------------------------------- resume support
 
 
-def _scan_complete_lines(path: Path) -> tuple[list[str], int]:
-    """Ids of the complete JSON lines of ``path`` and the byte length of that complete prefix.
+def _complete_lines(fh) -> Iterator[tuple[bytes, str | None]]:
+    """``(raw line, meta.id)`` of each complete JSON line of a binary file, up to a torn one.
 
     A last line without its newline, or one that is not valid JSON (a torn write), is not
-    complete.  Lines before a torn line are kept.
+    complete; reading stops there.
     """
+    for raw in fh:
+        if not raw.endswith(b"\n"):
+            return
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            return
+        yield raw, record_id(obj) if isinstance(obj, dict) else None
+
+
+def _scan_complete_lines(path: Path) -> tuple[list[str], int]:
+    """Ids of the complete JSON lines of ``path`` and the byte length of that complete prefix."""
     ids: list[str] = []
     good = 0
     with open(path, "rb") as fh:
-        pos = 0
-        for raw in fh:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                obj = json.loads(raw)
-            except ValueError:
-                break
-            rid = record_id(obj) if isinstance(obj, dict) else None
+        for raw, rid in _complete_lines(fh):
             if rid is None:
                 raise corpus_error(
-                    IO_RESUME, f"line without meta.id in the output being resumed (byte {pos})",
+                    IO_RESUME, f"line without meta.id in the output being resumed (byte {good})",
                     "resume only outputs written by clinlabel, or start again with --overwrite",
                     file=path, line=len(ids) + 1,
                 )
             ids.append(rid)
-            pos += len(raw)
-            good = pos
+            good += len(raw)
     return ids, good
 
 
@@ -151,14 +154,7 @@ def _filter_side_file(path: Path, keep: set[str]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     seen: set[str] = set()
     with open(path, "rb") as src, open(tmp, "wb") as dst:
-        for raw in src:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                obj = json.loads(raw)
-            except ValueError:
-                break
-            rid = record_id(obj) if isinstance(obj, dict) else None
+        for raw, rid in _complete_lines(src):
             if rid in keep and rid not in seen:
                 seen.add(rid)
                 dst.write(raw)

@@ -111,7 +111,6 @@ class Suggestion:
     status: str
     score: float
     evidence: list[dict[str, Any]] = field(default_factory=list)
-    final: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -299,7 +298,6 @@ class CodeSuggester:
         initial = [k for k in kids if len(_flat(k)) == 7 and _flat(k).endswith("A")]
         if initial:
             return initial[0]
-        parent = self._desc(code).lower()
         descs = {kid: self._desc(kid).lower() for kid in kids}
         for kid in kids:
             if "uncomplicated" in descs[kid] or "without complication" in descs[kid]:
@@ -449,7 +447,7 @@ class CodeSuggester:
                 {"start": s.start_char, "end": s.end_char, "text": s.text, "section": sec}
                 for _, sec, s in sorted(mentions, key=lambda m: m[2].start_char)
             ]
-            suggestions.append(Suggestion(code, self._desc(code), status, score, evidence, bool(finals)))
+            suggestions.append(Suggestion(code, self._desc(code), status, score, evidence))
         suggestions = self._combine(suggestions)
         suggestions = self._drop_integral(suggestions)
         suggestions = self._drop_excludes1(suggestions)
@@ -477,7 +475,7 @@ class CodeSuggester:
         def add(code: str, like: Suggestion) -> None:
             """'Use additional code': the unspecified code of a condition the combination names."""
             if self.onto.get(code) is not None and not any(_flat(s.code) == _flat(code) for s in out):
-                out.append(Suggestion(code, self._desc(code), "confirmed", like.score * 0.9, list(like.evidence), like.final))
+                out.append(Suggestion(code, self._desc(code), "confirmed", like.score * 0.9, list(like.evidence)))
 
         def replace(old: list[Suggestion], new_code: str) -> None:
             if self.onto.get(new_code) is None:
@@ -488,7 +486,7 @@ class CodeSuggester:
                 if s in out and not _flat(s.code).startswith(("N18", "I50")):
                     out.remove(s)
             if not any(s.code == new_code and s.status == "confirmed" for s in out):
-                out.append(Suggestion(new_code, self._desc(new_code), "confirmed", score, evidence, True))
+                out.append(Suggestion(new_code, self._desc(new_code), "confirmed", score, evidence))
 
         # diabetes + CKD -> E1x.22 (the "with" convention presumes the link)
         for prefix in ("E08", "E09", "E10", "E11", "E13"):

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
 
 from corpora.record import SPAN_KEY
-from corpora.errors import PipelineError
+from corpora.errors import PIPE_COMPONENT, PIPE_CONFIG, PipelineError
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def ensure_factory(factory: str) -> None:
         raise PipelineError(
             f"component {factory!r} is not available ({exc})",
             f"check the installation of clinlabel (module {module}) or switch the component off in the config",
-            code="CL-PIPE002",
+            code=PIPE_COMPONENT,
         ) from exc
 
 
@@ -145,12 +145,10 @@ def build_pipeline(config: PipelineConfig | None = None):
         try:
             nlp.add_pipe(factory, name=name, config=cfg)
         except (ValueError, TypeError) as exc:
-            if isinstance(exc, PipelineError):
-                raise
             raise PipelineError(
                 f"cannot add component {factory!r} with config {cfg}: {exc}",
                 "check the pipeline options (see `clinlabel annotate --help`)",
-                code="CL-PIPE003",
+                code=PIPE_CONFIG,
             ) from exc
     logger.debug("pipeline: %s", nlp.pipe_names)
     return nlp

@@ -6,22 +6,14 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from corpora.runner import RunConfig, RunSummary, run_streaming
-from nlp_pipeline.pipeline import PipelineConfig
 from nlp_pipeline.processing import DEID_REPORT_SUFFIX, AnnotateProcessorFactory
 
 from ..config import AnnotateConfig
 
 logger = logging.getLogger(__name__)
-
-
-def annotate_records(records: Iterable[dict[str, Any]], pipeline: PipelineConfig | None = None) -> Iterable[dict[str, Any]]:
-    """Library use: annotate records in memory, one by one (no files)."""
-    processor = AnnotateProcessorFactory(pipeline or PipelineConfig())()
-    for record in records:
-        yield processor.annotate_record(record)
 
 
 def annotate(in_path: str | Path, out_path: str | Path, config: AnnotateConfig) -> RunSummary:
@@ -80,10 +72,10 @@ def _annotate_spark(in_path, out_path, config: AnnotateConfig, factory: Annotate
 
     if config.deid.enabled:
         # the report is a side file; on Spark it would need a second output: keep it simple and safe
-        from corpora.errors import PipelineError
+        from corpora.errors import PIPE_ENGINE, PipelineError
 
         raise PipelineError("--deid is not supported with --engine spark yet",
-                            "run `clinlabel deid` first and annotate its output on Spark", code="CL-PIPE005")
+                            "run `clinlabel deid` first and annotate its output on Spark", code=PIPE_ENGINE)
     start = time.perf_counter()
     counts = run_spark(str(in_path), str(out_path), factory.to_dict(), master=config.run.spark_master,
                        input_format=config.input.format, overwrite=config.run.overwrite)
