@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--gold-docs", type=int, default=100)
+    ap.add_argument("--gold", type=Path, default=None,
+                    help="take the N refinement documents from this gold corpus instead of the first N dev "
+                         "documents; the whole dev set is then evaluated (NCBI: the dev set has only 100 abstracts)")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--gold-epochs", type=int, default=5)
     ap.add_argument("--self-training-rounds", type=int, default=1)
@@ -94,7 +97,17 @@ def main(argv: list[str] | None = None) -> int:
         (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
     dev = map_gold_labels(read_corpus(args.dev), args.preset)[:args.dev_limit]
-    dev_rest = dev[args.gold_docs:]
+    if args.gold is not None:
+        gold = map_gold_labels(read_corpus(args.gold, skip_invalid=True), args.preset)[:args.gold_docs]
+        dev_ids = {r["meta"]["id"] for r in dev}
+        overlap = sorted(dev_ids & {r["meta"]["id"] for r in gold})
+        if overlap:
+            sys.exit(f"--gold shares documents with --dev ({overlap[:5]}): refinement documents must not be evaluated")
+        dev_rest = dev
+    else:
+        gold = dev[:args.gold_docs]
+        dev_rest = dev[args.gold_docs:]
+    results["gold"] = str(args.gold or args.dev)
     write_jsonl(out / "dev_gold.jsonl", dev)
     write_jsonl(out / "dev_rest_gold.jsonl", dev_rest)
     labels = sorted({s["label"] for r in dev for s in r["spans"]})
@@ -121,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         weak = read_jsonl(weak_path)
     else:
         t0 = time.perf_counter()
-        weak = weak_training_records(read_corpus(args.corpus), preset=args.preset, limit=args.limit)
+        weak = weak_training_records(read_corpus(args.corpus, skip_invalid=True), preset=args.preset, limit=args.limit)
         results["seconds"]["weak_label_train_corpus"] = round(time.perf_counter() - t0, 1)
         write_jsonl(weak_path, weak)
     results["train_docs"] = len(weak)
@@ -171,12 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         results["refined_from"] = best_dir.name
         save()
 
-    # 5. refinement on the first N dev documents; evaluated on the remaining ones
+    # 5. refinement on N gold documents (the first N dev documents unless --gold); evaluated on dev_rest
     if args.gold_docs:
         ref_dir = out / f"model_refined_{args.gold_docs}"
         t0 = time.perf_counter()
         train_end_model([], EndModelConfig(epochs=0, **base), output_dir=ref_dir, overwrite=True,
-                        init_model=best_dir, gold_records=dev[:args.gold_docs], gold_docs=args.gold_docs)
+                        init_model=best_dir, gold_records=gold, gold_docs=args.gold_docs)
         results["seconds"]["refine_gold"] = round(time.perf_counter() - t0, 1)
         predict(ref_dir, f"end_model_refined_{args.gold_docs}")
     print(json.dumps(results, indent=2))

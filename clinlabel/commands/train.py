@@ -100,6 +100,7 @@ def run_train(
     limit: int | None = None,
     overwrite: bool = False,
     config: Any = None,
+    skip_invalid: bool = False,
 ) -> Path:
     """Library form of ``clinlabel train`` (read, weak-label, train, refine, save)."""
     from corpora.formats import read_corpus
@@ -109,11 +110,11 @@ def run_train(
         raise ConfigError("no labelling functions chosen", "pass --preset bc5cdr|ncbi_disease or --lfs MODULE",
                           code=MODEL_CONFIG)
     config = config or EndModelConfig()
-    weak = weak_training_records(read_corpus(corpus, fmt), preset=preset, lfs=lfs, label_model=label_model,
+    weak = weak_training_records(read_corpus(corpus, fmt, skip_invalid=skip_invalid), preset=preset, lfs=lfs, label_model=label_model,
                                  limit=limit)
     gold_records = None
     if gold is not None:
-        gold_records = map_gold_labels(read_corpus(gold, gold_fmt), preset)
+        gold_records = map_gold_labels(read_corpus(gold, gold_fmt, skip_invalid=skip_invalid), preset)
         if gold_docs:
             gold_records = gold_records[:gold_docs]
         logger.info("refining on the first %d gold documents of %s", len(gold_records), gold)
@@ -146,6 +147,7 @@ def train(
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Cap optimiser steps per phase (quick runs)."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Train on the first N corpus documents only."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing model folder."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip (and log) bad or duplicate input documents instead of stopping."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bars on stderr."),
 ) -> None:
     """Train the end model on weak labels (the corpus's own annotations are ignored), optionally refine on gold."""
@@ -155,5 +157,6 @@ def train(
         self_training_rounds=self_training_rounds, num_threads=num_threads, max_steps=max_steps, progress=progress,
     )
     path = run_train(corpus, output, preset=preset, lfs=lfs, label_model=label_model, gold=gold, gold_docs=gold_docs,
-                     fmt=fmt, gold_fmt=gold_fmt, limit=limit, overwrite=overwrite, config=cfg)
+                     fmt=fmt, gold_fmt=gold_fmt, limit=limit, overwrite=overwrite, config=cfg,
+                     skip_invalid=skip_invalid)
     typer.echo(f"model saved to {path}", err=True)

@@ -166,3 +166,32 @@ def test_training_windows_match_inference_windows_and_cover_every_word(tiny_back
                 assert soft == pytest.approx(examples[d]["probs"][w])
             else:
                 assert sum(soft) == 0
+
+
+LABELS = ["O", "B-Chemical", "I-Chemical", "B-Disease", "I-Disease"]
+
+
+def _probs(rows):
+    import numpy as np
+
+    return np.array(rows, dtype=float)
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # B and I close on the second word: arg-max tags would cut "congestive | heart failure"
+    ([[0.9, 0, 0, 0.1, 0], [0.1, 0, 0, 0.5, 0.4], [0.1, 0, 0, 0.46, 0.44], [0.1, 0, 0, 0.1, 0.8]],
+     [(1, 3, "Disease")]),
+    # a word that is almost all B- starts a second span of the same type
+    ([[0.05, 0.9, 0.05, 0, 0], [0.05, 0.93, 0.02, 0, 0]], [(0, 0, "Chemical"), (1, 1, "Chemical")]),
+    # a type change splits; an I- at the start is a span start
+    ([[0.1, 0, 0.9, 0, 0], [0.1, 0, 0, 0, 0.9], [0.8, 0.1, 0.1, 0, 0]], [(0, 0, "Chemical"), (1, 1, "Disease")]),
+    ([[1, 0, 0, 0, 0]], []),
+])
+def test_decode_joins_words_by_type_mass(rows, expected):
+    from nlp_pipeline.end_model.config import EndModelConfig
+    from nlp_pipeline.end_model.model import EndModel
+
+    model = EndModel(None, None, LABELS, EndModelConfig())
+    got = model.decode(_probs(rows))
+    assert [(s, e, lab) for s, e, lab, _ in got] == expected
+    assert all(0 < score <= 1 for *_, score in got)

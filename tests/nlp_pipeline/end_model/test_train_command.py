@@ -105,3 +105,16 @@ def test_ncbi_gold_classes_map_to_disease():
                                                          {"start": 1, "end": 2, "label": "Modifier"}]}]
     assert [s["label"] for s in map_gold_labels(recs, "ncbi_disease")[0]["spans"]] == ["Disease", "Disease"]
     assert map_gold_labels(recs, "bc5cdr")[0]["spans"][0]["label"] == "SpecificDisease"
+
+
+def test_train_command_duplicate_document_needs_skip_invalid(tmp_path, tiny_backbone, capsys):
+    corpus = _corpus(3)
+    _pubtator(tmp_path / "dup.txt", corpus + corpus[:1], with_annotations=False)  # NCBI's train file repeats a PMID
+    common = ["--lfs", LFS, "--backbone", str(tiny_backbone), "--epochs", "1", "--max-length", "64",
+              "--batch-size", "4", "--threads", "1", "--no-progress", "-o", str(tmp_path / "m")]
+    assert main(["train", "--corpus", str(tmp_path / "dup.txt"), *common]) == 2
+    err = capsys.readouterr().err
+    assert "dup.txt:" in err and "duplicate meta.id '1000'" in err and "--skip-invalid" in err
+    assert not (tmp_path / "m" / CONFIG_FILE).exists()
+    assert main(["train", "--corpus", str(tmp_path / "dup.txt"), "--skip-invalid", *common]) == 0
+    assert json.loads((tmp_path / "m" / CONFIG_FILE).read_text())["weak_docs"] == 3
