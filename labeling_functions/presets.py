@@ -21,7 +21,10 @@ from .api import LFSet, lazy_resource
 def _core_dict():
     from .lexicons import TermMatcher, autoner_core
 
-    return TermMatcher(autoner_core(), case_sensitive_upto=4)
+    from .library.chemicals import chemical_term_ok
+
+    terms = {t: label for t, label in autoner_core().items() if label != "Chemical" or chemical_term_ok(t)}
+    return TermMatcher(terms, case_sensitive_upto=4)
 
 
 def _drug_dict():
@@ -39,8 +42,12 @@ def _good_drug_name(name: str) -> bool:
     if any(w in STOP or w.isdigit() for w in words):
         return False
     last = words[-1]
-    return not (last.endswith(("ic", "ics", "ase", "ases", "receptor", "receptors", "synthase", "agent", "agents"))
-                or last in {"drug", "drugs", "blocker", "blockers", "inhibitor", "inhibitors"})
+    if last.endswith(("ic", "ics", "ase", "ases", "receptor", "receptors", "synthase", "agent", "agents")) \
+            or last in {"drug", "drugs", "blocker", "blockers", "inhibitor", "inhibitors"}:
+        return False
+    from .library.chemicals import chemical_term_ok
+
+    return chemical_term_ok(name, drug_list=True)
 
 
 def _icd_dict():
@@ -91,7 +98,7 @@ class Preset:
 
 _CHEMICAL = (
     "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
-    "administration_context",
+    "administration_context", "chemical_code_name",
 )
 _DISEASE = (
     "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_phrase",

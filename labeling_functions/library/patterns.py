@@ -36,7 +36,7 @@ discipline doctrine famine feminine genuine masculine intestine marine migraine 
 imagine pristine medline midline borderline alkaline hemoglobin haemoglobin globulin albumin
 protein proteins toxin toxins endotoxin fibrin
 control protocol patrol school
-ozone done gone none alone someone everyone anyone phone tone zone bone hormone hormones stone cortisone
+done gone none alone someone everyone anyone phone tone zone bone hormone hormones stone cortisone
 indicate rate estimate separate appropriate moderate adequate ultimate aggregate demonstrate candidate
 immediate accurate alternate evaluate investigate associate associated related elevate elevated alleviate
 illustrate indicate approximate correlate multivariate univariate endocrine micromol millimol nanomol
@@ -124,10 +124,24 @@ def _alpha_word(tok) -> bool:
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9'-]*", tok.text))
 
 
+#: English verb/adjective endings in -ate (``attenuate``, ``facilitate``, ``inadequate``); chemical
+#: anions end otherwise (``-ylate``, ``-onate``, ``-trate``, ``-phate``, ``succinate``, ``acetate``)
+_VERB_ATE_ENDINGS = ("iate", "uate", "idate", "itate", "ipate", "erate", "ulate", "minate", "dinate", "ravate", "neate",
+                     "iorate", "porate", "laborate", "quate", "nstrate", "ltrate", "netrate", "slate", "plicate",
+                     "dicate", "nicate", "riate")
+#: anatomical/ordinary adjectives and nouns in -ine/-ide/-one that are not substances
+_NOT_CHEMICAL_ENDINGS = ("uterine", "pontine", "bovine", "canine", "feline", "equine", "porcine", "murine",
+                         "ovine", "endocrine", "exocrine", "paracrine", "autocrine", "vaccine", "vaccines",
+                         "kine", "kines", "cide", "cides", "peptide", "peptides", "nuclide", "nuclides", "wide",
+                         "stone", "stones", "zone", "gone", "chaperone", "argentine", "interstitium", "cytosol")
+
+
 def _chemical_like(tok) -> bool:
     """A single token that looks like a drug/chemical by its INN stem or chemical ending."""
     low = tok.lower_
     if not _alpha_word(tok) or low in NOT_CHEMICAL or low in STOP or len(low) < 5:
+        return False
+    if low.endswith(_VERB_ATE_ENDINGS) or (low.endswith(_NOT_CHEMICAL_ENDINGS) and low not in {"ozone"}):
         return False
     if tok.text.isupper():
         return False
@@ -146,6 +160,13 @@ def _disease_like(tok) -> bool:
 
 
 # --- chemical patterns ---------------------------------------------------------------------------
+
+
+def _substance_like(tok) -> bool:
+    """A context-voted word must look like a substance itself: a drug-like word or a mixed/upper-case
+    abbreviation (``ZDV``, ``Dex``); plain lower-case words after ``treated with`` or before ``-induced``
+    are mostly adjectives, classes and procedures (``high``, ``herbal``, ``saline``, ``neuroleptic``)."""
+    return _chemical_like(tok) or sum(c.isupper() for c in tok.text) >= 2
 
 
 @span_lf(labels=["Chemical"])
@@ -173,7 +194,7 @@ def chemical_induced(doc):
         if doc[i + 1].text == "-" and doc[i + 2].lower_ in {"induced", "treated", "exposed", "evoked", "pretreated", "elicited"}:
             tok = doc[i]
             if _alpha_word(tok) and tok.lower_ not in STOP and len(tok) >= 3 and not _disease_like(tok) \
-                    and tok.lower_ not in _GENERIC_AGENTS:
+                    and tok.lower_ not in _GENERIC_AGENTS and _substance_like(tok):
                 start = i
                 # "5 - fluorouracil - induced": extend over a number-hyphen prefix
                 if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].like_num:
@@ -197,11 +218,12 @@ def dosage_context(doc):
             j -= 1
         if unit.text in {"%", "M", "U", "l"}:
             continue
-        if j >= 0 and _candidate_word(doc[j]) and not _VERB_NOUN_RE.search(doc[j].lower_):
+        if j >= 0 and _candidate_word(doc[j]) and not _VERB_NOUN_RE.search(doc[j].lower_) and _substance_like(doc[j]):
             yield j, j + 1
         # after: "5 mg/kg of X"
         k = i + 2
-        if k + 1 < n and doc[k].lower_ == "of" and _candidate_word(doc[k + 1]) and not _VERB_NOUN_RE.search(doc[k + 1].lower_):
+        if k + 1 < n and doc[k].lower_ == "of" and _candidate_word(doc[k + 1]) and not _VERB_NOUN_RE.search(doc[k + 1].lower_) \
+                and _substance_like(doc[k + 1]):
             yield k + 1, k + 2
 
 
@@ -244,7 +266,7 @@ def administration_context(doc):
             prev = doc[i - 1].lower_
             if (low == "of" and prev in _ADMIN_BEFORE) or (low == "with" and prev in {"treated", "treatment", "therapy", "pretreated", "pretreatment", "combined", "coadministered"}) or (low == "to" and prev in {"exposure", "exposed"}):
                 nxt = doc[i + 1]
-                if _candidate_word(nxt) and (_chemical_like(nxt) or nxt.text[0].islower()):
+                if _candidate_word(nxt) and _substance_like(nxt):
                     yield i + 1, i + 2
         if low in _ADMIN_AFTER and i >= 1:
             prev = doc[i - 1]

@@ -1,0 +1,125 @@
+"""Chemical rules after the BC5CDR annotation guidelines (dictionary-term filter, code names, formulae).
+
+BC5CDR annotates the *substance*, not the protein, target or pharmacological class around it:
+``calcium channel blockers`` -> ``calcium``, ``dopamine receptor`` -> ``dopamine``, ``angiotensin
+converting enzyme`` -> ``angiotensin``, ``nicotine gum`` -> ``nicotine``; proteins, enzymes,
+receptors, genes and action classes (``anticonvulsant``, ``vasodilator``, ``opioid``) are not
+chemicals; salt forms are part of the mention (``gentamicin sulfate``); ion charges are not
+(``Na`` in ``Na+``).  :func:`chemical_term_ok` applies these conventions to lexicon entries, so
+a dictionary LF falls back to the embedded substance.  The word lists are ordinary English and
+biomedical head words, written by hand, not taken from any annotation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..api import span_lf
+
+#: head nouns that make a term a protein, target, class, preparation or measurement, not a substance
+NOT_CHEMICAL_HEADS = frozenset("""
+protein proteins glycoprotein glycoproteins lipoprotein lipoproteins peptide peptides polypeptide
+receptor receptors adrenoceptor adrenoceptors purinoceptor purinoceptors subunit subunits
+factor factors kinase kinases antigen antigens antibody antibodies autoantibodies immunoglobulin immunoglobulins
+enzyme enzymes inhibitor inhibitors antagonist antagonists agonist agonists blocker blockers blockade
+channel channels transporter transporters pump pumps carrier exchanger
+hormone hormones cytokine cytokines chemokine chemokines neurotransmitter neurotransmitters
+vaccine vaccines gene genes dna rna mrna chain chains complex family system systems cell cells
+effect effects activity activities action actions response responses level levels
+agent agents drug drugs medication medications compound compounds derivative derivatives product products
+gum patch patches polacrilex tablet tablets capsule capsules spray cream ointment lozenge lozenges inhaler
+saline vehicle placebo solution solutions marker markers
+pollen root roots leaf leaves bark seed seeds fruit flower flowers flesh whole top
+""".split())
+
+#: word endings of proteins and enzymes (``-ase``, ``haptoglobin``, ``erythropoietin``, ``angiotensinogen``)
+_PROTEIN_END_RE = re.compile(
+    r"(ases?|globin|globins|poietin|leukin|leukins|inogen|inogens|otropin|otropins|ceptor|ceptors|"
+    r"protein|proteins|[a-z]{0,4}(?:dna|rna)s?)$"
+)
+
+#: pharmacological-action class words (the drug list has many; BC5CDR does not annotate them)
+_ACTION_CLASS_RE = re.compile(
+    r"^(anti[a-z-]{4,}|[a-z-]+(?:ants|ive|ives|ator|ators|corticoid|corticoids|opioid|opioids|"
+    r"ics|gens|otics|leptic|leptics))$"
+)
+#: ordinary words that the drug list carries as entries
+_NOT_SUBSTANCE_WORDS = frozenset("""
+salt salts saline vehicle placebo solution water diet supplement supplements excipient excipients additive
+additives antidote antidotes carcinogen carcinogens toxin toxins tracer indicator indicators adjuvant adjuvants
+sedative sedatives stimulant stimulants convulsant convulsants immunosuppressant relaxant relaxants
+""".split())
+
+
+def chemical_term_ok(term: str, *, drug_list: bool = False) -> bool:
+    """Whether a lexicon term typed Chemical names a substance under the BC5CDR conventions.
+
+    ``drug_list`` also drops single-word pharmacological-action classes (``anticonvulsant``,
+    ``vasodilator``, ``glucocorticoid``), which the broad drug list carries and the curated
+    MeSH/CTD dictionary mostly does not.
+    """
+    words = term.lower().replace("-", " - ").split()
+    if not words:
+        return False
+    first, last = words[0], words[-1]
+    if not (first[0].isalnum() or first[0] in "[("):  # fragments like "- II"
+        return False
+    if last in NOT_CHEMICAL_HEADS or _PROTEIN_END_RE.search(last):
+        return False
+    if len(words) == 1 and last in _NOT_SUBSTANCE_WORDS:
+        return False
+    if drug_list and len(words) == 1 and _ACTION_CLASS_RE.match(last):
+        return False
+    return True
+
+
+# --- code names ----------------------------------------------------------------------------------
+
+#: company/laboratory prefix + serial number in one token: ``LY274614``, ``FK506``, ``MK-801``, ``SR48692``
+_CODE_ONE_RE = re.compile(r"^(?:[A-Z]{2,4}-?\d{3,7}[A-Za-z]?|[A-Z][a-z][A-Z]?-?\d{3,7}|[A-Z]\d{4,7})$")
+#: prefix token of a spaced code name: ``GR 55562``, ``HOE 140``, ``DuP 753``, ``Ro 40-5967``
+_CODE_PREFIX_RE = re.compile(r"^(?:[A-Z]{2,4}|[A-Z][a-z][A-Z]?)$")
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+#: prefixes of gene/protein/strain/cell-line symbols and of clinical scales, not compound series
+_NOT_CODE_PREFIXES = frozenset("""
+CD CYP P HSP IL GPR ADAM MMP HLA TNF TGF IGF EGF FGF VEGF PDGF COX NOS ICD DSM NYHA WHO HIV HBV HCV SIV HPV EBV
+CMV HSV HTLV ATCC HEK PN PND GD ISO BMI APACHE ASA NIH PC IQ SF EQ RR OR CI HR SD SE SEM NS UK US USA EU
+""".split())
+
+
+def _code_prefix_ok(text: str) -> bool:
+    return text not in _NOT_CODE_PREFIXES and text.lower() not in _STOP_CODES
+
+
+_STOP_CODES = frozenset("in at on as by to of or an is it if no we up do be so".split())
+
+
+@span_lf(labels=["Chemical"])
+def chemical_code_name(doc):
+    """Drug-development code names: ``LY274614``, ``FK506``, ``MK-801``, ``GR 55562``, ``Ro 40-5967``."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        text = tok.text
+        m = _CODE_ONE_RE.match(text)
+        if m:
+            prefix = re.match(r"^[A-Za-z]+", text).group(0)
+            if _code_prefix_ok(prefix) and len(prefix) + 2 <= len(text):
+                yield i, i + 1
+            continue
+        if not _CODE_PREFIX_RE.match(text) or not _code_prefix_ok(text) or i + 1 >= n:
+            continue
+        nxt = doc[i + 1]
+        if not (nxt.text.isdigit() and 2 <= len(nxt.text) <= 7) or _YEAR_RE.match(nxt.text):
+            continue
+        if tok.whitespace_ != " ":
+            continue
+        end = i + 2
+        # "Ro 40 - 5967": a hyphenated serial number
+        if end + 1 < n and doc[end].text == "-" and doc[end + 1].text.isdigit() and not doc[end - 1].whitespace_:
+            end += 2
+        if end < n and _UNIT_AFTER_RE.match(doc[end].text):  # "CO 100 ppm", "SBP 120 mmHg"
+            continue
+        yield i, end
+
+
+_UNIT_AFTER_RE = re.compile(r"^(%|mg|g|kg|ml|mL|l|mm|mmHg|ppm|h|min|s|days?|weeks?|years?|patients|U|IU|bpm|/)")
