@@ -53,7 +53,17 @@ def _good_drug_name(name: str) -> bool:
 def _icd_dict():
     from .lexicons import TermMatcher, icd10cm_disease_terms
 
-    return TermMatcher({t: "Disease" for t in icd10cm_disease_terms()}, min_len=5)
+    return TermMatcher({t: "Disease" for t in icd10cm_disease_terms() if _good_icd_term(t)}, min_len=5)
+
+
+def _good_icd_term(term: str) -> bool:
+    """Drop ICD-10-CM descriptions that join two conditions or name a cause/behaviour, not a mention.
+
+    "nausea and vomiting" (two mentions), "heparin-induced thrombocytopenia" (the chemical is not
+    part of the disease), "cocaine use" (a behaviour).
+    """
+    words = term.split()
+    return " and " not in f" {term} " and "induced" not in term and words[-1] not in {"use", "users"}
 
 
 def _disease_dict():
@@ -101,16 +111,19 @@ _CHEMICAL = (
     "administration_context", "chemical_code_name",
 )
 _DISEASE = (
-    "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_phrase",
-    "disease_head_word", "induced_disease", "disease_cue_context",
+    "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_word",
+    "induced_disease", "disease_cue_context",
 )
+#: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
+_CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr")
 #: NCBI-disease annotates eponyms, gene-symbol deficiencies and coordinated mentions as one span
-_NCBI_EXTRA = ("eponym_disease", "coordinated_disease")
+_NCBI_EXTRA = ("disease_head_phrase_ncbi", "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi",
+               "eponym_short_ncbi", "not_disease_outside_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {
     "bc5cdr": Preset(
-        "bc5cdr", ("Chemical", "Disease"), _CHEMICAL + _DISEASE + _SHARED,
+        "bc5cdr", ("Chemical", "Disease"), _CHEMICAL + _DISEASE + _CDR_DISEASE + _SHARED,
         "BioCreative V CDR: chemicals and diseases in PubMed abstracts",
     ),
     "ncbi_disease": Preset(

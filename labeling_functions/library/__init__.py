@@ -7,10 +7,10 @@ with :func:`labeling_functions.library.model.model_lf` (they need a trained mode
 from __future__ import annotations
 
 from ..api import LabelingFunction
-from . import abbreviations, chemicals, dictionary, patterns
+from . import abbreviations, chemicals, dictionary, diseases, patterns
 
 ALL_LFS: dict[str, LabelingFunction] = {}
-for _module in (dictionary, patterns, abbreviations, chemicals):
+for _module in (dictionary, patterns, abbreviations, diseases, chemicals):
     for _value in vars(_module).values():
         if isinstance(_value, LabelingFunction):
             ALL_LFS[_value.name] = _value

@@ -1,0 +1,284 @@
+"""Disease LFs that follow one corpus's annotation guideline (BC5CDR vs NCBI-disease).
+
+The two corpora disagree on what belongs to a disease mention:
+
+* **BC5CDR** (CDR guideline) leaves course/severity/extent modifiers out of the mention
+  ("acute hepatitis" -> "hepatitis", "metastatic breast cancer" -> "breast cancer",
+  "polymorphous ventricular tachycardia" -> "ventricular tachycardia") but keeps anatomy
+  ("renal failure", "cardiac toxicity") and a few type-defining words ("acute renal failure",
+  "acute leukemia").  Its LFs are suffixed ``_cdr``.
+* **NCBI-disease** annotates the full disease mention with its modifiers (inheritance,
+  sex, "isolated", "familial", "X-linked", roman-numeral types), the bare eponym when the
+  head is dropped ("Lesch-Nyhan patients"), and disease abbreviations wherever they occur,
+  gene contexts included ("the VHL gene").  Its LFs are suffixed ``_ncbi``.
+
+Word lists are general medical vocabulary and guideline modifiers written by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..api import OUTSIDE, span_lf
+from .patterns import (
+    DISEASE_HEADS, DISEASE_MODIFIERS, NOT_MODIFIER, STOP, _ADJ_RE, _CAP_RE, EPONYM_HEADS, _alpha_word,
+    _disease_like, _extend_left,
+)
+
+# --- BC5CDR ---------------------------------------------------------------------------------
+
+#: course, severity, extent and certainty modifiers the CDR guideline leaves out of a mention
+CDR_EXCLUDED_MODIFIERS = frozenset("""
+severe mild moderate metastatic recurrent recurring reversible irreversible progressive advanced massive
+generalized generalised polymorphous polymorphic spontaneous intractable subclinical symptomatic
+asymptomatic sustained rebound transient persistent prolonged secondary central subacute excessive
+extreme fatal marked overt frank significant serious clinical experimental developmental novo
+treatment-related drug-induced drug-related dose-dependent dose-related possible probable potential
+isolated occasional frequent rare late early new-onset de
+""".split())
+
+#: "acute"/"chronic" stay in a mention only before heads like these (CDR: "acute renal failure")
+_COURSE_WORDS = frozenset({"acute", "chronic"})
+_COURSE_KEEPS = frozenset({"failure", "failures", "pain", "pains", "leukemia", "leukaemia", "leucemia", "stroke",
+                           "strokes", "necrosis", "dysfunction", "insufficiency", "infarction", "injury", "injuries",
+                           "damage", "disease", "diseases", "syndrome", "obstruction", "psychosis", "intoxication",
+                           "rejection", "toxicity_never"})
+
+
+def _cdr_head_at(doc, i: int) -> int | None:
+    """Index of the disease head that the modifier chain starting at ``i`` leads to (or None)."""
+    n = len(doc)
+    j = i
+    while j < n and j - i <= 4:
+        tok = doc[j]
+        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
+            # a head followed by another head ("heart failure") -> the last one
+            while j + 1 < n and (doc[j + 1].lower_ in DISEASE_HEADS or _disease_like(doc[j + 1])):
+                j += 1
+            return j
+        if tok.lower_ in DISEASE_MODIFIERS or _ADJ_RE.match(tok.lower_) or tok.text == "-":
+            j += 1
+            continue
+        return None
+    return None
+
+
+def _cdr_excluded(doc, i: int) -> bool:
+    """Token ``i`` is a modifier the CDR guideline leaves out of the disease mention that follows it."""
+    low = doc[i].lower_
+    if low in CDR_EXCLUDED_MODIFIERS:
+        return i + 1 < len(doc) and _cdr_head_at(doc, i + 1) is not None
+    if low in _COURSE_WORDS and i + 1 < len(doc):
+        head = _cdr_head_at(doc, i + 1)
+        if head is None:
+            return False
+        return doc[head].lower_ not in _COURSE_KEEPS and _disease_like(doc[head]) or doc[head].lower_ in {
+            "hypertension", "hypotension", "toxicity", "toxicities", "seizures", "seizure", "inflammation"}
+    return False
+
+
+def _extend_left_cdr(doc, head: int, *, limit: int = 4) -> int:
+    start = _extend_left(doc, head, limit=limit)
+    while start < head and (_cdr_excluded(doc, start) or doc[start].text == "-"):
+        start += 1
+    return start
+
+
+@span_lf(labels=["Disease"])
+def disease_head_phrase_cdr(doc):
+    """``<anatomy modifiers> + head`` without the course/severity modifiers CDR leaves out (``hepatitis`` in ``acute hepatitis``)."""
+    for tok in doc:
+        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
+            start = _extend_left_cdr(doc, tok.i)
+            if start < tok.i:
+                yield start, tok.i + 1
+
+
+#: ordinary words and measurements that lexicons match but CDR does not annotate as diseases
+_CDR_NOT_DISEASE = (("use",), ("users",), ("body", "weight"), ("disease", "progression"), ("progression",),
+                    ("illness",), ("intoxication",))
+
+
+@span_lf(labels=[OUTSIDE])
+def disease_modifier_outside_cdr(doc):
+    """O votes for what CDR leaves out: course/severity modifiers before a disease, ``use``, ``body weight``."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if _cdr_excluded(doc, i):
+            yield i, i + 1
+            continue
+        for words in _CDR_NOT_DISEASE:
+            k = len(words)
+            if i + k <= n and all(doc[i + m].lower_ == w for m, w in enumerate(words)):
+                if words == ("intoxication",) and i > 0 and doc[i - 1].lower_ in DISEASE_MODIFIERS:
+                    break
+                yield i, i + k
+                break
+
+
+# --- NCBI-disease ---------------------------------------------------------------------------
+
+#: modifiers NCBI keeps inside a disease mention (inheritance, population, extent)
+NCBI_MODIFIERS = frozenset("""
+x-linked x linked autosomal dominant recessive dominantly recessively inherited hereditary familial sporadic
+isolated male female childhood juvenile late-infantile early-onset late-onset neonatal congenital solid
+multiple idiopathic attenuated syndromic non-syndromic nonsyndromic sensorineural benign malignant invasive
+metastatic skin thyroid iris
+""".split())
+#: modifiers that only make sense before a specific disease head ("male breast cancer", not "male disease")
+_SPECIFIC_ONLY = frozenset({"male", "female", "isolated", "solid", "multiple", "skin", "iris", "thyroid", "benign",
+                            "invasive", "childhood", "juvenile"})
+_GENERIC_HEADS = frozenset({"disease", "diseases", "disorder", "disorders", "defect", "defects", "deficiency",
+                            "deficiencies", "loss", "damage", "syndrome", "syndromes", "abnormality", "abnormalities"})
+_NCBI_NOT = frozenset({"heterozygous", "japanese", "jewish", "non-jewish", "human", "severe", "complete", "total",
+                       "primary", "partial", "major", "adult", "putative"})
+_ROMAN_RE = re.compile(r"^(?:[IVX]{1,4}|[IVX]{1,4}[A-Da-d]|[A-D])$")  # digits vote O (numbers_outside)
+#: words with a disease suffix that are not diseases (verbs in -oses, cell division)
+_NOT_DISEASE_WORDS = frozenset({"meioses", "meiosis", "exposes", "predisposes", "proposes", "supposes", "composes",
+                                "imposes", "disposes", "purposes", "doses"})
+
+
+def _is_head(tok) -> bool:
+    low = tok.lower_
+    return (low in DISEASE_HEADS or low in EPONYM_HEADS or _disease_like(tok)) and low not in _NOT_DISEASE_WORDS
+
+
+def _ncbi_modifier(tok, generic_head: bool = False) -> bool:
+    low = tok.lower_
+    if low in _NCBI_NOT or low in STOP or (generic_head and low in _SPECIFIC_ONLY):
+        return False
+    if low in NCBI_MODIFIERS or low in DISEASE_MODIFIERS:
+        return True
+    if low in NOT_MODIFIER:
+        return False
+    return bool(_ADJ_RE.match(low)) or _disease_like(tok) or low.endswith("-responsive")
+
+
+def _extend_left_ncbi(doc, head: int, *, limit: int = 5) -> int:
+    generic = doc[head].lower_ in _GENERIC_HEADS
+    start = head
+    while start > 0 and head - start < limit:
+        prev = doc[start - 1]
+        if _ncbi_modifier(prev, generic) or (prev.text == "-" and start >= 2 and _ncbi_modifier(doc[start - 2], generic)):
+            start -= 1
+        elif prev.lower_ == "'s" and start >= 2 and _CAP_RE.match(doc[start - 2].text):
+            start -= 2
+            break
+        else:
+            break
+    while start < head and doc[start].text == "-":
+        start += 1
+    return start
+
+
+def _ncbi_type_suffix(doc, end: int) -> int:
+    """Extend over a trailing type: ``mucopolysaccharidosis IVA``, ``disease type B``, ``type II``."""
+    n = len(doc)
+    if end < n and doc[end].lower_ == "type" and end + 1 < n and _ROMAN_RE.match(doc[end + 1].text):
+        return end + 2
+    if end < n and re.fullmatch(r"[IVX]{1,4}[A-Da-d]?", doc[end].text):
+        return end + 1
+    return end
+
+
+@span_lf(labels=["Disease"])
+def disease_head_phrase_ncbi(doc):
+    """NCBI: the whole modified mention, ``X-linked retinoschisis``, ``male breast cancer``, ``mucopolysaccharidosis IVA``."""
+    for tok in doc:
+        if _is_head(tok):
+            if tok.i + 1 < len(doc) and _is_head(doc[tok.i + 1]):
+                continue  # not the last head word
+            start = _extend_left_ncbi(doc, tok.i)
+            end = _ncbi_type_suffix(doc, tok.i + 1)
+            if start < tok.i or end > tok.i + 1:
+                yield start, end
+
+
+#: words NCBI does not annotate as a disease on their own
+_NCBI_NOT_DISEASE = frozenset({"death", "deaths", "infection", "infections"})
+
+
+@span_lf(labels=[OUTSIDE])
+def not_disease_outside_ncbi(doc):
+    """O votes (NCBI): ``death`` and ``infection`` without a disease modifier are not disease mentions."""
+    for i, tok in enumerate(doc):
+        if tok.lower_ in _NCBI_NOT_DISEASE and (i == 0 or not _ncbi_modifier(doc[i - 1])):
+            yield i, i + 1
+
+
+_SF_RE = re.compile(r"^[A-Z][A-Za-z0-9]{0,3}[A-Z0-9][A-Za-z0-9]{0,4}$")
+
+
+def _disease_before(doc, lp: int) -> bool:
+    """A disease word or eponym ends just before token ``lp`` ("choroideremia (TCD)", "von Hippel-Lindau (VHL)")."""
+    if lp == 0:
+        return False
+    last = doc[lp - 1]
+    low = last.lower_
+    if low in DISEASE_HEADS or low in EPONYM_HEADS or _disease_like(last) or low in {"dystrophy", "coli"}:
+        return True
+    return False
+
+
+@span_lf(labels=["Disease"])
+def disease_abbreviation_ncbi(doc):
+    """NCBI: a disease abbreviation ``<disease> (SF)`` / ``<eponym> (SF) disease`` labels SF everywhere in the doc.
+
+    ``DMD/BMD`` defines both ``DMD`` and ``BMD``; occurrences before ``gene`` are kept (NCBI annotates them).
+    """
+    n = len(doc)
+    sfs: set[str] = set()
+    for i, tok in enumerate(doc):
+        if tok.text != "(" or i == 0:
+            continue
+        j = i + 1
+        while j < n and doc[j].text != ")" and j - i <= 4:
+            j += 1
+        if j >= n or doc[j].text != ")" or j == i + 1:
+            continue
+        parts = [p for p in re.split(r"\s*/\s*", doc[i + 1 : j].text) if p]
+        if not parts or not all(_SF_RE.match(p) for p in parts):
+            continue
+        after = doc[j + 1] if j + 1 < n else None
+        eponym_first = after is not None and after.lower_ in EPONYM_HEADS | {"syndrome", "disease"} \
+            and _CAP_RE.match(doc[i - 1].text.split("-")[-1] or "x")
+        if _disease_before(doc, i) or eponym_first:
+            sfs.update(parts)
+    if not sfs:
+        return
+    pattern = r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(sfs, key=len, reverse=True)) + r")s?(?![\w])"
+    for m in re.finditer(pattern, doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and span.text.rstrip("s") in sfs | {s.rstrip("s") for s in sfs}:
+            yield span.start, span.end
+
+
+@span_lf(labels=["Disease"])
+def eponym_short_ncbi(doc):
+    """NCBI: an eponym seen with its head (``Lesch-Nyhan syndrome``) is a mention alone too (``Lesch-Nyhan patients``)."""
+    names: set[tuple[str, ...]] = set()
+    for tok in doc:
+        if tok.lower_ not in EPONYM_HEADS:
+            continue
+        j = tok.i
+        while j > 0 and (_CAP_RE.match(doc[j - 1].text) or doc[j - 1].text == "-" or doc[j - 1].lower_ in {"von", "van"}) \
+                and doc[j - 1].lower_ not in STOP and tok.i - j < 4:
+            j -= 1
+        while j < tok.i and doc[j].text == "-":
+            j += 1
+        words = tuple(t.text for t in doc[j : tok.i])
+        if not words or (len(words) == 1 and len(words[0]) < 4) or words[0].lower() in NOT_MODIFIER:
+            continue
+        if "-" in words or words[0] in {"von", "van"} or len(words) >= 2:
+            names.add(words)
+    if not names:
+        return
+    n = len(doc)
+    for name in names:
+        k = len(name)
+        for i in range(n - k + 1):
+            if tuple(t.text for t in doc[i : i + k]) == name:
+                nxt = doc[i + k] if i + k < n else None
+                if nxt is not None and (nxt.lower_ in EPONYM_HEADS or nxt.lower_ in DISEASE_HEADS or nxt.text == "("):
+                    continue  # the full mention, voted by the eponym LFs
+                yield i, i + k

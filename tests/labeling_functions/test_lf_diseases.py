@@ -1,0 +1,60 @@
+"""Disease LFs that follow one corpus's guideline (BC5CDR ``_cdr`` vs NCBI-disease ``_ncbi``): one sentence each."""
+
+import pytest
+import spacy
+
+from labeling_functions.library import ALL_LFS
+from labeling_functions.presets import _good_icd_term, get_preset
+
+NLP = spacy.blank("en")
+
+
+def _votes(name, text):
+    doc = NLP.make_doc(text)
+    out = []
+    for item in ALL_LFS[name](doc):
+        s, e = (item.start, item.end) if hasattr(item, "start") else item[:2]
+        out.append(doc[s:e].text)
+    return out
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # BC5CDR leaves course/severity modifiers out, keeps anatomy and "acute" before failure
+    ("disease_head_phrase_cdr", "She developed acute interstitial nephritis.", ["interstitial nephritis"]),
+    ("disease_head_phrase_cdr", "Women with metastatic breast cancer were treated.", ["breast cancer"]),
+    ("disease_head_phrase_cdr", "It caused polymorphous ventricular tachycardia.", ["ventricular tachycardia"]),
+    ("disease_head_phrase_cdr", "He had acute renal failure.", ["acute renal failure"]),
+    ("disease_modifier_outside_cdr", "Acute hepatitis and severe toxicity after cocaine use.",
+     ["Acute", "severe", "use"]),
+    ("disease_modifier_outside_cdr", "He had acute renal failure and body weight loss.", ["body weight"]),
+    # NCBI keeps inheritance/population modifiers and a trailing type
+    ("disease_head_phrase_ncbi", "Cases of male breast cancer are rare.", ["male breast cancer"]),
+    ("disease_head_phrase_ncbi", "X-linked thrombocytopenia is a disease.", ["X-linked thrombocytopenia"]),
+    ("disease_head_phrase_ncbi", "Patients with mucopolysaccharidosis IVA.", ["mucopolysaccharidosis IVA"]),
+    ("disease_head_phrase_ncbi", "A human disease with informative meioses.", []),
+    ("not_disease_outside_ncbi", "Early death from infection.", ["death", "infection"]),
+    ("disease_abbreviation_ncbi",
+     "Duchenne and Becker muscular dystrophy (DMD/BMD) patients; the DMD gene in BMD.",
+     ["DMD", "BMD", "DMD", "BMD"]),
+    ("disease_abbreviation_ncbi", "Linkage of choroideremia (TCD) in TCD families.", ["TCD", "TCD"]),
+    ("disease_abbreviation_ncbi", "The von Hippel-Lindau (VHL) disease gene; VHL patients.", ["VHL", "VHL"]),
+    ("disease_abbreviation_ncbi", "The breast cancer 1 (BRCA1) gene.", []),
+    ("eponym_short_ncbi", "Lesch-Nyhan syndrome is rare; Lesch-Nyhan patients lack HPRT.", ["Lesch-Nyhan"]),
+])
+def test_disease_rule(name, text, expected):
+    assert _votes(name, text) == expected
+
+
+@pytest.mark.parametrize("term, ok", [
+    ("nausea and vomiting", False), ("heparin-induced thrombocytopenia", False), ("cocaine use", False),
+    ("acute hepatitis", True),
+])
+def test_icd_terms_that_are_not_one_mention_are_dropped(term, ok):
+    assert _good_icd_term(term) is ok
+
+
+def test_presets_use_their_own_guideline_variants():
+    cdr, ncbi = get_preset("bc5cdr").lf_names, get_preset("ncbi_disease").lf_names
+    assert "disease_head_phrase_cdr" in cdr and "disease_head_phrase_ncbi" not in cdr
+    assert "disease_head_phrase_ncbi" in ncbi and "disease_head_phrase_cdr" not in ncbi
+    assert all(name in ALL_LFS for name in cdr + ncbi)
