@@ -56,6 +56,8 @@ class TermMatcher:
         items = terms.items() if isinstance(terms, Mapping) else terms
         self.automaton = ahocorasick.Automaton()
         self.size = 0
+        #: every spelling of a short (case-sensitive) key, e.g. both "Dex" and "dex"
+        self._spellings: dict[str, set[str]] = {}
         #: short terms (<= this many chars) must match case exactly (abbreviations like "PD")
         self.case_sensitive_upto = case_sensitive_upto
         for term, label in items:
@@ -64,8 +66,9 @@ class TermMatcher:
                 continue
             if key in self.automaton:
                 prev = self.automaton.get(key)
-                if prev[0] != label:
-                    continue  # keep the first type given for an ambiguous term
+                if prev[0] == label and len(key) <= case_sensitive_upto:
+                    self._spellings.setdefault(key, {prev[1].replace(" ", "")}).add(term.strip().replace(" ", ""))
+                continue  # keep the first type given for an ambiguous term
             self.automaton.add_word(key, (label, term.strip()))
             self.size += 1
         if self.size:
@@ -114,8 +117,10 @@ class TermMatcher:
             s, e = start_tok[start], end_tok[end]
             if e <= s:
                 continue
-            if key_len <= self.case_sensitive_upto and doc[s:e].text.replace(" ", "") != original.replace(" ", ""):
-                continue
+            if key_len <= self.case_sensitive_upto:
+                surface = doc[s:e].text.replace(" ", "")
+                if surface != original.replace(" ", "") and surface not in self._spellings.get(normalise(original), ()):
+                    continue
             found.append((s, e, label))
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         out, last = [], -1

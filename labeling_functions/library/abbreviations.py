@@ -75,6 +75,11 @@ _NOT_ENTITY_HEADS = frozenset({"virus", "viruses", "gene", "genes", "protein", "
 def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
     for s, e, label in dict_matches:
         if e == end and start <= s < end:  # a lexicon term ends where the long form ends
+            if label == "Chemical" and any(re.fullmatch(r"[A-Za-z]+", t.text) for t in doc[start:s]):
+                # "serum creatinine (SCr)", "mammalian target of rapamycin (mTOR)": a measurement or
+                # protein named after a chemical, not the chemical (systematic prefixes such as
+                # "N(6)-cyclopentyl adenosine" still count)
+                return None
             return label
     last = doc[end - 1]
     if last.lower_ in DISEASE_HEADS or _disease_like(last):

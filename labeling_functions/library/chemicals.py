@@ -51,6 +51,9 @@ sedative sedatives stimulant stimulants convulsant convulsants immunosuppressant
 """.split())
 
 
+_NUMERAL_RE = re.compile(r"^([ivx]+|\d+[a-z]?|[ivx]+a|alpha|beta|gamma|delta|kappa)$")
+
+
 def chemical_term_ok(term: str, *, drug_list: bool = False) -> bool:
     """Whether a lexicon term typed Chemical names a substance under the BC5CDR conventions.
 
@@ -62,6 +65,8 @@ def chemical_term_ok(term: str, *, drug_list: bool = False) -> bool:
     if not words:
         return False
     first, last = words[0], words[-1]
+    if len(words) >= 2 and _NUMERAL_RE.match(last):  # "factor II", "interferon alpha": judge the noun
+        last = words[-2]
     if not (first[0].isalnum() or first[0] in "[("):  # fragments like "- II"
         return False
     if last in NOT_CHEMICAL_HEADS or _PROTEIN_END_RE.search(last):
@@ -97,6 +102,11 @@ _STOP_CODES = frozenset("in at on as by to of or an is it if no we up do be so".
 @span_lf(labels=["Chemical"])
 def chemical_code_name(doc):
     """Drug-development code names: ``LY274614``, ``FK506``, ``MK-801``, ``GR 55562``, ``Ro 40-5967``."""
+    yield from code_name_spans(doc)
+
+
+def code_name_spans(doc):
+    """``(start, end)`` token ranges of drug-development code names (also used by ``numbers_outside``)."""
     n = len(doc)
     for i, tok in enumerate(doc):
         text = tok.text

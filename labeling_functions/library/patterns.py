@@ -491,7 +491,15 @@ def stopwords_outside(doc):
 
 @span_lf(labels=[OUTSIDE])
 def numbers_outside(doc):
-    """Numbers and units are outside any entity (votes O)."""
+    """Numbers and units are outside any entity (votes O), except inside chemical names: the serial
+    number of a code name (``GR 55562``) and a unit-like letter before a hyphen (``U-II``)."""
+    from .chemicals import code_name_spans
+
+    in_code = {i for s, e in code_name_spans(doc) for i in range(s, e)}
+    n = len(doc)
     for i, tok in enumerate(doc):
-        if UNIT_RE.match(tok.text) or (tok.like_num and not (i + 1 < len(doc) and doc[i + 1].text == "-")):
+        if i in in_code:
+            continue
+        hyphen_next = i + 1 < n and doc[i + 1].text == "-"
+        if (UNIT_RE.match(tok.text) and not (hyphen_next and not tok.whitespace_)) or (tok.like_num and not hyphen_next):
             yield tok.i, tok.i + 1

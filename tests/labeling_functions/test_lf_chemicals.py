@@ -91,3 +91,33 @@ def test_preset_falls_back_to_the_embedded_substance(text, expected):
 
 def test_chemical_code_name_in_bc5cdr_preset():
     assert "chemical_code_name" in get_preset("bc5cdr").lf_names
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the serial number of a code name and the letter of "U-II" are not voted O by numbers_outside
+    ("The agonist CP 93129 and the antagonist HOE 140 were injected.", {"CP 93129", "HOE 140"}),
+    ("Injection of U-II caused hypertension.", {"U-II"}),
+])
+def test_code_names_survive_numbers_outside(text, expected):
+    assert _preset_spans(text) == expected
+
+
+def test_short_dictionary_terms_match_every_listed_spelling():
+    from labeling_functions.lexicons import TermMatcher
+
+    m = TermMatcher({"dex": "Chemical", "Dex": "Chemical"}, case_sensitive_upto=4)
+    doc = _NLP.make_doc("Dex and dex but not DEX")
+    assert [doc[s:e].text for s, e, _ in m.matches(doc)] == ["Dex", "dex"]
+
+
+@pytest.mark.parametrize("text, sf, expected", [
+    ("Serum creatinine (SCr) rose; SCr stayed high.", "SCr", False),   # a measurement named after a chemical
+    ("Sodium nitroprusside (SNP) was infused; SNP lowered pressure.", "SNP", True),
+])
+def test_abbreviation_of_chemical_long_form(text, sf, expected):
+    assert (sf in _spans("abbreviation_definition", text)) is expected
+
+
+@pytest.mark.parametrize("term, ok", [("insulin-like growth factor II", False), ("angiotensin II", True)])
+def test_numeral_suffix_is_judged_by_its_noun(term, ok):
+    assert chemical_term_ok(term) is ok
