@@ -115,10 +115,12 @@ _DISEASE = (
     "induced_disease", "disease_cue_context",
 )
 #: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
-_CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr")
+_CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "eponym_disease", "disease_of_organ",
+                "disease_latin_qualifier")
 #: NCBI-disease annotates eponyms, gene-symbol deficiencies and coordinated mentions as one span
 _NCBI_EXTRA = ("disease_head_phrase_ncbi", "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi",
-               "eponym_short_ncbi", "not_disease_outside_ncbi")
+               "eponym_short_ncbi", "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
+               "coordinated_eponym_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {

@@ -45,15 +45,24 @@ _COURSE_KEEPS = frozenset({"failure", "failures", "pain", "pains", "leukemia", "
                            "rejection", "toxicity_never"})
 
 
+#: disease endings beyond the shared suffix list (hyperalgesia, cholelithiasis, retinoschisis)
+_EXTRA_HEAD_SUFFIXES = ("algesia", "iasis", "schisis")
+
+
+def _head_like(tok) -> bool:
+    low = tok.lower_
+    return low in DISEASE_HEADS or _disease_like(tok) or (len(low) > 7 and low.endswith(_EXTRA_HEAD_SUFFIXES))
+
+
 def _cdr_head_at(doc, i: int) -> int | None:
     """Index of the disease head that the modifier chain starting at ``i`` leads to (or None)."""
     n = len(doc)
     j = i
     while j < n and j - i <= 4:
         tok = doc[j]
-        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
+        if _head_like(tok):
             # a head followed by another head ("heart failure") -> the last one
-            while j + 1 < n and (doc[j + 1].lower_ in DISEASE_HEADS or _disease_like(doc[j + 1])):
+            while j + 1 < n and _head_like(doc[j + 1]):
                 j += 1
             return j
         if tok.lower_ in DISEASE_MODIFIERS or _ADJ_RE.match(tok.lower_) or tok.text == "-":
@@ -282,3 +291,82 @@ def eponym_short_ncbi(doc):
                 if nxt is not None and (nxt.lower_ in EPONYM_HEADS or nxt.lower_ in DISEASE_HEADS or nxt.text == "("):
                     continue  # the full mention, voted by the eponym LFs
                 yield i, i + k
+
+
+# --- both guidelines ----------------------------------------------------------------------------
+
+#: organs and body parts that complete a disease mention ("carcinoma of the bladder")
+ORGANS = frozenset("""
+liver kidney kidneys bladder lung lungs heart brain breast colon rectum stomach esophagus oesophagus pancreas
+prostate ovary ovaries uterus cervix endometrium thyroid skin bone bones artery arteries aorta vein veins
+retina cornea lens eye eyes optic nerve nerves spinal cord muscle muscles joint joints spleen gallbladder
+bile duct ducts intestine bowel duodenum larynx pharynx tongue mouth oral cavity epididymis testis testes
+adrenal pituitary gland glands lymph nodes marrow myocardium pericardium pleura peritoneum
+""".split())
+_ORGAN_HEADS = frozenset({"carcinoma", "carcinomas", "cancer", "cancers", "tumor", "tumors", "tumour", "tumours",
+                          "sarcoma", "angiosarcoma", "adenocarcinoma", "adenoma", "cystadenoma", "calcification",
+                          "inflammation", "infarction", "infection", "atrophy", "hypoplasia", "aplasia",
+                          "agenesis", "malformation", "malformations", "neoplasm", "neoplasms", "lymphoma",
+                          "melanoma", "fibrosis", "necrosis", "rupture", "perforation", "dysplasia", "stenosis",
+                          "coarctation", "enlargement", "disease", "diseases", "disorders", "disorder"})
+
+
+@span_lf(labels=["Disease"])
+def disease_of_organ(doc):
+    """``<disease head> of the <organ>``: ``carcinoma of the bladder``, ``calcification of the artery``."""
+    n = len(doc)
+    for tok in doc:
+        if tok.lower_ not in _ORGAN_HEADS or tok.i + 2 >= n or doc[tok.i + 1].lower_ != "of":
+            continue
+        j = tok.i + 2
+        if doc[j].lower_ == "the" and j + 1 < n:
+            j += 1
+        if doc[j].lower_ in ORGANS:
+            end = j + 1
+            if end < n and doc[end].lower_ in ORGANS and doc[j].lower_ in {"bile", "spinal", "optic", "lymph", "oral"}:
+                end += 1
+            start = tok.i
+            yield start, end
+
+
+#: Latin qualifiers that end a disease name ("polyposis coli", "osteogenesis imperfecta")
+LATIN_QUALIFIERS = frozenset("""
+coli imperfecta pigmentosa protuberans ossificans congenita tarda multiplex simplex bullosa vulgaris
+telangiectasia gravis cutanea perstans nigricans dissecans deformans progressiva ichthyosiformis
+""".split())
+
+
+@span_lf(labels=["Disease"])
+def disease_latin_qualifier(doc):
+    """A disease word and its Latin qualifier: ``adenomatous polyposis coli``, ``retinitis pigmentosa``."""
+    n = len(doc)
+    for tok in doc:
+        if tok.i + 1 < n and doc[tok.i + 1].lower_ in LATIN_QUALIFIERS and (_head_like(tok) or tok.lower_.endswith(
+                ("genesis", "plasia", "trophy"))):
+            yield _extend_left(doc, tok.i, limit=2), tok.i + 2
+
+
+_CONJ = frozenset({"and", "or", "and/or", "/", ","})
+
+
+@span_lf(labels=["Disease"])
+def coordinated_eponym_ncbi(doc):
+    """NCBI: coordinated eponyms sharing a head are one mention: ``Duchenne and Becker muscular dystrophy``."""
+    for tok in doc:
+        low = tok.lower_
+        if low not in EPONYM_HEADS and low not in DISEASE_HEADS:
+            continue
+        start = _extend_left(doc, tok.i, limit=3)
+        e = start
+        while e > 0 and (_CAP_RE.match(doc[e - 1].text) or doc[e - 1].text == "-") and doc[e - 1].lower_ not in STOP \
+                and start - e < 3:
+            e -= 1
+        if e == start or e < 2 or doc[e - 1].lower_ not in _CONJ:
+            continue
+        f = e - 1
+        g = f
+        while g > 0 and (_CAP_RE.match(doc[g - 1].text) or doc[g - 1].text == "-") and doc[g - 1].lower_ not in STOP \
+                and f - g < 3:
+            g -= 1
+        if g < f and doc[g].text != "-" and not (g == 0 or doc[g - 1].is_sent_end):
+            yield g, tok.i + 1

@@ -414,7 +414,7 @@ def coordinated_disease(doc):
             continue
         j = start - 1
         conj = doc[j].lower_
-        if conj in {"and", "or", ","} or (conj == "or" and doc[j - 1].text == "/"):
+        if conj in {"and", "or", ",", "and/or", "/"}:  # "breast and/or ovarian cancer", "breast/ovarian cancer"
             k = j - 1
             if doc[k].text == "/" and k >= 2 and doc[k - 1].lower_ == "and":
                 k -= 2

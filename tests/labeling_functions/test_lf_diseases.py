@@ -40,6 +40,17 @@ def _votes(name, text):
     ("disease_abbreviation_ncbi", "The von Hippel-Lindau (VHL) disease gene; VHL patients.", ["VHL", "VHL"]),
     ("disease_abbreviation_ncbi", "The breast cancer 1 (BRCA1) gene.", []),
     ("eponym_short_ncbi", "Lesch-Nyhan syndrome is rare; Lesch-Nyhan patients lack HPRT.", ["Lesch-Nyhan"]),
+    ("coordinated_eponym_ncbi", "Boys with Duchenne and Becker muscular dystrophy.",
+     ["Duchenne and Becker muscular dystrophy"]),
+    ("coordinated_disease", "Risk of breast and/or ovarian cancer and breast/ovarian cancer.",
+     ["breast and/or ovarian cancer", "breast/ovarian cancer"]),
+    # both guidelines
+    ("disease_of_organ", "A carcinoma of the bladder and calcification of the artery.",
+     ["carcinoma of the bladder", "calcification of the artery"]),
+    ("disease_latin_qualifier", "Germline APC mutations cause adenomatous polyposis coli.",
+     ["adenomatous polyposis coli"]),
+    ("disease_head_phrase_cdr", "Capsaicin-induced secondary hyperalgesia.", []),
+    ("disease_modifier_outside_cdr", "Capsaicin-induced secondary hyperalgesia.", ["secondary"]),
 ])
 def test_disease_rule(name, text, expected):
     assert _votes(name, text) == expected
