@@ -108,7 +108,7 @@ class Preset:
 
 _CHEMICAL = (
     "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
-    "administration_context", "chemical_code_name",
+    "administration_context", "chemical_code_name", "chemical_formula",
 )
 _DISEASE = (
     "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_word",

@@ -72,13 +72,22 @@ _NOT_ENTITY_HEADS = frozenset({"virus", "viruses", "gene", "genes", "protein", "
                                "score", "scale", "test", "trial", "study", "group", "unit", "index", "rate", "level"})
 
 
+def _plain_word(doc, tok) -> bool:
+    """An ordinary word, not a part of a systematic chemical name (``vinyl``, ``gamma-``, ``N(6)-``)."""
+    if not re.fullmatch(r"[A-Za-z]+", tok.text) or _chemical_like(tok):
+        return False
+    if tok.lower_.endswith("yl") or tok.lower_ in {"alpha", "beta", "gamma", "delta", "cis", "trans"}:
+        return False
+    return not ((tok.i > 0 and doc[tok.i - 1].text == "-") or (tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-"))
+
+
 def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
     for s, e, label in dict_matches:
         if e == end and start <= s < end:  # a lexicon term ends where the long form ends
-            if label == "Chemical" and any(re.fullmatch(r"[A-Za-z]+", t.text) for t in doc[start:s]):
+            if label == "Chemical" and any(_plain_word(doc, t) for t in doc[start:s]):
                 # "serum creatinine (SCr)", "mammalian target of rapamycin (mTOR)": a measurement or
                 # protein named after a chemical, not the chemical (systematic prefixes such as
-                # "N(6)-cyclopentyl adenosine" still count)
+                # "N(6)-cyclopentyl adenosine", "gamma-vinyl GABA" still count)
                 return None
             return label
     last = doc[end - 1]

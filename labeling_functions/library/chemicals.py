@@ -64,6 +64,8 @@ def chemical_term_ok(term: str, *, drug_list: bool = False) -> bool:
     words = term.lower().replace("-", " - ").split()
     if not words:
         return False
+    if ", " in term or not (term[-1].isalnum() or term[-1] in ")]'+"):  # inverted "alcohol, butyl", "alcohol,"
+        return False
     first, last = words[0], words[-1]
     if len(words) >= 2 and _NUMERAL_RE.match(last):  # "factor II", "interferon alpha": judge the noun
         last = words[-2]
@@ -133,3 +135,52 @@ def code_name_spans(doc):
 
 
 _UNIT_AFTER_RE = re.compile(r"^(%|mg|g|kg|ml|mL|l|mm|mmHg|ppm|h|min|s|days?|weeks?|years?|patients|U|IU|bpm|/)")
+
+
+# --- formulae ------------------------------------------------------------------------------------
+
+_ELEMENTS = frozenset("""
+H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr Zr Mo Ag
+Cd Sn Sb Te I Xe Cs Ba La Gd Pt Au Hg Tl Pb Bi Ra U
+""".split())
+_FORMULA_PART_RE = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def _formula(text: str) -> bool:
+    """``NaCl``, ``CCl4``, ``H2O2``, ``CO2``, ``O2-``, ``LiCl``: element symbols with counts.
+
+    Needs two or more element symbols with at least one two-letter symbol or a count, every count
+    2..12 (a written count of 1 or a large number is a gene, strain or cell line: ``HC1``, ``F344``),
+    or a single counted element with a charge (``O2-``).
+    """
+    core = re.sub(r"(\(\d?[+-]\)|[+-])$", "", text)  # "O2-" -> "O2", "Ca(2+)" -> "Ca"
+    charged = core != text
+    parts = _FORMULA_PART_RE.findall(core)
+    if not parts or "".join(a + b for a, b in parts) != core or not all(a in _ELEMENTS for a, _ in parts):
+        return False
+    if any(b.startswith("0") for _, b in parts):
+        return False
+    counts = [int(b) for _, b in parts if b]
+    if any(not 2 <= c <= 12 for c in counts):
+        return False
+    if len(parts) == 1:
+        return charged and bool(counts)
+    if any(len(a) == 2 for a, _ in parts):
+        # a salt or halide: "NaCl", "CaCl2", "MgSO4", "CCl4" (not acronyms such as "SCr", "IKr", "COCs")
+        return (len(parts[0][0]) == 2 or any(a in {"Cl", "Br"} for a, _ in parts)) and not (
+            core.endswith("s") and core[:-1].isupper())
+    # single-letter symbols only: "CO2", "H2O2", "NH3", "H2SO4" (not "PCO2", "HCN4")
+    return bool(counts) and (len(parts) <= 2 or any(b for _, b in parts[:-1]))
+
+
+@span_lf(labels=["Chemical"])
+def chemical_formula(doc):
+    """Chemical formulae: ``NaCl``, ``KCl``, ``CCl4``, ``H2O2``, ``O2-``, ``CaCl(2)`` (split as ``CaCl(2`` ``)``)."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        text = tok.text
+        m = re.fullmatch(r"(.+)\((\d{1,2})", text)  # "CaCl(2" + ")"
+        if m and i + 1 < n and doc[i + 1].text == ")" and _formula(m.group(1) + m.group(2)):
+            yield i, i + 2
+        elif _formula(text):
+            yield i, i + 1

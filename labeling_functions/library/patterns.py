@@ -274,10 +274,11 @@ def administration_context(doc):
                 yield i - 1, i
 
 
-#: element symbols, ions and neurotransmitter / small-molecule abbreviations (case-sensitive)
+#: element symbols, ions and neurotransmitter / small-molecule abbreviations (case-sensitive); charged
+#: forms of elements are left out: BC5CDR annotates "Na" in "Na+", which one token cannot give
 CHEMICAL_SYMBOLS = frozenset("""
-Na K Ca Mg Cl Li Fe Zn Cu Mn Al Pb Hg Cd As Se NO N2O O2 CO2 CO H2O2 NaCl KCl CaCl2 MgSO4 Na+ K+ Ca2+ Ca++
-Mg2+ Cl- 5-HT GABA NMDA ATP ADP AMP cAMP cGMP NAD NADH NADPH DA NE ACh Glu ROS L-DOPA DOPA 6-OHDA MPTP MPP+
+Na K Ca Mg Cl Li Fe Zn Cu Mn Al Pb Hg Cd As Se NO N2O O2 CO2 CO H2O2 NaCl KCl CaCl2 MgSO4
+5-HT GABA NMDA ATP ADP AMP cAMP cGMP NAD NADH NADPH DA NE ACh Glu ROS L-DOPA DOPA 6-OHDA MPTP MPP+
 PTZ STZ LPS DEX DOX 5-FU MTX CsA FK506 PAN TAM ASA INH ddI AZT ACTH
 """.split())
 
@@ -291,7 +292,7 @@ def chemical_symbols(doc):
         if span is not None:
             if span.text == "NO" and span.end < len(doc) and doc[span.end].is_upper:  # "NO" in an all-caps title
                 continue
-            if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].is_sent_end):
+            if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].text in {".", ":", ";", "?", "!"}):
                 continue
             if span.start > 0 and doc[span.start - 1].lower_ in {"mm", "cm", "µm", "um"}:  # "mm Hg"
                 continue
@@ -485,7 +486,7 @@ _INSIDE_OK = frozenset({"of", "and", "or", "in", "with", "to", "on", "by", "not"
 def stopwords_outside(doc):
     """Function words and punctuation are outside any entity (a negative LF: votes O)."""
     for tok in doc:
-        if (tok.text.islower() and tok.lower_ in STOP and tok.lower_ not in _INSIDE_OK) or (PUNCT_RE.match(tok.text) and tok.text not in {"-", "'", "(", ")", ",", "/", "+"}):
+        if (tok.text.islower() and tok.lower_ in STOP and tok.lower_ not in _INSIDE_OK) or (PUNCT_RE.match(tok.text) and tok.text not in {"-", "'", "(", ")", ",", "/", "+", "["}):
             yield tok.i, tok.i + 1
 
 

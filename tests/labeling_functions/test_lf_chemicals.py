@@ -121,3 +121,29 @@ def test_abbreviation_of_chemical_long_form(text, sf, expected):
 @pytest.mark.parametrize("term, ok", [("insulin-like growth factor II", False), ("angiotensin II", True)])
 def test_numeral_suffix_is_judged_by_its_noun(term, ok):
     assert chemical_term_ok(term) is ok
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NaCl, KCl and CCl4 with H2O2; reduced O2- production; CaCl(2) was added.",
+     {"NaCl", "KCl", "CCl4", "H2O2", "O2-", "CaCl(2)"}),
+    # acronyms, genes, strains and cell lines that happen to spell element symbols
+    ("SCr, IKr, COCs, HCN4, PCO2, F344, HC1, HIV and CNS.", set()),
+])
+def test_chemical_formula(text, expected):
+    assert _spans("chemical_formula", text) == expected
+
+
+def test_sentence_initial_as_is_not_arsenic():
+    assert _spans("chemical_symbols", "It rose. As the dose rose, As and NO levels fell.") == {"As", "NO"}
+    assert _spans("chemical_symbols", "Na+ and K+ were measured.") == set()   # BC5CDR annotates "Na", not "Na+"
+
+
+@pytest.mark.parametrize("text, sf, expected", [
+    ("Gamma-vinyl GABA (GVG) was given; GVG blocked it.", "GVG", True),   # systematic prefix of the chemical
+])
+def test_abbreviation_with_systematic_prefix(text, sf, expected):
+    assert (sf in _spans("abbreviation_definition", text)) is expected
+
+
+def test_tritiated_ligand_keeps_its_bracket():
+    assert "[3H]-naloxone" in {t.replace(" ", "") for t in _preset_spans("Binding of [3H]-naloxone was measured.")}
