@@ -110,22 +110,22 @@ _CHEMICAL = (
     "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
     "administration_context", "chemical_code_name", "chemical_formula",
 )
-_DISEASE = (
-    "dict_core_disease", "icd10cm_terms", "disease_lexicon", "disease_suffix", "disease_head_word",
-    "induced_disease", "disease_cue_context",
-)
+_DISEASE_DICTS = ("dict_core_disease", "icd10cm_terms", "disease_lexicon")
+_DISEASE = ("disease_suffix", "disease_head_word", "induced_disease", "disease_cue_context")
 #: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
 _CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "eponym_disease", "disease_of_organ",
                 "disease_latin_qualifier")
 #: NCBI-disease annotates eponyms, gene-symbol deficiencies and coordinated mentions as one span
-_NCBI_EXTRA = ("disease_head_phrase_ncbi", "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi",
-               "eponym_short_ncbi", "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
+#: (NCBI's dictionary LFs leave out words it never annotates alone: "death", "infection")
+_NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_ncbi", "disease_head_phrase_ncbi",
+               "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi", "eponym_short_ncbi",
+               "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
                "coordinated_eponym_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {
     "bc5cdr": Preset(
-        "bc5cdr", ("Chemical", "Disease"), _CHEMICAL + _DISEASE + _CDR_DISEASE + _SHARED,
+        "bc5cdr", ("Chemical", "Disease"), _CHEMICAL + _DISEASE_DICTS + _DISEASE + _CDR_DISEASE + _SHARED,
         "BioCreative V CDR: chemicals and diseases in PubMed abstracts",
     ),
     "ncbi_disease": Preset(

@@ -215,6 +215,29 @@ def not_disease_outside_ncbi(doc):
             yield i, i + 1
 
 
+def _ncbi_keep(doc, s: int, e: int) -> bool:
+    """False for one-word matches NCBI does not annotate alone (``death``, ``infection``)."""
+    return e - s != 1 or doc[s].lower_ not in _NCBI_NOT_DISEASE
+
+
+@span_lf(labels=["Disease"])
+def dict_core_disease_ncbi(doc, *, core_dict):
+    """AutoNER dict_core Disease terms, without the words NCBI does not annotate alone."""
+    return [(s, e) for s, e, _ in core_dict(doc, "Disease") if _ncbi_keep(doc, s, e)]
+
+
+@span_lf(labels=["Disease"])
+def icd10cm_terms_ncbi(doc, *, icd_dict):
+    """ICD-10-CM disease descriptions, without the words NCBI does not annotate alone."""
+    return [(s, e) for s, e, _ in icd_dict(doc, "Disease") if _ncbi_keep(doc, s, e)]
+
+
+@span_lf(labels=["Disease"])
+def disease_lexicon_ncbi(doc, *, disease_dict):
+    """The shipped disease lexicon, without the words NCBI does not annotate alone."""
+    return [(s, e) for s, e, _ in disease_dict(doc, "Disease") if _ncbi_keep(doc, s, e)]
+
+
 _SF_RE = re.compile(r"^[A-Z][A-Za-z0-9]{0,3}[A-Z0-9][A-Za-z0-9]{0,4}$")
 
 
@@ -370,3 +393,4 @@ def coordinated_eponym_ncbi(doc):
             g -= 1
         if g < f and doc[g].text != "-" and not (g == 0 or doc[g - 1].is_sent_end):
             yield g, tok.i + 1
+

@@ -302,11 +302,15 @@ def chemical_symbols(doc):
 # --- disease patterns ----------------------------------------------------------------------------
 
 
+#: words with a disease ending that are not diseases ("exposes", "predisposes" end in -oses)
+_SUFFIX_NOT_DISEASE = frozenset({"meioses", "meiosis", "doses", "poses", "carcinogenesis"})
+
+
 @span_lf(labels=["Disease"])
 def disease_suffix(doc):
     """One-word diseases by medical suffix (-itis, -emia, -oma, -pathy, -osis, -algia, ...)."""
     for tok in doc:
-        if _disease_like(tok):
+        if _disease_like(tok) and not (tok.lower_.endswith("poses") or tok.lower_ in _SUFFIX_NOT_DISEASE):
             yield tok.i, tok.i + 1
 
 

@@ -64,6 +64,24 @@ def test_icd_terms_that_are_not_one_mention_are_dropped(term, ok):
     assert _good_icd_term(term) is ok
 
 
+def test_ncbi_dictionary_variants_leave_out_death_and_infection():
+    lfset = get_preset("ncbi_disease").build()
+    doc = NLP.make_doc("Early death from infection in cystic fibrosis.")
+    kwargs = {name: lfset.resources[name]() for name in ("core_dict", "icd_dict", "disease_dict")}
+    for name, res in (("dict_core_disease_ncbi", "core_dict"), ("icd10cm_terms_ncbi", "icd_dict"),
+                      ("disease_lexicon_ncbi", "disease_dict")):
+        texts = [doc[s:e].text for s, e in ALL_LFS[name](doc, **{res: kwargs[res]})]
+        assert "death" not in texts and "infection" not in texts
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It predisposes to disease and exposes cells in meioses.", []),
+    ("Cirrhosis and hepatitis.", ["Cirrhosis", "hepatitis"]),
+])
+def test_disease_suffix_skips_verbs_in_oses(text, expected):
+    assert _votes("disease_suffix", text) == expected
+
+
 def test_presets_use_their_own_guideline_variants():
     cdr, ncbi = get_preset("bc5cdr").lf_names, get_preset("ncbi_disease").lf_names
     assert "disease_head_phrase_cdr" in cdr and "disease_head_phrase_ncbi" not in cdr
