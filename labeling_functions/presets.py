@@ -120,7 +120,8 @@ _CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "epon
 _NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_ncbi", "disease_head_phrase_ncbi",
                "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi", "eponym_short_ncbi",
                "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
-               "coordinated_eponym_ncbi")
+               "coordinated_eponym_ncbi", "parenthetical_mention_ncbi",
+               "abbreviation_pair_outside_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {

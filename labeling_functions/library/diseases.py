@@ -147,9 +147,16 @@ _NOT_DISEASE_WORDS = frozenset({"meioses", "meiosis", "exposes", "predisposes", 
                                 "imposes", "disposes", "purposes", "doses"})
 
 
+#: further heads of multi-word disease names (general medical vocabulary)
+_MORE_HEADS = frozenset({"degeneration", "degenerations", "polyps", "polyp", "malabsorption", "wasting", "delay",
+                         "delays", "anomaly", "anomalies", "dystrophy", "dystrophies", "myopathy", "neoplasia",
+                         "polyposis", "dysgenesis", "agenesis", "aplasia", "hypoplasia", "dysmorphism"})
+
+
 def _is_head(tok) -> bool:
     low = tok.lower_
-    return (low in DISEASE_HEADS or low in EPONYM_HEADS or _disease_like(tok)) and low not in _NOT_DISEASE_WORDS
+    return (low in DISEASE_HEADS or low in EPONYM_HEADS or low in _MORE_HEADS or _disease_like(tok)) \
+        and low not in _NOT_DISEASE_WORDS
 
 
 def _ncbi_modifier(tok, generic_head: bool = False) -> bool:
@@ -282,7 +289,23 @@ def disease_abbreviation_ncbi(doc):
     for m in re.finditer(pattern, doc.text):
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and span.text.rstrip("s") in sfs | {s.rstrip("s") for s in sfs}:
-            yield span.start, span.end
+            yield _sf_left(doc, span.start), span.end
+
+
+def _sf_left(doc, start: int) -> int:
+    """Extend an abbreviation over NCBI modifiers and a type before it: ``childhood cerebral ALD``, ``type II GD``."""
+    while start > 0:
+        prev = doc[start - 1]
+        low = prev.lower_
+        if low in _NCBI_NOT or low in STOP or low in NOT_MODIFIER:
+            break
+        if low in NCBI_MODIFIERS or low in DISEASE_MODIFIERS and prev.text.islower():
+            start -= 1
+        elif start >= 2 and _ROMAN_RE.match(prev.text) and doc[start - 2].lower_ == "type":
+            start -= 2
+        else:
+            break
+    return start
 
 
 @span_lf(labels=["Disease"])
@@ -394,3 +417,27 @@ def coordinated_eponym_ncbi(doc):
         if g < f and doc[g].text != "-" and not (g == 0 or doc[g - 1].is_sent_end):
             yield g, tok.i + 1
 
+
+
+_PAREN_HEADS = frozenset({"deficiency", "deficiencies", "disease", "diseases", "syndrome", "syndromes", "disorder",
+                          "dystrophy", "tumor", "tumour", "tumors", "tumours", "cancer", "ataxia", "anemia", "anaemia"})
+
+
+@span_lf(labels=["Disease"])
+def parenthetical_mention_ncbi(doc):
+    """NCBI: ``<long form> (SF) <head>`` is one mention: ``glucose-6-phosphate dehydrogenase (G6PD) deficiency``."""
+    from .abbreviations import find_abbreviations
+
+    n = len(doc)
+    for ls, le, ss, se in find_abbreviations(doc):
+        close = se  # token index of ")"
+        if close + 1 < n and doc[close].text == ")" and doc[close + 1].lower_ in _PAREN_HEADS:
+            yield ls, close + 2
+
+
+@span_lf(labels=[OUTSIDE])
+def abbreviation_pair_outside_ncbi(doc):
+    """O vote (NCBI): the slash between two abbreviations separates two mentions (``VCFS/DGS``, ``SCA3/MJD``)."""
+    for i in range(1, len(doc) - 1):
+        if doc[i].text == "/" and _SF_RE.match(doc[i - 1].text) and _SF_RE.match(doc[i + 1].text):
+            yield i, i + 1

@@ -44,6 +44,13 @@ def _votes(name, text):
      ["Duchenne and Becker muscular dystrophy"]),
     ("coordinated_disease", "Risk of breast and/or ovarian cancer and breast/ovarian cancer.",
      ["breast and/or ovarian cancer", "breast/ovarian cancer"]),
+    ("parenthetical_mention_ncbi", "Diagnosis of glucose-6-phosphate dehydrogenase (G6PD) deficiency in Taiwan.",
+     ["glucose-6-phosphate dehydrogenase (G6PD) deficiency"]),
+    ("abbreviation_pair_outside_ncbi", "Patients with VCFS/DGS were studied.", ["/"]),
+    ("disease_abbreviation_ncbi", "Adrenoleukodystrophy (ALD) in boys with childhood cerebral ALD.",
+     ["ALD", "childhood cerebral ALD"]),
+    ("disease_head_phrase_ncbi", "Patients with autosomal dominant retinal degeneration.",
+     ["autosomal dominant retinal degeneration"]),
     # both guidelines
     ("disease_of_organ", "A carcinoma of the bladder and calcification of the artery.",
      ["carcinoma of the bladder", "calcification of the artery"]),
