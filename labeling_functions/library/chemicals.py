@@ -28,14 +28,14 @@ vaccine vaccines gene genes dna rna mrna chain chains complex family system syst
 effect effects activity activities action actions response responses level levels
 agent agents drug drugs medication medications compound compounds derivative derivatives product products
 gum patch patches polacrilex tablet tablets capsule capsules spray cream ointment lozenge lozenges inhaler
-saline vehicle placebo solution solutions marker markers
+saline vehicle placebo solution solutions marker markers species
 pollen root roots leaf leaves bark seed seeds fruit flower flowers flesh whole top
 """.split())
 
 #: word endings of proteins and enzymes (``-ase``, ``haptoglobin``, ``erythropoietin``, ``angiotensinogen``)
 _PROTEIN_END_RE = re.compile(
     r"(ases?|globin|globins|poietin|leukin|leukins|inogen|inogens|otropin|otropins|ceptor|ceptors|"
-    r"protein|proteins|[a-z]{0,4}(?:dna|rna)s?)$"
+    r"protein|proteins|kine|kines|[a-z]{0,4}(?:dna|rna)s?)$"
 )
 
 #: pharmacological-action class words (the drug list has many; BC5CDR does not annotate them)
@@ -51,6 +51,8 @@ sedative sedatives stimulant stimulants convulsant convulsants immunosuppressant
 """.split())
 
 
+#: gene/protein symbols: a short letter stem, a one/two-digit or roman number, maybe an isoform
+_GENE_SYMBOL_RE = re.compile(r"^[a-z]{2,6}-?(\d{1,2}|i{1,3}|iv)([a-z]\d{0,2})?$")
 _NUMERAL_RE = re.compile(r"^([ivx]+|\d+[a-z]?|[ivx]+a|alpha|beta|gamma|delta|kappa)$")
 
 
@@ -71,11 +73,15 @@ def chemical_term_ok(term: str, *, drug_list: bool = False) -> bool:
         last = words[-2]
     if not (first[0].isalnum() or first[0] in "[("):  # fragments like "- II"
         return False
+    if first in {"reduced", "oxidized", "oxidised"} and len(words) > 1:  # "reduced glutathione" -> "glutathione"
+        return False
     if last in NOT_CHEMICAL_HEADS or _PROTEIN_END_RE.search(last):
         return False
-    if len(words) == 1 and last in _NOT_SUBSTANCE_WORDS:
+    if len(words) == 1 and (last in _NOT_SUBSTANCE_WORDS or last.endswith("ics")):  # "neuroleptics", "antipsychotics"
         return False
     if drug_list and len(words) == 1 and _ACTION_CLASS_RE.match(last):
+        return False
+    if drug_list and _GENE_SYMBOL_RE.match(term.lower()):  # "CYP3A4", "PAI-1", "IGF-I", "ADAM-17"
         return False
     return True
 

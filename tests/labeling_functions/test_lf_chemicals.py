@@ -147,3 +147,19 @@ def test_abbreviation_with_systematic_prefix(text, sf, expected):
 
 def test_tritiated_ligand_keeps_its_bracket():
     assert "[3H]-naloxone" in {t.replace(" ", "") for t in _preset_spans("Binding of [3H]-naloxone was measured.")}
+
+
+@pytest.mark.parametrize("term, drug_list, ok", [
+    ("CYP3A4", True, False),               # gene/protein symbols in the drug list
+    ("PAI-1", True, False),
+    ("IGF-I", True, False),
+    ("ADAM-17", True, False),
+    ("MK-801", True, True),                # a code name (three-digit serial number)
+    ("neuroleptics", False, False),        # plural action-class nouns in -ics
+    ("reactive oxygen species", False, False),
+    ("reduced glutathione", False, False),  # redox state adjective: "glutathione" is the mention
+    ("fractalkine", True, False),
+    ("glutathione", False, True),
+])
+def test_chemical_term_ok_more(term, drug_list, ok):
+    assert chemical_term_ok(term, drug_list=drug_list) is ok
