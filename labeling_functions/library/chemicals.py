@@ -22,7 +22,8 @@ protein proteins glycoprotein glycoproteins lipoprotein lipoproteins peptide pep
 receptor receptors adrenoceptor adrenoceptors purinoceptor purinoceptors subunit subunits
 factor factors kinase kinases antigen antigens antibody antibodies autoantibodies immunoglobulin immunoglobulins
 enzyme enzymes inhibitor inhibitors antagonist antagonists agonist agonists blocker blockers blockade
-channel channels transporter transporters pump pumps carrier exchanger
+channel channels transporter transporters pump pumps carrier exchanger regulator regulators activator activators
+buffer buffers plasma
 hormone hormones cytokine cytokines chemokine chemokines neurotransmitter neurotransmitters
 vaccine vaccines gene genes dna rna mrna chain chains complex family system systems cell cells
 effect effects activity activities action actions response responses level levels
@@ -40,7 +41,7 @@ _PROTEIN_END_RE = re.compile(
 
 #: pharmacological-action class words (the drug list has many; BC5CDR does not annotate them)
 _ACTION_CLASS_RE = re.compile(
-    r"^(anti[a-z-]{4,}|[a-z-]+(?:ants|ive|ives|ator|ators|corticoid|corticoids|opioid|opioids|"
+    r"^(anti[a-z-]{4,}|[a-z-]*(?:icals|ical|ants|ive|ives|ator|ators|corticoid|corticoids|opioid|opioids|"
     r"ics|gens|otics|leptic|leptics))$"
 )
 #: ordinary words that the drug list carries as entries

@@ -160,6 +160,11 @@ def test_tritiated_ligand_keeps_its_bracket():
     ("reduced glutathione", False, False),  # redox state adjective: "glutathione" is the mention
     ("fractalkine", True, False),
     ("glutathione", False, True),
+    ("opioids", True, False),
+    ("radiopharmaceuticals", True, False),
+    ("fresh frozen plasma", True, False),  # blood products and buffers are not chemicals
+    ("tris buffer", True, False),
+    ("plasminogen activator", True, False),
 ])
 def test_chemical_term_ok_more(term, drug_list, ok):
     assert chemical_term_ok(term, drug_list=drug_list) is ok
