@@ -197,11 +197,15 @@ def _ncbi_type_suffix(doc, end: int) -> int:
     return end
 
 
+#: generic heads that need a named thing before them ("C2 deficiency", not "inherited deficiency"): left to eponym_disease
+_BARE_GENERIC = frozenset({"deficiency", "deficiencies", "defect", "defects", "damage", "loss"})
+
+
 @span_lf(labels=["Disease"])
 def disease_head_phrase_ncbi(doc):
     """NCBI: the whole modified mention, ``X-linked retinoschisis``, ``male breast cancer``, ``mucopolysaccharidosis IVA``."""
     for tok in doc:
-        if _is_head(tok):
+        if _is_head(tok) and tok.lower_ not in _BARE_GENERIC:
             if tok.i + 1 < len(doc) and _is_head(doc[tok.i + 1]):
                 continue  # not the last head word
             start = _extend_left_ncbi(doc, tok.i)
@@ -299,7 +303,7 @@ def _sf_left(doc, start: int) -> int:
         low = prev.lower_
         if low in _NCBI_NOT or low in STOP or low in NOT_MODIFIER:
             break
-        if low in NCBI_MODIFIERS or low in DISEASE_MODIFIERS and prev.text.islower():
+        if low in NCBI_MODIFIERS or low in DISEASE_MODIFIERS and prev.text.islower() and low != "type":
             start -= 1
         elif start >= 2 and _ROMAN_RE.match(prev.text) and doc[start - 2].lower_ == "type":
             start -= 2
@@ -441,3 +445,35 @@ def abbreviation_pair_outside_ncbi(doc):
     for i in range(1, len(doc) - 1):
         if doc[i].text == "/" and _SF_RE.match(doc[i - 1].text) and _SF_RE.match(doc[i + 1].text):
             yield i, i + 1
+
+
+_SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9]{0,5}[0-9A-Z]$")
+
+
+@span_lf(labels=["Disease"])
+def deficiency_ncbi(doc):
+    """NCBI: ``G6PD-deficient``, ``C5 deficient``, ``deficiency of (the) <enzyme/component ...>``."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        if low == "deficient" and i >= 1:
+            j = i - 1
+            if doc[j].text == "-" and j >= 1:
+                j -= 1
+            if _SYMBOL_RE.match(doc[j].text):
+                yield j, i + 1
+        elif low in {"deficiency", "deficiencies"} and i + 2 < n and doc[i + 1].lower_ == "of":
+            k = i + 2
+            if doc[k].lower_ == "the":
+                k += 1
+            end = None
+            for m in range(k, min(n, k + 6)):
+                w = doc[m].lower_
+                if w.endswith("ase") or w in {"complement", "enzyme"}:
+                    end = m + 1
+                    if not (m + 2 < n and doc[m + 1].lower_ == "of"):
+                        break
+                elif not (_alpha_word(doc[m]) or doc[m].text == "-") or (w in STOP and w != "of"):
+                    break
+            if end is not None:
+                yield _extend_left_ncbi(doc, i, limit=2), end

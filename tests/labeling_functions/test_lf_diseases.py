@@ -51,6 +51,11 @@ def _votes(name, text):
      ["ALD", "childhood cerebral ALD"]),
     ("disease_head_phrase_ncbi", "Patients with autosomal dominant retinal degeneration.",
      ["autosomal dominant retinal degeneration"]),
+    ("deficiency_ncbi", "Sera of C5-deficient and G6PD deficient patients.", ["C5-deficient", "G6PD deficient"]),
+    ("deficiency_ncbi", "Hereditary deficiency of the fifth component of complement.",
+     ["Hereditary deficiency of the fifth component of complement"]),
+    ("disease_head_phrase_ncbi", "An inherited deficiency and molecular defects.", []),
+    ("disease_abbreviation_ncbi", "Polyposis coli (APC) and wild-type APC.", ["APC", "APC"]),
     # both guidelines
     ("disease_of_organ", "A carcinoma of the bladder and calcification of the artery.",
      ["carcinoma of the bladder", "calcification of the artery"]),
