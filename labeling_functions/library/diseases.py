@@ -204,12 +204,14 @@ _BARE_GENERIC = frozenset({"deficiency", "deficiencies", "defect", "defects", "d
 @span_lf(labels=["Disease"])
 def disease_head_phrase_ncbi(doc):
     """NCBI: the whole modified mention, ``X-linked retinoschisis``, ``male breast cancer``, ``mucopolysaccharidosis IVA``."""
+    n = len(doc)
     for tok in doc:
-        if _is_head(tok) and tok.lower_ not in _BARE_GENERIC:
-            if tok.i + 1 < len(doc) and _is_head(doc[tok.i + 1]):
+        latin = tok.i + 1 < n and doc[tok.i + 1].lower_ in LATIN_QUALIFIERS and _alpha_word(tok)  # "diabetes insipidus"
+        if latin or (_is_head(tok) and tok.lower_ not in _BARE_GENERIC):
+            if not latin and tok.i + 1 < n and _is_head(doc[tok.i + 1]):
                 continue  # not the last head word
             start = _extend_left_ncbi(doc, tok.i)
-            end = _ncbi_type_suffix(doc, tok.i + 1)
+            end = _ncbi_type_suffix(doc, tok.i + 2 if latin else tok.i + 1)
             if start < tok.i or end > tok.i + 1:
                 yield start, end
 
@@ -381,7 +383,7 @@ def disease_of_organ(doc):
 
 #: Latin qualifiers that end a disease name ("polyposis coli", "osteogenesis imperfecta")
 LATIN_QUALIFIERS = frozenset("""
-coli imperfecta pigmentosa protuberans ossificans congenita tarda multiplex simplex bullosa vulgaris
+coli imperfecta pigmentosa protuberans insipidus mellitus ossificans congenita tarda multiplex simplex bullosa vulgaris
 telangiectasia gravis cutanea perstans nigricans dissecans deformans progressiva ichthyosiformis
 """.split())
 

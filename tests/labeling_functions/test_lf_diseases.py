@@ -56,6 +56,8 @@ def _votes(name, text):
      ["Hereditary deficiency of the fifth component of complement"]),
     ("disease_head_phrase_ncbi", "An inherited deficiency and molecular defects.", []),
     ("disease_abbreviation_ncbi", "Polyposis coli (APC) and wild-type APC.", ["APC", "APC"]),
+    ("disease_head_phrase_ncbi", "Familial neurohypophyseal diabetes insipidus is rare.",
+     ["Familial neurohypophyseal diabetes insipidus"]),
     # both guidelines
     ("disease_of_organ", "A carcinoma of the bladder and calcification of the artery.",
      ["carcinoma of the bladder", "calcification of the artery"]),
