@@ -353,7 +353,8 @@ liver kidney kidneys bladder lung lungs heart brain breast colon rectum stomach 
 prostate ovary ovaries uterus cervix endometrium thyroid skin bone bones artery arteries aorta vein veins
 retina cornea lens eye eyes optic nerve nerves spinal cord muscle muscles joint joints spleen gallbladder
 bile duct ducts intestine bowel duodenum larynx pharynx tongue mouth oral cavity epididymis testis testes
-adrenal pituitary gland glands lymph nodes marrow myocardium pericardium pleura peritoneum
+adrenal pituitary gland glands lymph nodes marrow myocardium pericardium pleura peritoneum pelvis ureter
+urethra trachea bronchus bronchi colliculus lobe cortex
 """.split())
 _ORGAN_HEADS = frozenset({"carcinoma", "carcinomas", "cancer", "cancers", "tumor", "tumors", "tumour", "tumours",
                           "sarcoma", "angiosarcoma", "adenocarcinoma", "adenoma", "cystadenoma", "calcification",
@@ -373,7 +374,10 @@ def disease_of_organ(doc):
         j = tok.i + 2
         if doc[j].lower_ == "the" and j + 1 < n:
             j += 1
-        if doc[j].lower_ in ORGANS:
+        if j + 1 < n and doc[j + 1].lower_ in ORGANS and (doc[j].lower_ in DISEASE_MODIFIERS
+                                                          or _ADJ_RE.match(doc[j].lower_)):
+            yield tok.i, j + 2  # "cancer of the renal pelvis"
+        elif doc[j].lower_ in ORGANS:
             end = j + 1
             if end < n and doc[end].lower_ in ORGANS and doc[j].lower_ in {"bile", "spinal", "optic", "lymph", "oral"}:
                 end += 1

@@ -61,6 +61,7 @@ def _votes(name, text):
     # both guidelines
     ("disease_of_organ", "A carcinoma of the bladder and calcification of the artery.",
      ["carcinoma of the bladder", "calcification of the artery"]),
+    ("disease_of_organ", "The risk of cancer of the renal pelvis rose.", ["cancer of the renal pelvis"]),
     ("disease_latin_qualifier", "Germline APC mutations cause adenomatous polyposis coli.",
      ["adenomatous polyposis coli"]),
     ("disease_head_phrase_cdr", "Capsaicin-induced secondary hyperalgesia.", []),
