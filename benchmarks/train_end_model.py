@@ -179,8 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                         output_dir=st_dir, overwrite=True, init_model=weak_dir)
         results["seconds"]["self_training"] = round(time.perf_counter() - t0, 1)
         predict(st_dir, "end_model_weak_selftrain")
-        if results["f1"]["end_model_weak_selftrain"]["dev_rest"]["f1"] >= results["f1"]["end_model_weak"]["dev_rest"]["f1"]:
-            best_dir = st_dir
+        best_dir = st_dir  # as `clinlabel train --self-training-rounds N --gold ...` does (no choice on dev)
         results["refined_from"] = best_dir.name
         save()
 

@@ -104,9 +104,9 @@ def analyze(
     gold labels (e.g. the NCBI subtypes to ``Disease``).
     """
     if nlp is None:
-        import spacy
+        from corpora.tokenizer import biomedical_nlp
 
-        nlp = spacy.blank("en")
+        nlp = biomedical_nlp()
     names = [lf.name for lf in lfset.of_kind("span")]
     labels = list(lfset.labels)
     mats, ys = [], []

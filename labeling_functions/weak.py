@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -134,22 +134,14 @@ class WeakLabeler:
 
 
 def _record_doc(record: dict, nlp):
-    import spacy
-
     nlp = nlp or _blank()
     return nlp.make_doc(record["text"])
 
 
-_BLANK = None
-
-
 def _blank():
-    global _BLANK
-    if _BLANK is None:
-        import spacy
+    from corpora.tokenizer import biomedical_nlp
 
-        _BLANK = spacy.blank("en")
-    return _BLANK
+    return biomedical_nlp()
 
 
 def _tokens(doc) -> list[dict[str, Any]]:
@@ -198,7 +190,7 @@ def weak_label_records(
     and ``weak_labels`` = ``{"scheme": "BIO", "labels": [...], "probs": [[...] per token]}``.
 
     The records' own ``spans`` are ignored.  Tokens come from ``nlp``'s tokenizer (default
-    ``spacy.blank("en")``).  Unless the preset ships a fitted label model (or the model is
+    ``corpora.tokenizer.biomedical_nlp()``: ``spacy.blank("en")`` plus biomedical splits).  Unless the preset ships a fitted label model (or the model is
     ``majority``), the label model is fit on the first ``fit_docs`` records (held in memory),
     then every record is labelled, streaming.
     """

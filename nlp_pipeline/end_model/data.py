@@ -19,8 +19,6 @@ from corpora.record import record_id
 
 logger = logging.getLogger(__name__)
 
-_BLANK_NLP = None
-
 
 def data_error(what: str, fix: str, *, record: Mapping[str, Any] | None = None, index: int | None = None) -> ModelError:
     where = ""
@@ -35,16 +33,13 @@ def data_error(what: str, fix: str, *, record: Mapping[str, Any] | None = None, 
 
 
 def _blank_nlp():
-    global _BLANK_NLP
-    if _BLANK_NLP is None:
-        import spacy
+    from corpora.tokenizer import biomedical_nlp
 
-        _BLANK_NLP = spacy.blank("en")
-    return _BLANK_NLP
+    return biomedical_nlp()
 
 
 def record_tokens(record: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The record's Prodigy tokens; tokenised with ``spacy.blank("en")`` when it has none."""
+    """The record's Prodigy tokens; tokenised like the weak labels (``corpora.tokenizer.biomedical_nlp``) when it has none."""
     tokens = record.get("tokens")
     if tokens:
         return list(tokens)
