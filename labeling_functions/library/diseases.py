@@ -42,7 +42,7 @@ _COURSE_WORDS = frozenset({"acute", "chronic"})
 _COURSE_KEEPS = frozenset({"failure", "failures", "pain", "pains", "leukemia", "leukaemia", "leucemia", "stroke",
                            "strokes", "necrosis", "dysfunction", "insufficiency", "infarction", "injury", "injuries",
                            "damage", "disease", "diseases", "syndrome", "obstruction", "psychosis", "intoxication",
-                           "rejection", "toxicity_never"})
+                           "rejection"})
 
 
 #: disease endings beyond the shared suffix list (hyperalgesia, cholelithiasis, retinoschisis)
