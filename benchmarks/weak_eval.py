@@ -44,13 +44,13 @@ def gold_of(records, preset):
 
 
 def evaluate(preset: str, label_models=LABEL_MODELS) -> dict:
-    import spacy
+    from corpora.tokenizer import biomedical_nlp
 
     from labeling_functions.aggregate import span_prf, span_prf_by_label
     from labeling_functions.weak import WeakLabeler
 
     train_path, dev_path = CORPORA[preset]
-    nlp = spacy.blank("en")
+    nlp = biomedical_nlp()  # the tokenizer weak labelling and the end model use
     t0 = time.time()
     base = WeakLabeler.from_config(preset=preset, label_model="majority", use_shipped=False)
     for name in ("core_dict", "drug_dict", "icd_dict", "disease_dict"):

@@ -25,7 +25,7 @@ TRAIN = {
 
 
 def main(argv=None) -> None:
-    import spacy
+    from corpora.tokenizer import biomedical_nlp
 
     from corpora.formats import read_corpus
     from labeling_functions.presets import get_preset
@@ -35,7 +35,7 @@ def main(argv=None) -> None:
     ap.add_argument("--label-model", default=None, help="default: each preset's default")
     args = ap.parse_args(argv)
     out_dir = ROOT / "labeling_functions" / "resources"
-    nlp = spacy.blank("en")
+    nlp = biomedical_nlp()  # the tokenizer weak labelling and the end model use
     for preset, path in TRAIN.items():
         name = args.label_model or get_preset(preset).label_model
         if name == "majority":
