@@ -121,7 +121,7 @@ _NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_
                "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi", "eponym_short_ncbi",
                "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
                "coordinated_eponym_ncbi", "parenthetical_mention_ncbi",
-               "abbreviation_pair_outside_ncbi", "deficiency_ncbi")
+               "abbreviation_pair_outside_ncbi", "deficiency_ncbi", "disease_initials_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {

@@ -139,7 +139,7 @@ _SPECIFIC_ONLY = frozenset({"male", "female", "isolated", "solid", "multiple", "
                             "invasive", "childhood", "juvenile"})
 _GENERIC_HEADS = frozenset({"disease", "diseases", "disorder", "disorders", "defect", "defects", "deficiency",
                             "deficiencies", "loss", "damage", "syndrome", "syndromes", "abnormality", "abnormalities"})
-_NCBI_NOT = frozenset({"heterozygous", "japanese", "jewish", "non-jewish", "human", "severe", "complete", "total",
+_NCBI_NOT = frozenset({"heterozygous", "progressive", "japanese", "jewish", "non-jewish", "human", "severe", "complete", "total",
                        "primary", "partial", "major", "adult", "putative"})
 _ROMAN_RE = re.compile(r"^(?:[IVX]{1,4}|[IVX]{1,4}[A-Da-d]|[A-D])$")  # digits vote O (numbers_outside)
 #: words with a disease suffix that are not diseases (verbs in -oses, cell division)
@@ -155,8 +155,8 @@ _MORE_HEADS = frozenset({"degeneration", "degenerations", "polyps", "polyp", "ma
 
 def _is_head(tok) -> bool:
     low = tok.lower_
-    return (low in DISEASE_HEADS or low in EPONYM_HEADS or low in _MORE_HEADS or _disease_like(tok)) \
-        and low not in _NOT_DISEASE_WORDS
+    return (low in DISEASE_HEADS or low in EPONYM_HEADS or low in _MORE_HEADS or _disease_like(tok)
+            or (len(low) > 7 and low.endswith(_EXTRA_HEAD_SUFFIXES))) and low not in _NOT_DISEASE_WORDS
 
 
 def _ncbi_modifier(tok, generic_head: bool = False) -> bool:
@@ -170,12 +170,19 @@ def _ncbi_modifier(tok, generic_head: bool = False) -> bool:
     return bool(_ADJ_RE.match(low)) or _disease_like(tok) or low.endswith("-responsive")
 
 
+#: second halves of hyphenated modifiers whose first half may be any word ("dopa-responsive", "late-infantile")
+_HYPHEN_SECONDS = frozenset({"linked", "responsive", "infantile", "syndromic", "dependent", "sensitive"})
+
+
 def _extend_left_ncbi(doc, head: int, *, limit: int = 5) -> int:
     generic = doc[head].lower_ in _GENERIC_HEADS
     start = head
     while start > 0 and head - start < limit:
         prev = doc[start - 1]
-        if _ncbi_modifier(prev, generic) or (prev.text == "-" and start >= 2 and _ncbi_modifier(doc[start - 2], generic)):
+        if prev.lower_ in _HYPHEN_SECONDS and start >= 3 and doc[start - 2].text == "-" \
+                and doc[start - 3].is_alpha and doc[start - 3].lower_ not in STOP:
+            start -= 3  # "dopa-responsive dystonia", "late-infantile ...", "non-syndromic hearing loss"
+        elif _ncbi_modifier(prev, generic) or (prev.text == "-" and start >= 2 and _ncbi_modifier(doc[start - 2], generic)):
             start -= 1
         elif prev.lower_ == "'s" and start >= 2 and _CAP_RE.match(doc[start - 2].text):
             start -= 2
@@ -207,10 +214,16 @@ def disease_head_phrase_ncbi(doc):
     n = len(doc)
     for tok in doc:
         latin = tok.i + 1 < n and doc[tok.i + 1].lower_ in LATIN_QUALIFIERS and _alpha_word(tok)  # "diabetes insipidus"
-        if latin or (_is_head(tok) and tok.lower_ not in _BARE_GENERIC):
+        bare = tok.lower_ in _BARE_GENERIC
+        if latin or _is_head(tok):
             if not latin and tok.i + 1 < n and _is_head(doc[tok.i + 1]):
                 continue  # not the last head word
             start = _extend_left_ncbi(doc, tok.i)
+            if bare and not (start < tok.i - 1 and doc[tok.i - 1].lower_ in DISEASE_MODIFIERS
+                             and doc[tok.i - 1].lower_ not in NCBI_MODIFIERS
+                             and any(t.lower_ in NCBI_MODIFIERS or t.lower_ in _HYPHEN_SECONDS
+                                     for t in doc[start : tok.i - 1])):
+                continue  # "non-syndromic hearing loss", but not a bare "inherited deficiency"/"hearing loss"
             end = _ncbi_type_suffix(doc, tok.i + 2 if latin else tok.i + 1)
             if start < tok.i or end > tok.i + 1:
                 yield start, end
@@ -281,9 +294,11 @@ def disease_abbreviation_ncbi(doc):
             j += 1
         if j >= n or doc[j].text != ")" or j == i + 1:
             continue
-        parts = [p for p in re.split(r"\s*/\s*", doc[i + 1 : j].text) if p]
+        parts = [p for p in re.split(r"\s*(?:/|,|\bor\b|\band\b)\s*", doc[i + 1 : j].text) if p]  # "(DMD, BMD)"
         if not parts or not all(_SF_RE.match(p) for p in parts):
             continue
+        if len(parts) > 1 and not all(p.isalpha() and p.isupper() for p in parts):
+            continue  # "(DMD, BMD)" names two diseases; "(C2 and C7)" names two proteins
         after = doc[j + 1] if j + 1 < n else None
         eponym_first = after is not None and after.lower_ in EPONYM_HEADS | {"syndrome", "disease"} \
             and _CAP_RE.match(doc[i - 1].text.split("-")[-1] or "x")
@@ -298,12 +313,16 @@ def disease_abbreviation_ncbi(doc):
             yield _sf_left(doc, span.start), span.end
 
 
+#: modifiers of a gene-context abbreviation, not of the disease ("inherited APC mutation", "sporadic APC")
+_SF_NOT_MODIFIERS = frozenset({"inherited", "sporadic", "multiple", "congenital"})
+
+
 def _sf_left(doc, start: int) -> int:
     """Extend an abbreviation over NCBI modifiers and a type before it: ``childhood cerebral ALD``, ``type II GD``."""
     while start > 0:
         prev = doc[start - 1]
         low = prev.lower_
-        if low in _NCBI_NOT or low in STOP or low in NOT_MODIFIER:
+        if low in _NCBI_NOT or low in STOP or low in NOT_MODIFIER or low in _SF_NOT_MODIFIERS:
             break
         if low in NCBI_MODIFIERS or low in DISEASE_MODIFIERS and prev.text.islower() and low != "type":
             start -= 1
@@ -483,3 +502,60 @@ def deficiency_ncbi(doc):
                     break
             if end is not None:
                 yield _extend_left_ncbi(doc, i, limit=2), end
+
+
+_INITIALS_SF_RE = re.compile(r"^[A-Z]{2,5}$")
+#: statistics, units and techniques written in capitals, never a disease
+_NOT_DISEASE_SF = frozenset({"SD", "SE", "SEM", "EC", "CI", "OR", "HR", "RR", "DNA", "RNA", "PCR", "CT", "MRI", "MR",
+                             "ECG", "EEG", "EMG", "IQ", "USA", "UK", "ID", "NS"})
+
+
+def _initials_match(doc, i: int, sf: str) -> int | None:
+    """End of the words from ``i`` whose initials spell ``sf`` (hyphen parts and ``'s`` skipped), or None."""
+    n = len(doc)
+    k = 0
+    j = i
+    while j < n and k < len(sf):
+        t = doc[j]
+        if t.text in {"-", "'s"}:
+            j += 1
+            continue
+        if not t.is_alpha or t.text[0].upper() != sf[k] or (t.lower_ in STOP and t.lower_ != "von"):
+            return None
+        k += 1
+        j += 1
+    return j if k == len(sf) else None
+
+
+@span_lf(labels=["Disease"])
+def disease_initials_ncbi(doc):
+    """NCBI: an all-capitals symbol spelled by the initials of a disease name in the same document is that disease.
+
+    ``Huntington's disease`` ... ``the HD gene``; ``Duchenne muscular dystrophy`` ... ``DMD``;
+    ``adenomatous polyposis coli`` ... ``APC mutations`` (NCBI annotates disease abbreviations in gene contexts).
+    The name must end with a disease head or a Latin qualifier, or be followed by one (``von Hippel-Lindau disease``).
+    """
+    n = len(doc)
+    cands = {t.text for t in doc if _INITIALS_SF_RE.match(t.text) and t.lower_ not in STOP
+             and t.text not in _NOT_DISEASE_SF}
+    if not cands:
+        return
+    defined: set[str] = set()
+    for sf in cands:
+        for i, tok in enumerate(doc):
+            if tok.text[:1].upper() != sf[0] or tok.text == sf:
+                continue
+            end = _initials_match(doc, i, sf)
+            if end is None or end - i < 2:
+                continue
+            last = doc[end - 1]
+            nxt = doc[end] if end < n else None
+            if _is_head(last) or last.lower_ in LATIN_QUALIFIERS or (
+                    nxt is not None and nxt.lower_ in EPONYM_HEADS | _GENERIC_HEADS and any(
+                        _CAP_RE.match(t.text) for t in doc[i:end])):
+                defined.add(sf)
+                break
+    for tok in doc:
+        if tok.text in defined:
+            end = tok.i + 1
+            yield tok.i, _ncbi_type_suffix(doc, end) if end < n and doc[end].lower_ == "type" else end  # "ADCA type I"

@@ -1,0 +1,50 @@
+"""NCBI-disease LFs, second round: hyphenated modifiers, abbreviation lists, initials of a disease name."""
+
+import pytest
+import spacy
+
+from labeling_functions.library import ALL_LFS
+from labeling_functions.presets import get_preset
+
+NLP = spacy.blank("en")
+
+
+def _votes(name, text):
+    doc = NLP.make_doc(text)
+    out = []
+    for item in ALL_LFS[name](doc):
+        s, e = (item.start, item.end) if hasattr(item, "start") else item[:2]
+        out.append(doc[s:e].text)
+    return out
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # hyphenated modifiers whose first half is any word; "-onset" stays out (NCBI leaves "early-onset" out)
+    ("disease_head_phrase_ncbi", "Patients with dopa-responsive dystonia.", ["dopa-responsive dystonia"]),
+    ("disease_head_phrase_ncbi", "A patient with late-infantile metachromatic leukodystrophy.",
+     ["late-infantile metachromatic leukodystrophy"]),
+    ("disease_head_phrase_ncbi", "Families with early-onset breast cancer.", ["breast cancer"]),
+    # a bare generic head only with an inheritance modifier and an anatomical word before it
+    ("disease_head_phrase_ncbi", "Individuals with non-syndromic hearing loss.", ["non-syndromic hearing loss"]),
+    ("disease_head_phrase_ncbi", "An inherited deficiency and hearing loss.", []),
+    # -schisis heads; "progressive" is a course word NCBI leaves out
+    ("disease_head_phrase_ncbi", "X-linked retinoschisis is rare.", ["X-linked retinoschisis"]),
+    ("disease_head_phrase_ncbi", "He showed progressive muscular atrophy.", ["muscular atrophy"]),
+    # abbreviation lists in the parentheses; gene-context modifiers stay out of the abbreviation
+    ("disease_abbreviation_ncbi", "Duchenne or Becker muscular dystrophy (DMD, BMD); most DMD patients.",
+     ["DMD", "BMD", "DMD"]),
+    ("disease_abbreviation_ncbi", "Two complement deficiencies (C2 and C7) were found.", []),
+    ("disease_abbreviation_ncbi", "Adenomatous polyposis coli (APC) and the inherited APC mutation.", ["APC", "APC"]),
+    # an all-capitals symbol spelled by a disease name's initials in the same document
+    ("disease_initials_ncbi", "Huntington's disease is dominant. We cloned the HD gene.", ["HD"]),
+    ("disease_initials_ncbi", "Mutations of the VHL gene cause von Hippel-Lindau disease.", ["VHL"]),
+    ("disease_initials_ncbi", "Autosomal dominant cerebellar ataxia; ADCA type I kindreds.", ["ADCA type I"]),
+    ("disease_initials_ncbi", "Sickle cell disease, mean 90 (SD 16).", []),
+    ("disease_initials_ncbi", "The APC gene was cloned.", []),
+])
+def test_ncbi2_rules(name, text, expected):
+    assert _votes(name, text) == expected
+
+
+def test_ncbi_preset_has_the_initials_lf():
+    assert "disease_initials_ncbi" in get_preset("ncbi_disease").lf_names
