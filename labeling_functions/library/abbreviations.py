@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..api import span_lf
+from ..api import OUTSIDE, span_lf
 from .patterns import DISEASE_HEADS, _chemical_like, _disease_like
 
 
@@ -69,7 +69,10 @@ def find_abbreviations(doc) -> list[tuple[int, int, int, int]]:
 
 _NOT_ENTITY_HEADS = frozenset({"virus", "viruses", "gene", "genes", "protein", "proteins", "receptor", "receptors",
                                "cell", "cells", "antigen", "antibody", "antibodies", "factor", "enzyme", "kinase",
-                               "score", "scale", "test", "trial", "study", "group", "unit", "index", "rate", "level"})
+                               "score", "scale", "test", "trial", "study", "group", "unit", "index", "rate", "level",
+                               "therapy", "therapies", "treatment", "treatments", "volume", "output", "pressure",
+                               "prone", "resistant", "satisfaction", "questionnaire", "inventory", "ratio", "control",
+                               "controls"})
 
 
 def _plain_word(doc, tok) -> bool:
@@ -91,15 +94,91 @@ def _type_long_form(doc, start: int, end: int, dict_matches) -> str | None:
                 return None
             return label
     last = doc[end - 1]
+    if any(t.text in {"(", ")"} for t in doc[start:end]):  # "therapy (ATT)-associated ... (ATT-ALF)": no long form
+        return None
     if last.lower_ in DISEASE_HEADS or _disease_like(last):
         return "Disease"
     if last.lower_ in _NOT_ENTITY_HEADS:
         return None
+    # a disease word inside the long form types it ("chronic hepatitis C", "polyposis coli") unless the last word
+    # is an ordinary noun of its own ("antituberculosis therapy", "stroke volume": _NOT_ENTITY_HEADS above)
     if any(t.lower_ in DISEASE_HEADS or _disease_like(t) for t in doc[start:end]) and not _chemical_like(last):
         return "Disease"
     if _chemical_like(last):
         return "Chemical"
     return None
+
+
+#: words of substances that may end a long form the morphology LFs do not recognise
+_SUBSTANCE_WORDS = frozenset("""
+acid acids ether ethers ester esters oxide oxides alcohol alcohols salt salts extract extracts oil oils citrate
+sulfate sulphate chloride acetate hydrochloride toxin toxins venom
+""".split())
+
+
+def non_chemical_sfs(doc, dict_matches=()) -> set[str]:
+    """Short forms defined in ``doc`` by a long form that is clearly not a chemical.
+
+    ``cardiac output (CO)``, ``nerve growth factor (NGF)``, ``combined androgen blockade (CAB)``,
+    ``mass spectrometry (MS)``: the long form is untyped, ends in a plain word (not a drug-like word,
+    not a substance word, not a lexicon term) and has no drug-like word in it.
+    """
+    out: set[str] = set()
+    chem_ends = {e for s, e, label in dict_matches if label == "Chemical"}
+    for ls, le, ss, se in find_abbreviations(doc):
+        sf = doc[ss:se].text
+        last = doc[le - 1]
+        if any(t.text in {"(", ")"} for t in doc[ls:le]) or le in chem_ends:
+            continue
+        if _type_long_form(doc, ls, le, dict_matches) is not None:
+            continue
+        low = last.lower_
+        if not (low.isalpha() and len(low) >= 4) or low in _SUBSTANCE_WORDS or low in _CLASS_WORDS \
+                or _chemical_like(last):
+            continue
+        if le - ls == 1 and low not in _NOT_ENTITY_HEADS:  # "Midazolan (MZ)", "sirolmus (Srl)": maybe a drug
+            continue
+        if not last.text.islower() and not (le - ls > 1 and doc[ls].text[0].isupper() and last.text.istitle()):
+            continue  # "Tincture of Crataegus": a name; "Cardiac Output": a title-case long form is fine
+        if any(_chemical_like(t) or t.lower_ in _SUBSTANCE_WORDS or t.lower_ in _CLASS_WORDS or _disease_like(t)
+               or t.lower_ in DISEASE_HEADS for t in doc[ls:le]):
+            continue
+        if low.endswith(("ine", "ide", "ate", "ol", "one", "in", "ane", "ene", "yl", "ium")) \
+                and low not in _NOT_ENTITY_HEADS and not low.endswith(("tion", "ation")):
+            continue  # "chloroacetaldehyde"-like or unknown -in/-ine words may be substances
+        out.add(sf)
+    return out
+
+
+#: class and source words whose abbreviation BC5CDR annotates as a chemical ("SSRI", "BZDs", "DCE")
+_CLASS_WORDS = frozenset("""
+drug drugs inhibitor inhibitors agonist agonists antagonist antagonists blocker blockers agent agents medication
+medications compound compounds derivative derivatives analogue analogues analog analogs seed seeds root roots leaf
+leaves bark fruit fruits flower flowers tincture symptom symptoms sign signs
+""".split())
+
+
+#: statistics abbreviations after "+/-" that lexicons read as diseases ("mean +/- SE": status epilepticus)
+_STAT_SFS = frozenset({"SE", "SEM", "SD", "S.E.", "S.D.", "S.E.M.", "CI"})
+
+
+@span_lf(labels=[OUTSIDE])
+def abbreviation_outside_cdr(doc, *, core_dict, drug_dict):
+    """O votes: every occurrence of a short form defined by a non-chemical, non-disease long form
+    (``cardiac output (CO)``, ``nerve growth factor (NGF)``), and ``SE``/``SD`` after ``+/-``."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.text in _STAT_SFS and i > 0 and doc[i - 1].text in {"+/-", "/-", "±", "mean"}:
+            yield i, i + 1
+    if "(" not in doc.text:
+        return
+    dict_matches = list(core_dict(doc)) + list(drug_dict(doc))
+    sfs = non_chemical_sfs(doc, dict_matches)
+    for sf in sfs:
+        for m in re.finditer(r"(?<![\w-])" + re.escape(sf) + r"s?(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and span.end <= n:
+                yield span.start, span.end
 
 
 @span_lf(labels=["Chemical", "Disease"])

@@ -286,10 +286,15 @@ PTZ STZ LPS DEX DOX 5-FU MTX CsA FK506 PAN TAM ASA INH ddI AZT ACTH
 @span_lf(labels=["Chemical"])
 def chemical_symbols(doc):
     """Element symbols, ions and common chemical abbreviations (``Na``, ``K+``, ``NO``, ``5-HT``, ``GABA``)."""
+    from .abbreviations import non_chemical_sfs
+
     text = doc.text
+    not_here = non_chemical_sfs(doc) if "(" in text else set()  # "cardiac output (CO)"
     for m in re.finditer(r"(?<![\w+-])(" + "|".join(re.escape(x) for x in sorted(CHEMICAL_SYMBOLS, key=len, reverse=True)) + r")(?![\w+])", text):
         span = doc.char_span(m.start(), m.end())
         if span is not None:
+            if span.text in not_here:
+                continue
             if span.text == "NO" and span.end < len(doc) and doc[span.end].is_upper:  # "NO" in an all-caps title
                 continue
             if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].text in {".", ":", ";", "?", "!"}):

@@ -1,0 +1,45 @@
+"""Second-round BC5CDR rules: one sentence each, the spans expected."""
+
+import pytest
+
+from labeling_functions.api import LFSet
+from labeling_functions.library import ALL_LFS
+from labeling_functions.presets import RESOURCES
+from corpora.tokenizer import biomedical_nlp
+
+_NLP = biomedical_nlp()
+
+
+def _spans(lf_name, text):
+    lf = ALL_LFS[lf_name]
+    doc = _NLP.make_doc(text)
+    kwargs = LFSet(lfs=[lf], resources=dict(RESOURCES)).kwargs_for(lf)
+    out = []
+    for v in lf(doc, **kwargs):
+        s, e = (v.start, v.end) if hasattr(v, "start") else (v[0], v[1])
+        out.append(doc[s:e].text)
+    return sorted(out)
+
+
+@pytest.mark.parametrize("lf_name,text,expected", [
+    # a short form defined by a non-chemical, non-disease long form is not an entity anywhere in the abstract
+    ("abbreviation_outside_cdr", "Heart rate and cardiac output (CO) fell; CO recovered.", ["CO", "CO"]),
+    ("abbreviation_outside_cdr", "PG-9 raised nerve growth factor (NGF) synthesis.", ["NGF"]),
+    ("abbreviation_outside_cdr", "Proteins were identified by mass spectrometry (MS).", ["MS"]),
+    # chemical or class long forms keep their short form
+    ("abbreviation_outside_cdr", "Exposure to carbon monoxide (CO) was measured.", []),
+    ("abbreviation_outside_cdr", "Use of benzodiazepines or related drugs (BZDs) was common.", []),
+    ("abbreviation_outside_cdr", "Tincture of Crataegus (TCR) protected the heart.", []),
+    ("abbreviation_outside_cdr", "Patients on Midazolan (MZ) were sedated.", []),
+    ("abbreviation_outside_cdr", "Transient neurologic symptoms (TNSs) followed lidocaine.", []),
+    # statistics after +/-
+    ("abbreviation_outside_cdr", "Hb was 10.2 +/- 0.1 g/dl (mean +/- SE).", ["SE"]),
+    # a disease word inside a long form ending in a noun of its own does not make a disease abbreviation
+    ("abbreviation_definition", "Antituberculosis therapy (ATT) was given; ATT stopped.", []),
+    ("abbreviation_definition", "Heart rate and stroke volume (SV) fell.", []),
+    ("abbreviation_definition", "Patients with chronic hepatitis C (CHC) were treated.", ["CHC"]),
+    ("chemical_symbols", "Heart rate and cardiac output (CO) fell; CO recovered.", []),
+    ("chemical_symbols", "Exposure to carbon monoxide (CO) was measured.", ["CO"]),
+])
+def test_cdr2_rules(lf_name, text, expected):
+    assert _spans(lf_name, text) == sorted(expected)
