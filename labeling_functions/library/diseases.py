@@ -125,6 +125,40 @@ def disease_modifier_outside_cdr(doc):
                 break
 
 
+def _coord_modifier_cdr(tok) -> bool:
+    """A conjunct modifier of a shared disease head: an anatomical/functional adjective or organ, not a disease."""
+    low = tok.lower_
+    if low in STOP or low in NOT_MODIFIER or low in CDR_EXCLUDED_MODIFIERS or low in _COURSE_WORDS \
+            or low in {"static", "dynamic"}:  # "static and dynamic hyperalgesia": kinds of one sign
+        return False
+    if _head_like(tok) or not tok.text.islower():  # "proteinuria and ...", "Positive and Negative Syndrome"
+        return False
+    return low in DISEASE_MODIFIERS or bool(_ADJ_RE.match(low)) or low in ORGANS
+
+
+@span_lf(labels=["Disease"])
+def coordinated_disease_cdr(doc):
+    """CDR: two modifiers sharing one head are one mention: ``ocular and orbital toxicity``,
+    ``pulmonary and renal insufficiency``, ``renal and/or hepatic dysfunction`` (not two diseases:
+    ``proteinuria and systolic hypertension``)."""
+    n = len(doc)
+    for tok in doc:
+        if not _head_like(tok) or (tok.i + 1 < n and _head_like(doc[tok.i + 1])):
+            continue
+        m = tok.i - 1  # the single modifier right before the head
+        if m < 2 or not _coord_modifier_cdr(doc[m]):
+            continue
+        j = m - 1
+        if doc[j].lower_ not in {"and", "or", "and/or"}:
+            continue
+        k = j - 1
+        if not _coord_modifier_cdr(doc[k]) or (k > 0 and doc[k - 1].text == ","):
+            continue
+        if doc[k].lower_ in ORGANS and k > 0 and doc[k - 1].lower_ in {"the", "of", "a"}:  # "lesions of the brain and"
+            continue
+        yield k, tok.i + 1
+
+
 # --- NCBI-disease ---------------------------------------------------------------------------
 
 #: modifiers NCBI keeps inside a disease mention (inheritance, population, extent)

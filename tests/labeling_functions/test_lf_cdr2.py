@@ -43,3 +43,16 @@ def _spans(lf_name, text):
 ])
 def test_cdr2_rules(lf_name, text, expected):
     assert _spans(lf_name, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("It caused ocular and orbital toxicity.", ["ocular and orbital toxicity"]),
+    ("They had pulmonary and renal insufficiency.", ["pulmonary and renal insufficiency"]),
+    ("Watch for renal and/or hepatic dysfunction.", ["renal and/or hepatic dysfunction"]),
+    ("Lithium caused proteinuria and systolic hypertension.", []),       # two diseases
+    ("Effects on static and dynamic hyperalgesia.", []),                 # kinds of one sign
+    ("Lesions of the brain and metabolic abnormalities.", []),
+    ("On the Positive and Negative Syndrome Scale.", []),
+])
+def test_coordinated_disease_cdr(text, expected):
+    assert _spans("coordinated_disease_cdr", text) == sorted(expected)
