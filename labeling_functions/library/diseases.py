@@ -184,7 +184,8 @@ _NOT_DISEASE_WORDS = frozenset({"meioses", "meiosis", "exposes", "predisposes", 
 #: further heads of multi-word disease names (general medical vocabulary)
 _MORE_HEADS = frozenset({"degeneration", "degenerations", "polyps", "polyp", "malabsorption", "wasting", "delay",
                          "delays", "anomaly", "anomalies", "dystrophy", "dystrophies", "myopathy", "neoplasia",
-                         "polyposis", "dysgenesis", "agenesis", "aplasia", "hypoplasia", "dysmorphism"})
+                         "polyposis", "dysgenesis", "agenesis", "aplasia", "hypoplasia", "dysmorphism", "disomy",
+                         "lethality"})
 
 
 def _is_head(tok) -> bool:
@@ -240,6 +241,8 @@ def _ncbi_type_suffix(doc, end: int) -> int:
 
 #: generic heads that need a named thing before them ("C2 deficiency", not "inherited deficiency"): left to eponym_disease
 _BARE_GENERIC = frozenset({"deficiency", "deficiencies", "defect", "defects", "damage", "loss"})
+#: ... except after these words, where the pair is a disease mention in NCBI
+_GENERIC_PAIRS = frozenset({("genetic", "defect"), ("enzyme", "deficiency"), ("enzyme", "deficiencie")})
 
 
 @span_lf(labels=["Disease"])
@@ -253,6 +256,9 @@ def disease_head_phrase_ncbi(doc):
             if not latin and tok.i + 1 < n and _is_head(doc[tok.i + 1]):
                 continue  # not the last head word
             start = _extend_left_ncbi(doc, tok.i)
+            if bare and tok.i > 0 and (doc[tok.i - 1].lower_, tok.lower_.rstrip("s")) in _GENERIC_PAIRS:
+                yield min(start, tok.i - 1), tok.i + 1  # "genetic defect", "enzyme deficiency"
+                continue
             if bare and not (start < tok.i - 1 and doc[tok.i - 1].lower_ in DISEASE_MODIFIERS
                              and doc[tok.i - 1].lower_ not in NCBI_MODIFIERS
                              and any(t.lower_ in NCBI_MODIFIERS or t.lower_ in _HYPHEN_SECONDS
@@ -509,6 +515,12 @@ def abbreviation_pair_outside_ncbi(doc):
 _SYMBOL_RE = re.compile(r"^[A-Z][A-Z0-9]{0,5}[0-9A-Z]$")
 
 
+_HYPHENATED_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$", re.I)  # "glucose-6-phosphate" as one token
+#: words before an enzyme name that are not part of it (species, tissue, locus, verbs)
+_NOT_ENZYME_WORDS = frozenset({"cause", "causes", "locus", "gene", "genes", "feline", "canine", "murine", "bovine",
+                               "fibroblast", "fibroblasts", "cell", "cells", "leukocyte", "leukocytes", "tissue"})
+
+
 @span_lf(labels=["Disease"])
 def deficiency_ncbi(doc):
     """NCBI: ``G6PD-deficient``, ``C5 deficient``, ``deficiency of (the) <enzyme/component ...>``."""
@@ -521,6 +533,22 @@ def deficiency_ncbi(doc):
                 j -= 1
             if _SYMBOL_RE.match(doc[j].text):
                 yield j, i + 1
+        elif low in {"deficiency", "deficiencies"} and i >= 1 and doc[i - 1].lower_.endswith(("ase", "ases")):
+            j = i - 1  # "<enzyme> deficiency": "glucose-6-phosphate dehydrogenase deficiency"
+            while j > 0 and i - j < 10:
+                prev = doc[j - 1]
+                w = prev.lower_
+                if prev.text == "-" or _HYPHENATED_RE.match(prev.text) or (prev.is_digit and (j >= 2 and doc[j - 2].text == "-" or doc[j].text == "-")) or (
+                        w == "very" and doc[j].text == "-") or (
+                        prev.is_alpha and w not in STOP and w not in NOT_MODIFIER and w not in _NOT_ENZYME_WORDS and w not in NCBI_MODIFIERS
+                        and w not in _NCBI_NOT and not w.endswith(("ed", "ing")) and (prev.is_lower or len(w) <= 5
+                        or prev.i == 0 or doc[prev.i - 1].is_sent_end or doc[prev.i - 1].text == ".")):
+                    j -= 1
+                else:
+                    break
+            while j < i and doc[j].text == "-":
+                j += 1
+            yield _extend_left_ncbi(doc, j, limit=3), i + 1
         elif low in {"deficiency", "deficiencies"} and i + 2 < n and doc[i + 1].lower_ == "of":
             k = i + 2
             if doc[k].lower_ == "the":

@@ -41,6 +41,16 @@ def _votes(name, text):
     ("disease_initials_ncbi", "Autosomal dominant cerebellar ataxia; ADCA type I kindreds.", ["ADCA type I"]),
     ("disease_initials_ncbi", "Sickle cell disease, mean 90 (SD 16).", []),
     ("disease_initials_ncbi", "The APC gene was cloned.", []),
+    # "genetic defect"/"enzyme deficiency" are mentions; disomy and lethality are heads
+    ("disease_head_phrase_ncbi", "The genetic defect causes enzyme deficiency.", ["genetic defect", "enzyme deficiency"]),
+    ("disease_head_phrase_ncbi", "Uniparental disomy and embryonic lethality.", ["Uniparental disomy",
+                                                                                   "embryonic lethality"]),
+    # "<enzyme name> deficiency", hyphenated and numbered names included, a locus/verb before it left out
+    ("deficiency_ncbi", "Glucose-6-phosphate dehydrogenase deficiency is common.",
+     ["Glucose-6-phosphate dehydrogenase deficiency"]),
+    ("deficiency_ncbi", "Mutations at the PEPD locus cause prolidase deficiency.", ["prolidase deficiency"]),
+    ("deficiency_ncbi", "A mouse with X-linked pyruvate carboxylase deficiency.",
+     ["X-linked pyruvate carboxylase deficiency"]),
 ])
 def test_ncbi2_rules(name, text, expected):
     assert _votes(name, text) == expected
