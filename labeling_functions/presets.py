@@ -110,7 +110,8 @@ _CHEMICAL = (
     "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
     "administration_context", "chemical_code_name", "chemical_formula",
 )
-_DISEASE_DICTS = ("dict_core_disease", "icd10cm_terms", "disease_lexicon")
+#: (BC5CDR only; its ICD-10-CM LF drops the course/severity modifiers CDR leaves out)
+_DISEASE_DICTS = ("dict_core_disease", "icd10cm_terms_cdr", "disease_lexicon")
 _DISEASE = ("disease_suffix", "disease_head_word", "induced_disease", "disease_cue_context")
 #: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
 _CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "eponym_disease", "disease_of_organ",

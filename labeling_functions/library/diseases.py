@@ -159,6 +159,15 @@ def coordinated_disease_cdr(doc):
         yield k, tok.i + 1
 
 
+@span_lf(labels=["Disease"])
+def icd10cm_terms_cdr(doc, *, icd_dict):
+    """ICD-10-CM disease descriptions without the course/severity modifiers CDR leaves out (``acute hepatitis`` -> ``hepatitis``)."""
+    for s, e, _ in icd_dict(doc, "Disease"):
+        while s < e - 1 and _cdr_excluded(doc, s):
+            s += 1
+        yield s, e
+
+
 # --- NCBI-disease ---------------------------------------------------------------------------
 
 #: modifiers NCBI keeps inside a disease mention (inheritance, population, extent)

@@ -56,3 +56,11 @@ def test_cdr2_rules(lf_name, text, expected):
 ])
 def test_coordinated_disease_cdr(text, expected):
     assert _spans("coordinated_disease_cdr", text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Clotiazepam-induced acute hepatitis.", ["hepatitis"]),        # CDR leaves the course out
+    ("He developed acute renal failure.", ["acute renal failure"]),  # ... but keeps it before 'failure'
+])
+def test_icd10cm_terms_cdr(text, expected):
+    assert _spans("icd10cm_terms_cdr", text) == expected
