@@ -110,8 +110,9 @@ _CHEMICAL = (
     "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
     "administration_context", "chemical_code_name", "chemical_formula",
 )
-#: (BC5CDR only; its ICD-10-CM LF drops the course/severity modifiers CDR leaves out)
-_DISEASE_DICTS = ("dict_core_disease", "icd10cm_terms_cdr", "disease_lexicon")
+#: (BC5CDR only; its dictionary LFs drop matches CDR does not annotate in context and, for ICD-10-CM,
+#: the course/severity modifiers CDR leaves out)
+_DISEASE_DICTS = ("dict_core_disease_cdr", "icd10cm_terms_cdr", "disease_lexicon_cdr")
 _DISEASE = ("disease_suffix", "disease_head_word", "induced_disease", "disease_cue_context")
 #: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
 _CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "eponym_disease", "disease_of_organ",
@@ -122,7 +123,8 @@ _NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_
                "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi", "eponym_short_ncbi",
                "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
                "coordinated_eponym_ncbi", "parenthetical_mention_ncbi",
-               "abbreviation_pair_outside_ncbi", "deficiency_ncbi", "disease_initials_ncbi")
+               "abbreviation_pair_outside_ncbi", "deficiency_ncbi", "disease_initials_ncbi",
+               "disease_prefix_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {

@@ -65,7 +65,8 @@ def _cdr_head_at(doc, i: int) -> int | None:
             while j + 1 < n and _head_like(doc[j + 1]):
                 j += 1
             return j
-        if tok.lower_ in DISEASE_MODIFIERS or _ADJ_RE.match(tok.lower_) or tok.text == "-":
+        if tok.lower_ in DISEASE_MODIFIERS or _ADJ_RE.match(tok.lower_) or tok.text == "-" \
+                or tok.lower_ in CDR_EXCLUDED_MODIFIERS:  # "de novo absence seizures", "severe progressive ..."
             j += 1
             continue
         return None
@@ -159,10 +160,41 @@ def coordinated_disease_cdr(doc):
         yield k, tok.i + 1
 
 
+#: words before "death" that make it a cell-biology term, not a disease ("apoptotic cell death")
+_CELL_DEATH_WORDS = frozenset({"apoptotic", "cell", "cellular", "neuronal", "neuron", "programmed", "necrotic",
+                               "hepatocyte", "myocyte", "photoreceptor"})
+#: procedures after an abbreviation that make it a method ("MR imaging", "brain MR studies"), not a disease
+_METHOD_WORDS = frozenset({"imaging", "images", "image", "scan", "scans", "scanning", "studies", "study",
+                           "spectroscopy", "angiography", "examination", "examinations", "signal", "signals"})
+def _cdr_dict_keep(doc, s: int, e: int) -> bool:
+    """False for dictionary matches CDR does not annotate in this context (see the word lists above)."""
+    words = tuple(t.lower_ for t in doc[s:e])
+    if words[-1] in {"death", "deaths"} and s > 0 and doc[s - 1].lower_ in _CELL_DEATH_WORDS:
+        return False
+    if e - s == 1 and doc[s].text.isupper() and len(doc[s].text) <= 4 and e < len(doc) \
+            and doc[e].lower_ in _METHOD_WORDS:
+        return False
+    return True
+
+
+@span_lf(labels=["Disease"])
+def dict_core_disease_cdr(doc, *, core_dict):
+    """AutoNER dict_core Disease terms, without matches CDR does not annotate in context (``apoptotic death``, ``MR imaging``)."""
+    return [(s, e) for s, e, _ in core_dict(doc, "Disease") if _cdr_dict_keep(doc, s, e)]
+
+
+@span_lf(labels=["Disease"])
+def disease_lexicon_cdr(doc, *, disease_dict):
+    """The shipped disease lexicon, without matches CDR does not annotate in context (``apoptotic cell death``)."""
+    return [(s, e) for s, e, _ in disease_dict(doc, "Disease") if _cdr_dict_keep(doc, s, e)]
+
+
 @span_lf(labels=["Disease"])
 def icd10cm_terms_cdr(doc, *, icd_dict):
     """ICD-10-CM disease descriptions without the course/severity modifiers CDR leaves out (``acute hepatitis`` -> ``hepatitis``)."""
     for s, e, _ in icd_dict(doc, "Disease"):
+        if not _cdr_dict_keep(doc, s, e):
+            continue
         while s < e - 1 and _cdr_excluded(doc, s):
             s += 1
         yield s, e

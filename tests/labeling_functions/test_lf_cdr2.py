@@ -64,3 +64,14 @@ def test_coordinated_disease_cdr(text, expected):
 ])
 def test_icd10cm_terms_cdr(text, expected):
     assert _spans("icd10cm_terms_cdr", text) == expected
+
+
+@pytest.mark.parametrize("lf_name,text,expected", [
+    ("dict_core_disease_cdr", "Drugs induced apoptotic death in the liver.", []),
+    ("dict_core_disease_cdr", "Sudden death occurred.", ["death"]),
+    ("dict_core_disease_cdr", "Brain MR imaging showed lesions.", []),
+    ("disease_lexicon_cdr", "It reduced apoptotic cell death.", []),
+    ("disease_modifier_outside_cdr", "Drug-induced de novo absence seizures.", ["de", "novo"]),
+])
+def test_cdr_dictionary_context(lf_name, text, expected):
+    assert _spans(lf_name, text) == sorted(expected)
