@@ -662,3 +662,58 @@ def disease_initials_ncbi(doc):
         if tok.text in defined:
             end = tok.i + 1
             yield tok.i, _ncbi_type_suffix(doc, end) if end < n and doc[end].lower_ == "type" else end  # "ADCA type I"
+
+
+#: inheritance/onset prefixes NCBI keeps before any disease name (dictionary terms, eponyms, abbreviations)
+_PREFIX_WORDS = frozenset({"familial", "hereditary", "congenital", "neonatal", "isolated", "autosomal", "dominant",
+                           "recessive", "thyroid", "skin", "x-linked", "idiopathic", "sporadic"})
+_ABBR_RE = re.compile(r"^[a-z]?[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*$")  # vWD, GD, MPS
+
+
+def _prefix_start(doc, j: int) -> int:
+    """Extend left from token ``j`` over NCBI prefixes: ``X-linked``, ``type I``, ``congenital``, ``autosomal recessive``."""
+    while j > 0:
+        prev = doc[j - 1]
+        if j >= 3 and prev.lower_ == "linked" and doc[j - 2].text == "-" and doc[j - 3].text in {"X", "x"}:
+            j -= 3
+        elif j >= 2 and _ROMAN_RE.match(prev.text) and doc[j - 2].lower_ == "type" and len(prev.text) <= 4:
+            j -= 2
+        elif prev.lower_ in _PREFIX_WORDS:
+            j -= 1
+        else:
+            break
+    return j
+
+
+@span_lf(labels=["Disease"])
+def disease_prefix_ncbi(doc, *, core_dict, icd_dict, disease_dict):
+    """NCBI: inheritance/type prefixes before a known disease name are part of the mention.
+
+    ``X-linked Emery-Dreifuss muscular dystrophy``, ``type I von Willebrand disease``, ``type IIA vWD``,
+    ``congenital cataracts``, ``neonatal jaundice``, ``thyroid goiter``; yields only spans that gained a prefix.
+    """
+    n = len(doc)
+    cands: set[tuple[int, int]] = set()
+    for matcher in (core_dict, icd_dict, disease_dict):
+        cands.update((s, e) for s, e, _ in matcher(doc, "Disease") if _ncbi_keep(doc, s, e))
+    for tok in doc:
+        low = tok.lower_
+        if low in EPONYM_HEADS or low in DISEASE_HEADS:  # eponym chain before a head: "Emery-Dreifuss muscular dystrophy"
+            j = _extend_left(doc, tok.i, limit=2)
+            k = j
+            while k > 0 and (_CAP_RE.match(doc[k - 1].text) or doc[k - 1].text == "-"
+                             or doc[k - 1].lower_ in {"von", "van"}) and j - k < 5 and doc[k - 1].lower_ not in STOP:
+                k -= 1
+            while k < j and doc[k].text == "-":
+                k += 1
+            if k < j:
+                cands.add((k, tok.i + 1))
+        elif _ABBR_RE.match(tok.text) and tok.i >= 2 and _ROMAN_RE.match(doc[tok.i - 1].text) \
+                and doc[tok.i - 2].lower_ == "type":
+            cands.add((tok.i, tok.i + 1))  # "type IIA vWD"
+    for s, e in cands:
+        if e - s == 1 and doc[s].text.isupper() and not (s >= 1 and _ROMAN_RE.match(doc[s - 1].text)):
+            continue  # "congenital DM": gene-context abbreviations keep their own LF's modifiers
+        start = _prefix_start(doc, s)
+        if start < s:
+            yield start, e

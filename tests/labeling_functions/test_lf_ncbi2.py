@@ -4,7 +4,8 @@ import pytest
 import spacy
 
 from labeling_functions.library import ALL_LFS
-from labeling_functions.presets import get_preset
+from labeling_functions.api import LFSet
+from labeling_functions.presets import RESOURCES, get_preset
 
 NLP = spacy.blank("en")
 
@@ -54,6 +55,20 @@ def _votes(name, text):
 ])
 def test_ncbi2_rules(name, text, expected):
     assert _votes(name, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # inheritance/type prefixes before a dictionary term, an eponym or a typed abbreviation; nothing without one
+    ("Severe expression in X-linked Emery-Dreifuss muscular dystrophy.", ["X-linked Emery-Dreifuss muscular dystrophy"]),
+    ("Type I von Willebrand disease and type IIA vWD.", ["Type I von Willebrand disease", "type IIA vWD"]),
+    ("Children with neonatal jaundice.", ["neonatal jaundice"]),
+    ("Individuals with congenital DM and jaundice.", []),
+])
+def test_disease_prefix_ncbi(text, expected):
+    lf = ALL_LFS["disease_prefix_ncbi"]
+    kwargs = LFSet(lfs=[lf], resources=dict(RESOURCES)).kwargs_for(lf)
+    doc = NLP.make_doc(text)
+    assert [doc[s:e].text for s, e in sorted(lf(doc, **kwargs))] == expected
 
 
 def test_ncbi_preset_has_the_initials_lf():
