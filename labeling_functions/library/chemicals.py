@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..api import span_lf
+from ..api import OUTSIDE, span_lf
 
 #: head nouns that make a term a protein, target, class, preparation or measurement, not a substance
 NOT_CHEMICAL_HEADS = frozenset("""
@@ -191,3 +191,31 @@ def chemical_formula(doc):
             yield i, i + 2
         elif _formula(text):
             yield i, i + 1
+
+
+# --- protein targets -----------------------------------------------------------------------------
+
+_TARGET_AFTER = frozenset({"inhibitor", "inhibitors", "inhibition", "antagonist", "antagonists", "blocker",
+                           "blockers"})
+
+
+@span_lf(labels=[OUTSIDE])
+def protein_target_outside(doc, *, core_dict):
+    """O vote: a protein-like word (``-in``) named as the target of an inhibitor is not a chemical
+    (``calcineurin inhibitors``, ``calcineurin-inhibitor therapy``), unless the curated dictionary has it."""
+    n = len(doc)
+    cands = []
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        if not (low.endswith("in") and len(low) >= 6 and tok.text[1:].islower() and low.isalpha()):
+            continue
+        j = i + 1
+        if j < n and doc[j].text == "-":
+            j += 1
+        if j < n and doc[j].lower_ in _TARGET_AFTER:
+            cands.append(i)
+    if cands:
+        curated = {k for s, e, _ in core_dict(doc, "Chemical") for k in range(s, e)}
+        for i in cands:
+            if i not in curated:
+                yield i, i + 1

@@ -75,3 +75,12 @@ def test_icd10cm_terms_cdr(text, expected):
 ])
 def test_cdr_dictionary_context(lf_name, text, expected):
     assert _spans(lf_name, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Sirolimus lacks the effects of calcineurin inhibitors.", ["calcineurin"]),
+    ("After Calcineurin-inhibitor withdrawal.", ["Calcineurin"]),
+    ("Heparin was given.", []),
+])
+def test_protein_target_outside(text, expected):
+    assert _spans("protein_target_outside", text) == expected
