@@ -124,7 +124,7 @@ _NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_
                "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
                "coordinated_eponym_ncbi", "parenthetical_mention_ncbi",
                "abbreviation_pair_outside_ncbi", "deficiency_ncbi", "disease_initials_ncbi",
-               "disease_prefix_ncbi")
+               "disease_prefix_ncbi", "eponym_extra_ncbi")
 _SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
 
 PRESETS: dict[str, Preset] = {

@@ -717,3 +717,39 @@ def disease_prefix_ncbi(doc, *, core_dict, icd_dict, disease_dict):
         start = _prefix_start(doc, s)
         if start < s:
             yield start, e
+
+
+_EPONYM_WORD_RE = re.compile(r"^(?:Mc|Mac)?[A-Z][a-z]{2,}s?$")
+
+
+@span_lf(labels=["Disease"])
+def eponym_extra_ncbi(doc):
+    """NCBI: eponyms the shared LF misses, and their short forms.
+
+    ``McLeod syndrome`` (and ``McLeod`` alone once seen with its head), ``Nijmegen breakage syndrome``
+    (a name, one lower-case word, the head), ``fragile X`` once ``fragile X syndrome`` is in the document.
+    """
+    n = len(doc)
+    names: set[tuple[str, ...]] = set()
+    for tok in doc:
+        if tok.lower_ not in {"syndrome", "disease"} or tok.i < 1:
+            continue
+        a, b = doc[max(tok.i - 2, 0)], doc[tok.i - 1]
+        if b.text.startswith(("Mc", "Mac")) and _EPONYM_WORD_RE.match(b.text) and b.text[2:3].isupper():
+            names.add((b.text,))
+            yield tok.i - 1, tok.i + 1
+        elif tok.i < 2:
+            continue
+        elif _EPONYM_WORD_RE.match(a.text) and b.is_lower and b.is_alpha and len(b.text) >= 4 \
+                and a.lower_ not in STOP and a.lower_ not in NOT_MODIFIER and b.lower_ not in STOP \
+                and b.lower_ not in NOT_MODIFIER and not b.lower_.endswith(("ed", "ing")):
+            yield tok.i - 2, tok.i + 1  # "Nijmegen breakage syndrome"
+        elif len(b.text) == 1 and b.text.isupper() and a.is_lower and a.lower_ in DISEASE_MODIFIERS:
+            names.add((a.text, b.text))  # "fragile X syndrome"
+    for name in names:
+        k = len(name)
+        for i in range(n - k + 1):
+            if tuple(t.text for t in doc[i : i + k]) == name:
+                nxt = doc[i + k] if i + k < n else None
+                if nxt is None or (nxt.lower_ not in EPONYM_HEADS and nxt.lower_ not in DISEASE_HEADS):
+                    yield i, i + k

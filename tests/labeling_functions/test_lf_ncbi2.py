@@ -52,6 +52,11 @@ def _votes(name, text):
     ("deficiency_ncbi", "Mutations at the PEPD locus cause prolidase deficiency.", ["prolidase deficiency"]),
     ("deficiency_ncbi", "A mouse with X-linked pyruvate carboxylase deficiency.",
      ["X-linked pyruvate carboxylase deficiency"]),
+    # eponyms the shared LF misses and their short forms
+    ("eponym_extra_ncbi", "McLeod syndrome is rare; two McLeod patients.", ["McLeod syndrome", "McLeod"]),
+    ("eponym_extra_ncbi", "Patients with Nijmegen breakage syndrome.", ["Nijmegen breakage syndrome"]),
+    ("eponym_extra_ncbi", "The fragile X syndrome; male fragile X patients.", ["fragile X"]),
+    ("eponym_extra_ncbi", "The metabolic syndrome. Severe combined disease.", []),
 ])
 def test_ncbi2_rules(name, text, expected):
     assert _votes(name, text) == expected
