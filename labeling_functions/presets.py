@@ -116,7 +116,8 @@ _DISEASE_DICTS = ("dict_core_disease_cdr", "icd10cm_terms_cdr", "disease_lexicon
 _DISEASE = ("disease_suffix", "disease_head_word", "induced_disease", "disease_cue_context")
 #: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
 _CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "eponym_disease", "disease_of_organ",
-                "disease_latin_qualifier", "abbreviation_outside_cdr", "coordinated_disease_cdr")
+                "disease_latin_qualifier", "abbreviation_outside_cdr", "coordinated_disease_cdr",
+                "possessive_eponym_cdr")
 #: NCBI-disease annotates eponyms, gene-symbol deficiencies and coordinated mentions as one span
 #: (NCBI's dictionary LFs leave out words it never annotates alone: "death", "infection")
 _NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_ncbi", "disease_head_phrase_ncbi",

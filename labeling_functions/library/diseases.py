@@ -91,6 +91,14 @@ def _extend_left_cdr(doc, head: int, *, limit: int = 4) -> int:
     start = _extend_left(doc, head, limit=limit)
     while start < head and (_cdr_excluded(doc, start) or doc[start].text == "-"):
         start += 1
+    if 0 < start < head and doc[start].lower_ == "cell":  # "nonsmall cell lung carcinoma", "non-small cell ..."
+        if doc[start - 1].lower_ == "nonsmall":
+            start -= 1
+        elif start >= 3 and doc[start - 1].lower_ == "small" and doc[start - 2].text == "-" \
+                and doc[start - 3].lower_ == "non":
+            start -= 3
+    elif start >= 2 and doc[start].lower_ == "small" and doc[start - 1].text == "-" and doc[start - 2].lower_ == "non":
+        start -= 2
     return start
 
 
@@ -102,6 +110,27 @@ def disease_head_phrase_cdr(doc):
             start = _extend_left_cdr(doc, tok.i)
             if start < tok.i:
                 yield start, tok.i + 1
+
+
+#: heads of eponymous disease names after a possessive ("Ebstein's anomaly", "Bell's palsy")
+_POSSESSIVE_HEADS = frozenset({"anomaly", "anomalies", "palsy", "disease", "diseases", "syndrome", "syndromes",
+                               "sarcoma", "tumor", "tumour", "lymphoma", "ulcer", "ulcers", "phenomenon", "chorea",
+                               "encephalopathy", "contracture", "neuralgia", "neuroma", "paralysis"})
+
+
+_NOT_EPONYMS = frozenset({"patient", "patients", "subject", "child", "mother", "author", "authors", "today", "world"})
+
+
+@span_lf(labels=["Disease"])
+def possessive_eponym_cdr(doc):
+    """``<Name> 's <head>``: ``Ebstein's anomaly``, ``Bell's palsy``, ``Kaposi's sarcoma`` (not ``the patient's disease``)."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.text in {"'s", "'"} and 0 < i and i + 1 < n and doc[i + 1].lower_ in _POSSESSIVE_HEADS:
+            name = doc[i - 1]
+            if name.is_alpha and len(name.text) >= 3 and name.text[0].isupper() and name.text[1:].islower() \
+                    and name.lower_ not in STOP and name.lower_ not in _NOT_EPONYMS:
+                yield i - 1, i + 2
 
 
 #: ordinary words and measurements that lexicons match but CDR does not annotate as diseases

@@ -84,3 +84,15 @@ def test_cdr_dictionary_context(lf_name, text, expected):
 ])
 def test_protein_target_outside(text, expected):
     assert _spans("protein_target_outside", text) == expected
+
+
+@pytest.mark.parametrize("lf_name,text,expected", [
+    ("possessive_eponym_cdr", "In one infant, Ebstein's anomaly was found.", ["Ebstein's anomaly"]),
+    ("possessive_eponym_cdr", "He had Bell's palsy.", ["Bell's palsy"]),
+    ("possessive_eponym_cdr", "The patient's disease progressed.", []),
+    ("disease_head_phrase_cdr", "Vinorelbine in nonsmall cell lung carcinoma patients.", ["nonsmall cell lung carcinoma"]),
+    ("disease_head_phrase_cdr", "Vinorelbine in non-small cell lung carcinoma patients.",
+     ["non-small cell lung carcinoma"]),
+])
+def test_cdr_eponyms_and_cell_types(lf_name, text, expected):
+    assert _spans(lf_name, text) == sorted(expected)
