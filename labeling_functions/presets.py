@@ -109,6 +109,7 @@ class Preset:
 _CHEMICAL = (
     "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
     "administration_context", "chemical_code_name", "chemical_formula", "protein_target_outside",
+    "isotope_label_chemical", "inorganic_salt_name",
 )
 #: (BC5CDR only; its dictionary LFs drop matches CDR does not annotate in context and, for ICD-10-CM,
 #: the course/severity modifiers CDR leaves out)

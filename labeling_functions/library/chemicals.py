@@ -219,3 +219,44 @@ def protein_target_outside(doc, *, core_dict):
         for i in cands:
             if i not in curated:
                 yield i, i + 1
+
+
+# --- isotope-labelled ligands and inorganic salts ------------------------------------------------
+
+_ISOTOPE_RE = re.compile(r"^\d{1,3}[A-Z][a-z]?$")  # 3H, 14C, 125I, 99mTc is rare in this form
+_LABEL_WORDS = frozenset({"labeled", "labelled", "label", "labeling", "labelling", "tagged"})
+
+
+@span_lf(labels=["Chemical"])
+def isotope_label_chemical(doc):
+    """A radiolabelled ligand written as one word is one mention: ``[3H]-L-arginine``, ``[3H]dopamine``."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if tok.text != "[" or i + 3 >= n or not _ISOTOPE_RE.match(doc[i + 1].text) or doc[i + 2].text != "]":
+            continue
+        end = i + 3
+        if doc[i + 2].whitespace_:
+            continue
+        while end < n and doc[end - 1].whitespace_ == "" and doc[end].text not in {",", ";", ")", "."}:
+            end += 1
+        words = {t.lower_ for t in doc[i + 3 : end]}
+        if end > i + 3 and not words & _LABEL_WORDS and any(t.is_alpha and len(t) > 2 for t in doc[i + 3 : end]):
+            yield i, end
+
+
+#: element and cation names that form a two-word salt or inorganic name with an anion word
+_CATION_WORDS = frozenset("""
+hydrogen sodium potassium calcium magnesium lithium ammonium zinc ferrous ferric iron copper silver aluminium aluminum
+barium cesium caesium strontium mercuric mercurous cupric stannous
+""".split())
+_ANION_RE = re.compile(r"^[a-z]{3,}(?:ide|ate|ite|ides|ates|ites)$")
+
+
+@span_lf(labels=["Chemical"])
+def inorganic_salt_name(doc):
+    """``<cation> <anion>`` is one mention: ``hydrogen cyanamide``, ``sodium nitroprusside``, ``potassium chloride``."""
+    n = len(doc)
+    for i, tok in enumerate(doc[:-1]):
+        if tok.lower_ in _CATION_WORDS and tok.whitespace_ and _ANION_RE.match(doc[i + 1].lower_) \
+                and doc[i + 1].text.islower():
+            yield i, i + 2

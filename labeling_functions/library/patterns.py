@@ -496,6 +496,8 @@ def stopwords_outside(doc):
     """Function words and punctuation are outside any entity (a negative LF: votes O)."""
     for tok in doc:
         if (tok.text.islower() and tok.lower_ in STOP and tok.lower_ not in _INSIDE_OK) or (PUNCT_RE.match(tok.text) and tok.text not in {"-", "'", "(", ")", ",", "/", "+", "["}):
+            if tok.text == "]" and tok.i >= 2 and doc[tok.i - 2].text == "[" and re.fullmatch(r"\d{1,3}[A-Z][a-z]?", doc[tok.i - 1].text):
+                continue  # "[3H]-L-arginine": the isotope label is part of the chemical
             yield tok.i, tok.i + 1
 
 

@@ -96,3 +96,16 @@ def test_protein_target_outside(text, expected):
 ])
 def test_cdr_eponyms_and_cell_types(lf_name, text, expected):
     assert _spans(lf_name, text) == sorted(expected)
+
+
+@pytest.mark.parametrize("lf_name,text,expected", [
+    ("isotope_label_chemical", "Binding of [3H]-L-arginine was measured.", ["[3H]-L-arginine"]),
+    ("isotope_label_chemical", "Uptake of [3H]dopamine rose.", ["[3H]dopamine"]),
+    ("isotope_label_chemical", "Cells bound [125I]-labeled IL-2.", []),
+    ("inorganic_salt_name", "Hydrogen cyanamide and sodium nitroprusside were given.",
+     ["Hydrogen cyanamide", "sodium nitroprusside"]),
+    ("inorganic_salt_name", "Calcium channel blockers and sodium intake.", []),
+    ("stopwords_outside", "Binding of [3H]-L-arginine.", ["."]),  # "]" after an isotope is not voted O
+])
+def test_isotope_and_salt_names(lf_name, text, expected):
+    assert _spans(lf_name, text) == sorted(expected)
