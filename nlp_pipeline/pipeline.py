@@ -119,17 +119,11 @@ def ensure_factory(factory: str) -> None:
         ) from exc
 
 
-#: EHR exports glue sentences with a comma: "124/78.,HEENT", "ALLERGIES.,SOCIAL", "PLAN:,1"
-CLINICAL_INFIXES = (r"(?<=[A-Za-z0-9)])[.:;](?=,[A-Za-z0-9])", r"(?<=[.:;)]),(?=[A-Za-z0-9])")
-
-
 def clinical_tokenizer(nlp):
-    """Add clinlabel's infix rules to ``nlp``'s tokenizer (kept by ``nlp.to_disk``)."""
-    from spacy.util import compile_infix_regex
+    """Add clinlabel's token split rules to ``nlp``'s tokenizer (``corpora.tokenizer``; kept by ``nlp.to_disk``)."""
+    from corpora.tokenizer import customize_tokenizer
 
-    infixes = list(nlp.Defaults.infixes or []) + [p for p in CLINICAL_INFIXES]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    return nlp
+    return customize_tokenizer(nlp)
 
 
 def build_pipeline(config: PipelineConfig | None = None):
