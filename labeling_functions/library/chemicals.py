@@ -255,7 +255,6 @@ _ANION_RE = re.compile(r"^[a-z]{3,}(?:ide|ate|ite|ides|ates|ites)$")
 @span_lf(labels=["Chemical"])
 def inorganic_salt_name(doc):
     """``<cation> <anion>`` is one mention: ``hydrogen cyanamide``, ``sodium nitroprusside``, ``potassium chloride``."""
-    n = len(doc)
     for i, tok in enumerate(doc[:-1]):
         if tok.lower_ in _CATION_WORDS and tok.whitespace_ and _ANION_RE.match(doc[i + 1].lower_) \
                 and doc[i + 1].text.islower():

@@ -22,7 +22,7 @@ import re
 from ..api import OUTSIDE, span_lf
 from .patterns import (
     DISEASE_HEADS, DISEASE_MODIFIERS, NOT_MODIFIER, STOP, _ADJ_RE, _CAP_RE, EPONYM_HEADS, _alpha_word,
-    _disease_like, _extend_left,
+    _disease_like, _extend_left, head_phrases,
 )
 
 # --- BC5CDR ---------------------------------------------------------------------------------
@@ -105,11 +105,7 @@ def _extend_left_cdr(doc, head: int, *, limit: int = 4) -> int:
 @span_lf(labels=["Disease"])
 def disease_head_phrase_cdr(doc):
     """``<anatomy modifiers> + head`` without the course/severity modifiers CDR leaves out (``hepatitis`` in ``acute hepatitis``)."""
-    for tok in doc:
-        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
-            start = _extend_left_cdr(doc, tok.i)
-            if start < tok.i:
-                yield start, tok.i + 1
+    yield from head_phrases(doc, _extend_left_cdr)
 
 
 #: heads of eponymous disease names after a possessive ("Ebstein's anomaly", "Bell's palsy")
@@ -721,7 +717,6 @@ def disease_prefix_ncbi(doc, *, core_dict, icd_dict, disease_dict):
     ``X-linked Emery-Dreifuss muscular dystrophy``, ``type I von Willebrand disease``, ``type IIA vWD``,
     ``congenital cataracts``, ``neonatal jaundice``, ``thyroid goiter``; yields only spans that gained a prefix.
     """
-    n = len(doc)
     cands: set[tuple[int, int]] = set()
     for matcher in (core_dict, icd_dict, disease_dict):
         cands.update((s, e) for s, e, _ in matcher(doc, "Disease") if _ncbi_keep(doc, s, e))

@@ -360,14 +360,19 @@ def _extend_left(doc, head: int, *, limit: int = 4) -> int:
     return start
 
 
+def head_phrases(doc, extend_left):
+    """``(start, end)`` of every disease head with the modifiers ``extend_left(doc, head)`` takes in."""
+    for tok in doc:
+        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
+            start = extend_left(doc, tok.i)
+            if start < tok.i:
+                yield start, tok.i + 1
+
+
 @span_lf(labels=["Disease"])
 def disease_head_phrase(doc):
     """``<anatomy/disease modifiers> + head``: ``congestive heart failure``, ``cholestatic hepatitis``."""
-    for tok in doc:
-        if tok.lower_ in DISEASE_HEADS or _disease_like(tok):
-            start = _extend_left(doc, tok.i)
-            if start < tok.i:
-                yield start, tok.i + 1
+    yield from head_phrases(doc, _extend_left)
 
 
 #: heads that take eponyms and gene/enzyme symbols: "Pendred syndrome", "G6PD deficiency"

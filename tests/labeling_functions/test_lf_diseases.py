@@ -4,18 +4,14 @@ import pytest
 import spacy
 
 from labeling_functions.library import ALL_LFS
+from lf_votes import lf_vote_texts
 from labeling_functions.presets import _good_icd_term, get_preset
 
 NLP = spacy.blank("en")
 
 
 def _votes(name, text):
-    doc = NLP.make_doc(text)
-    out = []
-    for item in ALL_LFS[name](doc):
-        s, e = (item.start, item.end) if hasattr(item, "start") else item[:2]
-        out.append(doc[s:e].text)
-    return out
+    return lf_vote_texts(name, text)
 
 
 @pytest.mark.parametrize("name, text, expected", [
