@@ -43,9 +43,8 @@ def _long_form_start(doc, sf: str, lp: int) -> int | None:
     return None
 
 
-def find_abbreviations(doc) -> list[tuple[int, int, int, int]]:
-    """``(long_start, long_end, sf_start, sf_end)`` token ranges of ``long form ( SF )`` definitions."""
-    out = []
+def short_parentheses(doc):
+    """``(i, j)`` token indices of every ``(`` ... ``)`` after the first token that encloses 1-4 tokens."""
     n = len(doc)
     for i, tok in enumerate(doc):
         if tok.text != "(" or i == 0:
@@ -55,6 +54,13 @@ def find_abbreviations(doc) -> list[tuple[int, int, int, int]]:
             j += 1
         if j >= n or doc[j].text != ")" or j == i + 1:
             continue
+        yield i, j
+
+
+def find_abbreviations(doc) -> list[tuple[int, int, int, int]]:
+    """``(long_start, long_end, sf_start, sf_end)`` token ranges of ``long form ( SF )`` definitions."""
+    out = []
+    for i, j in short_parentheses(doc):
         sf = doc[i + 1 : j].text
         if not (2 <= len(sf) <= 10) or not re.search(r"[A-Za-z]", sf) or not sf[0].isalnum():
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from ..api import OUTSIDE, span_lf
+from .abbreviations import short_parentheses
 from .patterns import (
     DISEASE_HEADS, DISEASE_MODIFIERS, NOT_MODIFIER, STOP, _ADJ_RE, _CAP_RE, EPONYM_HEADS, _alpha_word,
     _disease_like, _extend_left, head_phrases,
@@ -392,14 +393,7 @@ def disease_abbreviation_ncbi(doc):
     """
     n = len(doc)
     sfs: set[str] = set()
-    for i, tok in enumerate(doc):
-        if tok.text != "(" or i == 0:
-            continue
-        j = i + 1
-        while j < n and doc[j].text != ")" and j - i <= 4:
-            j += 1
-        if j >= n or doc[j].text != ")" or j == i + 1:
-            continue
+    for i, j in short_parentheses(doc):
         parts = [p for p in re.split(r"\s*(?:/|,|\bor\b|\band\b)\s*", doc[i + 1 : j].text) if p]  # "(DMD, BMD)"
         if not parts or not all(_SF_RE.match(p) for p in parts):
             continue

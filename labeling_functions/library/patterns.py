@@ -61,13 +61,13 @@ DISEASE_SUFFIXES = (
     "oidism", "adism", "binism", "aldism", "arfism", "holism", "sonism", "utism", "tinism", "antism", "utism",
 )
 NOT_DISEASE = frozenset("""
-diagnosis diagnoses prognosis hypothesis hypotheses osmosis homeostasis hemostasis haemostasis anastomosis apoptosis necrosis_never mitosis
-meiosis symbiosis stoma aroma diploma soma stroma chromosoma academia mania_never
+diagnosis diagnoses prognosis hypothesis hypotheses osmosis homeostasis hemostasis haemostasis anastomosis apoptosis mitosis
+meiosis symbiosis stoma aroma diploma soma stroma chromosoma academia
 extension attention intention retention detention contention tension dimension pension suspension
 comprehension apprehension
 therapy sympathy empathy
 utopia
-""".split()) - {"necrosis_never", "mania_never"}
+""".split())
 
 #: heads of multi-word disease names
 DISEASE_HEADS = frozenset("""
