@@ -132,6 +132,10 @@ def serve_cmd(
     sort: Optional[str] = typer.Option(None, "--sort", help="uncertainty: most uncertain examples first."),
     adjudicate: bool = typer.Option(False, "--adjudicate", help="Show only disagreements; answers become adjudications."),
     ontology: str = typer.Option("icd10cm", "--ontology", help="Ontology searched by 'add a code'."),
+    public_host: Optional[str] = typer.Option(
+        None, "--public-host",
+        help="Host name(s), comma-separated, that browsers use to reach the page (behind a reverse proxy); "
+             "any other Host header is refused (DNS rebinding)."),
 ) -> None:
     """Serve the review page: accept / reject / edit / add codes, fix spans, keyboard shortcuts, undo."""
     import uvicorn
@@ -142,7 +146,12 @@ def serve_cmd(
         logger.warning("serving on %s: anyone who can reach this address can read the notes", host)
     store = _store(db)
     try:
-        web = create_app(store, dataset, search=ontology_search(ontology), sort=sort, adjudicate=adjudicate)
+        from review.web import LOOPBACK_HOSTS, ontology_code_check
+
+        allowed = list(LOOPBACK_HOSTS) if host in LOOPBACK_HOSTS else [host]
+        allowed += [h.strip() for h in (public_host or "").split(",") if h.strip()]
+        web = create_app(store, dataset, search=ontology_search(ontology), sort=sort, adjudicate=adjudicate,
+                         code_check=ontology_code_check(ontology), allowed_hosts=allowed)
         store.record_command(dataset, _command_line(ctx))
         typer.echo(f"review page for {dataset}: http://{host}:{port}/  (Ctrl+C to stop)", err=True)
         uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -11,6 +11,6 @@ goes straight to the store, so a closed tab loses nothing.
 
 from __future__ import annotations
 
-from .app import SearchFn, create_app, ontology_search
+from .app import LOOPBACK_HOSTS, CodeCheckFn, SearchFn, create_app, ontology_code_check, ontology_search
 
-__all__ = ["create_app", "ontology_search", "SearchFn"]
+__all__ = ["create_app", "ontology_search", "ontology_code_check", "SearchFn", "CodeCheckFn", "LOOPBACK_HOSTS"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from importlib import resources
 from typing import Any, Callable, Optional, Sequence
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
@@ -17,6 +19,23 @@ from ..store import Store
 logger = logging.getLogger(__name__)
 
 SearchFn = Callable[[str, int], Sequence[dict[str, Any]]]
+#: ``code_check(system, code)`` -> the code's description, or None when the code is unknown.
+CodeCheckFn = Callable[[str, str], Optional[str]]
+
+#: Sent with every response: no inline script or style attribute markup, nothing from elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+#: Largest request body accepted (an answer with a few thousand spans fits easily).
+MAX_BODY_BYTES = 1_000_000
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: ICD-10-CM code syntax (letter, digit, alphanumeric, optional dot and up to four more).
+_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 STATIC = {"app.js": "application/javascript", "app.css": "text/css", "index.html": "text/html"}
 
@@ -35,6 +54,31 @@ def ontology_search(name: str = "icd10cm", system: str = "ICD-10-CM") -> SearchF
                 for h in hits]
 
     return search
+
+
+def ontology_code_check(name: str = "icd10cm") -> CodeCheckFn:
+    """``code_check(system, code)`` over a clinlabel ontology: the code's description, or None."""
+    state: dict[str, Any] = {}
+
+    def check(system: str, code: str) -> Optional[str]:
+        if "ont" not in state:
+            import ontologies
+
+            state["ont"] = ontologies.load(name)
+        concept = state["ont"].get(code)
+        return None if concept is None else (getattr(concept, "description", None) or "")
+
+    return check
+
+
+def _host_of(value: str) -> str:
+    """``host[:port]`` or a URL's authority -> the host name, lower case (IPv6 in brackets kept)."""
+    value = value.strip().lower()
+    if "://" in value:
+        value = value.split("://", 1)[1].split("/", 1)[0]
+    if value.startswith("["):
+        return value[: value.find("]") + 1]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
 class Who(BaseModel):
@@ -68,13 +112,60 @@ def _static(name: str) -> str:
 
 
 def create_app(store: Store, dataset: str, *, search: Optional[SearchFn] = None, sort: Optional[str] = None,
-               adjudicate: bool = False, title: Optional[str] = None) -> FastAPI:
+               adjudicate: bool = False, title: Optional[str] = None, code_check: Optional[CodeCheckFn] = None,
+               allowed_hosts: Sequence[str] = LOOPBACK_HOSTS) -> FastAPI:
     """The review app for ``dataset``.  ``adjudicate`` shows only examples whose annotators disagree
-    and stores the person's answer as a ``manual`` adjudication."""
+    and stores the person's answer as a ``manual`` adjudication.
+
+    ``allowed_hosts`` are the names the Host header may carry (the bound address; DNS rebinding
+    gets 400); ``code_check`` rejects codes the ontology does not hold (default: ICD-10-CM)."""
     store.example_ids(dataset, sort=sort)  # fail early: unknown dataset or sort
     search = search or ontology_search()
+    code_check = code_check or ontology_code_check()
     app = FastAPI(title=title or f"clinlabel review: {dataset}", docs_url=None, redoc_url=None, openapi_url=None)
     mode = "adjudicate" if adjudicate else "annotate"
+    hosts = sorted({_host_of(h) for h in allowed_hosts})
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next):
+        # Cross-site requests never change state: a browser sends Origin on every cross-origin
+        # POST, and a JSON body cannot be sent cross-site without a preflight we never answer.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin")
+            host = _host_of(request.headers.get("host", ""))
+            if origin is not None and _host_of(origin) != host:
+                return _secure(JSONResponse({"error": f"cross-site request from origin {origin!r} refused",
+                                             "code": "CL-REV403"}, status_code=403))
+            if request.headers.get("sec-fetch-site") == "cross-site":
+                return _secure(JSONResponse({"error": "cross-site request refused", "code": "CL-REV403"},
+                                            status_code=403))
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype != "application/json":
+                return _secure(JSONResponse({"error": f"content type {ctype or 'none'!r} refused; send application/json",
+                                             "code": "CL-REV415"}, status_code=415))
+            size = request.headers.get("content-length")
+            if size is None or not size.isdigit() or int(size) > MAX_BODY_BYTES:
+                return _secure(JSONResponse({"error": f"request body missing a length or over {MAX_BODY_BYTES} bytes",
+                                             "code": "CL-REV413"}, status_code=413))
+        return _secure(await call_next(request))
+
+    # Added last, so it runs first: a foreign Host header (DNS rebinding) is answered 400.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+
+    def _checked_code(system: str, code: str, description: str) -> tuple[str, str]:
+        code = code.strip().upper()
+        if system != "ICD-10-CM":
+            raise HTTPException(422, detail=f"code system {system!r} is not reviewed here; use ICD-10-CM")
+        if not _CODE_RE.match(code):
+            raise HTTPException(422, detail=f"{code[:40]!r} is not an ICD-10-CM code; pick one from the search results")
+        known = code_check(system, code)
+        if known is None:
+            raise HTTPException(422, detail=f"{code} is not in the loaded ICD-10-CM; pick one from the search results")
+        return code, known or description
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request: Request, exc: HTTPException):
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
     @app.exception_handler(ClinlabelError)
     async def _clinlabel_error(_request: Request, exc: ClinlabelError):
@@ -151,13 +242,15 @@ def create_app(store: Store, dataset: str, *, search: Optional[SearchFn] = None,
 
     @app.post("/api/code/{code_id}/edit")
     def edit_code(code_id: int, body: EditCode) -> dict[str, Any]:
-        return {"code": store.edit_code(code_id, body.code, body.annotator, description=body.description,
+        code, description = _checked_code("ICD-10-CM", body.code, body.description)
+        return {"code": store.edit_code(code_id, code, body.annotator, description=description,
                                         session_id=body.session_id)}
 
     @app.post("/api/example/{example_id}/code")
     def add_code(example_id: int, body: NewCode) -> dict[str, Any]:
-        return {"code": store.add_code(example_id, body.code, body.annotator, system=body.system,
-                                       description=body.description, session_id=body.session_id)}
+        code, description = _checked_code(body.system, body.code, body.description)
+        return {"code": store.add_code(example_id, code, body.annotator, system=body.system,
+                                       description=description, session_id=body.session_id)}
 
     @app.get("/api/example/{example_id}/codes")
     def codes(example_id: int, annotator: str = Query("")) -> dict[str, Any]:
@@ -192,6 +285,12 @@ def create_app(store: Store, dataset: str, *, search: Optional[SearchFn] = None,
         return {"entries": store.audit(dataset, example_id=example_id)}
 
     return app
+
+
+def _secure(response: Response) -> Response:
+    for key, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(key, value)
+    return response
 
 
 def _need(annotator: str) -> None:

@@ -8,12 +8,7 @@ from fastapi.testclient import TestClient
 from review.jsonl import read_jsonl
 from review.prodigy import import_answers
 from review.web import create_app
-
-
-def fake_search(text, limit):
-    table = [{"code": "I10", "system": "ICD-10-CM", "description": "Essential (primary) hypertension"},
-             {"code": "E78.5", "system": "ICD-10-CM", "description": "Hyperlipidemia, unspecified"}]
-    return [r for r in table if text.lower() in r["description"].lower()][:limit]
+from web_client import fake_search, local, make_app
 
 
 @pytest.fixture
@@ -22,7 +17,7 @@ def client(tmp_path, data_dir):
 
     store = Store(f"sqlite:///{tmp_path / 'web.db'}")
     store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
-    yield TestClient(create_app(store, "clinic", search=fake_search)), store
+    yield local(make_app(store)), store
     store.close()
 
 
@@ -65,7 +60,7 @@ def test_adjudication_mode(tmp_path, data_dir):
     store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
     import_answers(store, data_dir / "answers_alice.jsonl", "clinic", annotator="alice")
     import_answers(store, data_dir / "answers_bob.jsonl", "clinic", annotator="bob")
-    c = TestClient(create_app(store, "clinic", search=fake_search, adjudicate=True))
+    c = local(make_app(store, adjudicate=True))
     ex = c.get("/api/next", params={"annotator": "judge"}).json()
     assert ex["progress"] == {"total": 3, "done": 0}
     assert set(ex["example"]["others"]) == {"alice", "bob"}
@@ -84,8 +79,7 @@ def test_adjudication_mode(tmp_path, data_dir):
 def test_sort_uncertainty_serves_the_least_sure_first(client):
     c, store = client
     store.add_tasks("clinic", [{"text": "Possible pneumonia.", "meta": {"id": "n4", "uncertainty": 5.0}}])
-    app = create_app(store, "clinic", search=fake_search, sort="uncertainty")
-    c2 = TestClient(app)
+    c2 = local(make_app(store, sort="uncertainty"))
     order = []
     for _ in range(4):
         ex = c2.get("/api/next", params={"annotator": "u"}).json()["example"]

@@ -25,18 +25,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path, data_dir):
+def _serve(app):
     import uvicorn
 
-    from review.jsonl import read_jsonl
-    from review.store import Store
-    from review.web import create_app, ontology_search
-
-    store = Store(f"sqlite:///{tmp_path / 'e2e.db'}")
-    store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
-    store.set_label_scheme("clinic", ["PROBLEM", "DRUG"])
-    app = create_app(store, "clinic", search=ontology_search("icd10cm"))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -45,7 +36,20 @@ def served(tmp_path, data_dir):
     while not server.started and time.time() < deadline:
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/", store
+    return f"http://127.0.0.1:{port}/", server, thread
+
+
+@pytest.fixture
+def served(tmp_path, data_dir):
+    from review.jsonl import read_jsonl
+    from review.store import Store
+    from review.web import create_app, ontology_search
+
+    store = Store(f"sqlite:///{tmp_path / 'e2e.db'}")
+    store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
+    store.set_label_scheme("clinic", ["PROBLEM", "DRUG"])
+    url, server, thread = _serve(create_app(store, "clinic", search=ontology_search("icd10cm")))
+    yield url, store
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
@@ -113,3 +117,81 @@ def test_accept_reject_and_add_a_code_in_the_browser(served, missing_service):
     assert log[:4] == [("e2e_coder", "code_accept", "ICD-10-CM:E11.9"), ("e2e_coder", "code_reject", "ICD-10-CM:R07.9"),
                        ("e2e_coder", "code_add", "ICD-10-CM:I10"), ("e2e_coder", "code_accept", "ICD-10-CM:I10")]
     assert [a for _, a, _ in log[-2:]] == ["answer", "undo"]
+
+
+ATTR = 'x" autofocus onfocus="window.__xss=1" data-x="'
+TAG = "<img src=x onerror=window.__xss=1><script>window.__xss=1</script>"
+
+
+def _hostile_tasks():
+    """Payloads in every field the page shows: note text, labels, meta, codes, statuses, evidence."""
+    text = "Pain " + TAG + " and fever."
+    end = len(text)
+    return [{
+        "text": text,
+        "meta": {"id": "evil" + ATTR, "specialty": TAG, ATTR: "v"},
+        "spans": [{"start": 0, "end": 4, "label": "PROBLEM" + ATTR, "negated": True},
+                  {"start": end - 6, "end": end - 1, "label": TAG}],
+        "codes": [{"code": "R52" + ATTR, "system": "ICD-10-CM" + TAG, "description": TAG,
+                   "status": "confirmed" + ATTR, "score": 0.5,
+                   "evidence": [{"start": 0, "end": 4, "text": TAG}]},
+                  {"code": "R50.9", "system": "ICD-10-CM", "description": "Fever", "decision": ATTR}],
+    }]
+
+
+def test_planted_payloads_never_run(tmp_path, missing_service):
+    """Payloads planted through an imported file and through the API stay text: no script runs,
+    no element carries a handler attribute, and the page still works."""
+    if not Path(CHROMIUM).exists():
+        missing_service(f"{CHROMIUM} missing (Debian's chromium package)")
+    from playwright.sync_api import expect, sync_playwright
+
+    from review.store import Store
+    from review.web import create_app
+
+    store = Store(f"sqlite:///{tmp_path / 'xss.db'}")
+    store.add_tasks("clinic", _hostile_tasks())
+    store.set_label_scheme("clinic", ["PROBLEM", "PROBLEM" + ATTR])
+    eid = store.example_ids("clinic")[0]
+    # stored around the API's checks, as an older version or a hostile import could have done
+    store.add_code(eid, "I10" + ATTR, "mallory", description=TAG)
+
+    def search(q, limit):
+        return [{"code": "I10" + ATTR, "system": "ICD-10-CM", "description": TAG}][:limit]
+
+    url, server, thread = _serve(create_app(store, "clinic", search=search,
+                                            code_check=lambda system, code: None))
+    dialogs = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            try:
+                page = browser.new_page()
+                page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                page.goto(url)
+                page.fill("#annotator", "victim")
+                page.click("#start")
+                expect(page.get_by_test_id("note")).to_contain_text("<img src=x")
+                page.keyboard.press("/")
+                page.keyboard.type("anything")
+                expect(page.get_by_test_id("results")).to_contain_text("<img src=x")
+                page.get_by_test_id("results").locator("button").first.click()  # the API refuses it
+                expect(page.get_by_test_id("status")).to_contain_text("not an ICD-10-CM code")
+                page.locator("#note .seg").first.hover()
+                page.wait_for_timeout(300)
+                ran = page.evaluate("() => window.__xss === undefined ? null : window.__xss")
+                handlers = page.evaluate("""() => Array.from(document.querySelectorAll('*')).flatMap(
+                    (el) => Array.from(el.attributes).filter((a) => a.name.startsWith('on') ||
+                    a.name === 'autofocus' || (a.name === 'src' && a.value !== '/static/app.js'))
+                    .map((a) => el.tagName + ' ' + a.name))""")
+                injected = page.evaluate("() => document.querySelectorAll('main img, main script').length")
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert ran is None, "a planted script ran"
+    assert handlers == [], handlers
+    assert injected == 0 and dialogs == []
+    assert {c["code"] for c in store.codes(eid, "victim")} == {"R52" + ATTR, "R50.9", "I10" + ATTR}
+    store.close()

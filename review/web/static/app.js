@@ -21,7 +21,23 @@
     let i = labels.indexOf(label); if (i < 0) i = labels.length + label.length;
     return COLORS[i % COLORS.length];
   }
-  function esc(t) { const d = document.createElement("div"); d.textContent = t; return d.innerHTML; }
+  // Every element is built through the DOM API: text goes in as text nodes, attributes through
+  // properties.  No HTML string is ever parsed, so nothing in a note, label, code or meta value
+  // can become markup or a handler (see docs/review.md, "What is protected").
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    const p = props || {};
+    if (p.cls) node.className = p.cls;
+    if (p.text !== undefined) node.textContent = String(p.text);
+    if (p.title) node.title = String(p.title);
+    if (p.type) node.type = p.type;
+    if (p.testid) node.setAttribute("data-testid", String(p.testid));
+    if (p.data) Object.entries(p.data).forEach(([k, v]) => { node.dataset[k] = String(v); });
+    if (p.bg) node.style.background = p.bg;
+    children.forEach((c) => { if (c !== null && c !== undefined) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return node;
+  }
+  const SAFE_CLASS = /^[a-z]+$/;  // decisions and statuses end up in class names: plain words only
 
   // ---- login -------------------------------------------------------------------------------
   function login() {
@@ -64,8 +80,8 @@
     $("#progress-bar").style.width = (p.total ? (100 * p.done / p.total) : 0) + "%";
     state.ex = data.example; state.selected = -1; state.focus = 0;
     if (!state.ex) {
-      $("#note").innerHTML = '<div class="done">Nothing left to review in this dataset. Thank you!</div>';
-      $("#codes").innerHTML = ""; $("#note-meta").textContent = ""; $("#others").hidden = true;
+      $("#note").replaceChildren(el("div", { cls: "done", text: "Nothing left to review in this dataset. Thank you!" }));
+      $("#codes").replaceChildren(); $("#note-meta").textContent = ""; $("#others").hidden = true;
       return;
     }
     const base = state.ex.current ? state.ex.current.spans : state.ex.spans;
@@ -90,27 +106,27 @@
       if (typeof ev.start === "number") { evidence.push([ev.start, ev.end, c.id]); cuts.add(ev.start); cuts.add(ev.end); }
     }));
     const points = Array.from(cuts).filter((x) => x >= 0 && x <= text.length).sort((a, b) => a - b);
-    let html = "";
+    const parts = [];
     for (let k = 0; k + 1 < points.length; k++) {
       const a = points[k], b = points[k + 1];
       const si = state.spans.findIndex((s) => s.start <= a && b <= s.end);
       const evs = evidence.filter((e) => e[0] <= a && b <= e[1]);
       const cls = ["seg"];
-      let style = "";
-      if (si >= 0) { cls.push("span"); style = "background:" + labelColor(state.spans[si].label) + "22;";
-                     if (si === state.selected) cls.push("selected"); }
+      if (si >= 0) { cls.push("span"); if (si === state.selected) cls.push("selected"); }
       if (evs.length) cls.push("evidence");
       if (hot && evs.some((e) => e[2] === hot.id)) cls.push("hot");
-      html += '<span class="' + cls.join(" ") + '" data-start="' + a + '" data-end="' + b + '"' +
-              (si >= 0 ? ' data-span="' + si + '"' : "") + (style ? ' style="' + style + '"' : "") + ">" + esc(text.slice(a, b)) + "</span>";
+      const data = { start: a, end: b };
+      if (si >= 0) data.span = si;
+      parts.push(el("span", { cls: cls.join(" "), data, text: text.slice(a, b),
+                              bg: si >= 0 ? labelColor(state.spans[si].label) + "22" : "" }));
       if (si >= 0 && state.spans[si].end === b) {
         const s = state.spans[si];
         const flags = ["negated", "historical", "family", "hypothetical", "uncertain"].filter((f) => s[f]).map((f) => f.slice(0, 3));
-        html += '<span class="tag" style="background:' + labelColor(s.label) + '">' + esc(s.label) +
-                (flags.length ? " " + flags.join(",") : "") + "</span>";
+        parts.push(el("span", { cls: "tag", bg: labelColor(s.label),
+                                text: String(s.label) + (flags.length ? " " + flags.join(",") : "") }));
       }
     }
-    $("#note").innerHTML = html;
+    $("#note").replaceChildren(...parts);
     const edit = $("#span-edit");
     if (state.selected >= 0) {
       const s = state.spans[state.selected];
@@ -170,20 +186,22 @@
 
   // ---- codes -------------------------------------------------------------------------------
   function renderCodes() {
-    const ul = $("#codes"); ul.innerHTML = "";
+    const ul = $("#codes"); ul.replaceChildren();
     (state.ex.codes || []).forEach((c, i) => {
-      const li = document.createElement("li");
-      li.className = "code" + (i === state.focus ? " focus" : "");
-      li.dataset.testid = "code-" + c.code; li.setAttribute("data-testid", "code-" + c.code);
-      li.dataset.decision = c.decision;
-      li.innerHTML = '<span class="id">' + esc(c.code) + '</span><span class="desc">' + esc(c.description || "") + "</span>" +
-        '<div class="meta"><span class="status ' + c.decision + '" data-testid="decision-' + esc(c.code) + '">' + c.decision + "</span>" +
-        (c.status ? '<span class="clinical" title="clinical status from the code suggester">' + esc(c.status) + "</span>" : "") +
-        (c.score != null ? "<span>score " + Number(c.score).toFixed(2) + "</span>" : "") +
-        "<span>" + esc(c.system) + (c.origin === "added" ? " · added by " + esc(c.added_by || "") : "") + "</span>" +
-        '<span class="actions"><button type="button" data-act="accepted" title="accept (y)">✓</button>' +
-        '<button type="button" data-act="rejected" title="reject (n)">✗</button>' +
-        '<button type="button" data-act="edit" title="replace by another code">✎</button></span></div>';
+      const decision = SAFE_CLASS.test(String(c.decision)) ? c.decision : "unknown";
+      const actions = el("span", { cls: "actions" },
+        el("button", { type: "button", data: { act: "accepted" }, title: "accept (y)", text: "✓" }),
+        el("button", { type: "button", data: { act: "rejected" }, title: "reject (n)", text: "✗" }),
+        el("button", { type: "button", data: { act: "edit" }, title: "replace by another code", text: "✎" }));
+      const meta = el("div", { cls: "meta" },
+        el("span", { cls: "status " + decision, testid: "decision-" + c.code, text: c.decision }),
+        c.status ? el("span", { cls: "clinical", title: "clinical status from the code suggester", text: c.status }) : null,
+        c.score != null ? el("span", { text: "score " + Number(c.score).toFixed(2) }) : null,
+        el("span", { text: String(c.system) + (c.origin === "added" ? " · added by " + (c.added_by || "") : "") }),
+        actions);
+      const li = el("li", { cls: "code" + (i === state.focus ? " focus" : ""), testid: "code-" + c.code,
+                            data: { decision: c.decision } },
+        el("span", { cls: "id", text: c.code }), el("span", { cls: "desc", text: c.description || "" }), meta);
       li.addEventListener("mouseenter", () => { state.hotCode = c.id; renderNote(); });
       li.addEventListener("mouseleave", () => { state.hotCode = null; renderNote(); });
       li.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => codeAction(c, b.dataset.act)));
@@ -212,21 +230,20 @@
   });
   async function runSearch() {
     const q = $("#search").value.trim(); const ul = $("#results");
-    if (!q) { ul.innerHTML = ""; state.results = []; return; }
+    if (!q) { ul.replaceChildren(); state.results = []; return; }
     state.results = (await api("GET", "/api/search?limit=8&q=" + encodeURIComponent(q))).results;
-    ul.innerHTML = "";
+    ul.replaceChildren();
     state.results.forEach((r) => {
-      const li = document.createElement("li"); li.setAttribute("data-testid", "result-" + r.code);
-      li.innerHTML = '<span class="id">' + esc(r.code) + "</span><span>" + esc(r.description) + "</span>";
-      const b = document.createElement("button"); b.type = "button"; b.textContent = "add"; b.addEventListener("click", () => addCode(r));
-      li.appendChild(b); ul.appendChild(li);
+      const b = el("button", { type: "button", text: "add" }); b.addEventListener("click", () => addCode(r));
+      ul.appendChild(el("li", { testid: "result-" + r.code }, el("span", { cls: "id", text: r.code }),
+                        el("span", { text: r.description }), b));
     });
   }
   async function addCode(r) {
     try {
       await api("POST", "/api/example/" + state.ex.id + "/code",
                 Object.assign(who(), { code: r.code, system: r.system || "ICD-10-CM", description: r.description || "" }));
-      say(r.code + " added"); $("#search").value = ""; $("#results").innerHTML = ""; state.results = [];
+      say(r.code + " added"); $("#search").value = ""; $("#results").replaceChildren(); state.results = [];
       await refreshCodes();
     } catch (err) { say(err.message, true); }
   }
@@ -254,12 +271,11 @@
   function renderOthers() {
     const box = $("#others");
     if (!state.ex.others) { box.hidden = true; return; }
-    box.hidden = false; box.innerHTML = "<h3>Annotators</h3>";
+    box.hidden = false; box.replaceChildren(el("h3", { text: "Annotators" }));
     Object.entries(state.ex.others).forEach(([name, o]) => {
-      const d = document.createElement("div"); d.className = "other";
-      d.innerHTML = "<b>" + esc(name) + "</b> " + esc(o.answer) + ": " +
-        (o.spans.map((s) => esc(s.text || state.ex.text.slice(s.start, s.end)) + " [" + esc(s.label) + "]").join(", ") || "no spans") +
-        " · codes: " + (o.codes.filter((c) => c.decision === "accepted").map((c) => esc(c.code)).join(", ") || "none");
+      const spans = o.spans.map((s) => (s.text || state.ex.text.slice(s.start, s.end)) + " [" + s.label + "]").join(", ") || "no spans";
+      const codes = o.codes.filter((c) => c.decision === "accepted").map((c) => c.code).join(", ") || "none";
+      const d = el("div", { cls: "other" }, el("b", { text: name }), " " + o.answer + ": " + spans + " · codes: " + codes);
       const b = document.createElement("button"); b.type = "button"; b.textContent = "use these spans";
       b.addEventListener("click", () => { state.spans = o.spans.map((s) => Object.assign({}, s)); state.selected = -1; renderNote(); });
       d.appendChild(b); box.appendChild(d);
