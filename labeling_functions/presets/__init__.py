@@ -1,6 +1,9 @@
-"""Presets: named LF sets with their resources and labels (``bc5cdr``, ``ncbi_disease``).
+"""Presets: named LF sets with their resources and labels, one module each.
 
-A preset is a recipe; :func:`get_preset` builds a fresh :class:`~labeling_functions.api.LFSet`
+``labeling_functions/presets/<name>.py`` defines ``PRESET`` (a :class:`Preset`) and owns its
+guideline: its word lists, filters, label map and any LF that only its corpus wants.  The
+library (``labeling_functions.library``) stays general.  A preset is a recipe; :func:`get_preset`
+imports the preset's module on first use and builds a fresh :class:`~labeling_functions.api.LFSet`
 whose lexicons load lazily on first use.  A preset may ship a pre-fitted label model as a package
 resource (``resources/label_model_<preset>.json``, written by ``benchmarks/weak_fit_presets.py``
 on the preset's *training* corpus, weak labels only), so ``annotate --preset`` needs no fitting.
@@ -15,20 +18,20 @@ from typing import Any, Callable
 
 from corpora.errors import LF_PRESET, LFError
 
-from .api import LFSet, lazy_resource
+from ..api import LFSet, lazy_resource
 
 
 def _core_dict():
-    from .lexicons import TermMatcher, autoner_core
+    from ..lexicons import TermMatcher, autoner_core
 
-    from .library.chemicals import chemical_term_ok
+    from ..library.chemicals import chemical_term_ok
 
     terms = {t: label for t, label in autoner_core().items() if label != "Chemical" or chemical_term_ok(t)}
     return TermMatcher(terms, case_sensitive_upto=4)
 
 
 def _drug_dict():
-    from .lexicons import TermMatcher, drug_names
+    from ..lexicons import TermMatcher, drug_names
 
     return TermMatcher({name: "Chemical" for name in drug_names() if _good_drug_name(name)}, min_len=4,
                        case_sensitive_upto=4)
@@ -36,7 +39,7 @@ def _drug_dict():
 
 def _good_drug_name(name: str) -> bool:
     """Drop drug-list entries that are classes, enzymes/receptors or contain function words/numbers."""
-    from .library.patterns import STOP
+    from ..library.patterns import STOP
 
     words = name.split()
     if any(w in STOP or w.isdigit() for w in words):
@@ -45,13 +48,13 @@ def _good_drug_name(name: str) -> bool:
     if last.endswith(("ic", "ics", "ase", "ases", "receptor", "receptors", "synthase", "agent", "agents")) \
             or last in {"drug", "drugs", "blocker", "blockers", "inhibitor", "inhibitors"}:
         return False
-    from .library.chemicals import chemical_term_ok
+    from ..library.chemicals import chemical_term_ok
 
     return chemical_term_ok(name, drug_list=True)
 
 
 def _icd_dict():
-    from .lexicons import TermMatcher, icd10cm_disease_terms
+    from ..lexicons import TermMatcher, icd10cm_disease_terms
 
     return TermMatcher({t: "Disease" for t in icd10cm_disease_terms() if _good_icd_term(t)}, min_len=5)
 
@@ -67,7 +70,7 @@ def _good_icd_term(term: str) -> bool:
 
 
 def _disease_dict():
-    from .lexicons import TermMatcher, read_resource_lines
+    from ..lexicons import TermMatcher, read_resource_lines
 
     return TermMatcher({t: "Disease" for t in read_resource_lines("disease_terms.txt")}, min_len=3)
 
@@ -90,10 +93,20 @@ class Preset:
     label_model: str = "majority"
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def build(self) -> LFSet:
-        from .library import ALL_LFS
+    #: module that defines this preset (its own LFs are looked up there before the library)
+    module: str = ""
 
-        lfs = [ALL_LFS[name] for name in self.lf_names]
+    def build(self) -> LFSet:
+        import importlib
+
+        from ..api import LabelingFunction
+        from ..library import ALL_LFS
+
+        own: dict[str, LabelingFunction] = {}
+        if self.module:
+            mod = importlib.import_module(self.module)
+            own = {v.name: v for v in vars(mod).values() if isinstance(v, LabelingFunction)}
+        lfs = [own.get(name) or ALL_LFS[name] for name in self.lf_names]
         lfset = LFSet(lfs=lfs, resources=dict(RESOURCES))
         lfset.labels = list(self.labels)
         return lfset
@@ -106,39 +119,39 @@ class Preset:
         return json.loads(res.read_text(encoding="utf-8"))
 
 
-_CHEMICAL = (
-    "dict_core_chemical", "drug_list", "chemical_suffix", "chemical_symbols", "chemical_induced", "dosage_context",
-    "administration_context", "chemical_code_name", "chemical_formula", "protein_target_outside",
-    "isotope_label_chemical", "inorganic_salt_name",
-)
-#: (BC5CDR only; its dictionary LFs drop matches CDR does not annotate in context and, for ICD-10-CM,
-#: the course/severity modifiers CDR leaves out)
-_DISEASE_DICTS = ("dict_core_disease_cdr", "icd10cm_terms_cdr", "disease_lexicon_cdr")
-_DISEASE = ("disease_suffix", "disease_head_word", "induced_disease", "disease_cue_context")
-#: BC5CDR (CDR guideline) leaves course/severity modifiers ("acute", "metastatic") out of a mention
-_CDR_DISEASE = ("disease_head_phrase_cdr", "disease_modifier_outside_cdr", "eponym_disease", "disease_of_organ",
-                "disease_latin_qualifier", "abbreviation_outside_cdr", "coordinated_disease_cdr",
-                "possessive_eponym_cdr")
-#: NCBI-disease annotates eponyms, gene-symbol deficiencies and coordinated mentions as one span
-#: (NCBI's dictionary LFs leave out words it never annotates alone: "death", "infection")
-_NCBI_EXTRA = ("dict_core_disease_ncbi", "icd10cm_terms_ncbi", "disease_lexicon_ncbi", "disease_head_phrase_ncbi",
-               "eponym_disease", "coordinated_disease", "disease_abbreviation_ncbi", "eponym_short_ncbi",
-               "not_disease_outside_ncbi", "disease_of_organ", "disease_latin_qualifier",
-               "coordinated_eponym_ncbi", "parenthetical_mention_ncbi",
-               "abbreviation_pair_outside_ncbi", "deficiency_ncbi", "disease_initials_ncbi",
-               "disease_prefix_ncbi", "eponym_extra_ncbi")
-_SHARED = ("abbreviation_definition", "stopwords_outside", "numbers_outside")
-
-PRESETS: dict[str, Preset] = {
-    "bc5cdr": Preset(
-        "bc5cdr", ("Chemical", "Disease"), _CHEMICAL + _DISEASE_DICTS + _DISEASE + _CDR_DISEASE + _SHARED,
-        "BioCreative V CDR: chemicals and diseases in PubMed abstracts",
-    ),
-    "ncbi_disease": Preset(
-        "ncbi_disease", ("Disease",), _DISEASE + _NCBI_EXTRA + _SHARED,
-        "NCBI disease corpus: disease mentions in PubMed abstracts",
-    ),
+#: preset name -> module that defines ``PRESET``
+PRESET_MODULES: dict[str, str] = {
+    "bc5cdr": "labeling_functions.presets.bc5cdr",
+    "ncbi_disease": "labeling_functions.presets.ncbi_disease",
 }
+
+
+class _Presets(dict):
+    """``PRESETS[name]``: the preset, its module imported on first use."""
+
+    def __missing__(self, name: str) -> Preset:
+        import importlib
+
+        if name not in PRESET_MODULES:
+            raise KeyError(name)
+        preset = importlib.import_module(PRESET_MODULES[name]).PRESET
+        self[name] = preset
+        return preset
+
+    def __iter__(self):
+        return iter(PRESET_MODULES)
+
+    def __contains__(self, name: object) -> bool:
+        return name in PRESET_MODULES
+
+    def __len__(self) -> int:
+        return len(PRESET_MODULES)
+
+    def keys(self):  # type: ignore[override]
+        return PRESET_MODULES.keys()
+
+
+PRESETS: dict[str, Preset] = _Presets()
 
 
 def get_preset(name: str) -> Preset:
@@ -147,6 +160,6 @@ def get_preset(name: str) -> Preset:
         return PRESETS[name]
     except KeyError:
         raise LFError(
-            f"unknown preset {name!r}", f"choose one of {sorted(PRESETS)} or give your own LFs with --lfs MODULE",
+            f"unknown preset {name!r}", f"choose one of {sorted(PRESET_MODULES)} or give your own LFs with --lfs MODULE",
             code=LF_PRESET,
         ) from None
