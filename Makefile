@@ -25,8 +25,11 @@ services:
 	@bash scripts/ci_services.sh --dsn-file .pg_dsn >/dev/null || \
 	  echo "make: could not install/start chromium and PostgreSQL (needs root or sudo); their tests will skip" >&2
 
+# Tests marked slow (long integration runs) are left out here and run in CI: `make test PYTEST_ARGS=`.
+PYTEST_ARGS ?= -m "not slow"
+
 test: $(STAMP) services
-	CLINLABEL_TEST_PG_URL="$${CLINLABEL_TEST_PG_URL:-$$(cat .pg_dsn 2>/dev/null)}" $(PY) -m pytest -q
+	CLINLABEL_TEST_PG_URL="$${CLINLABEL_TEST_PG_URL:-$$(cat .pg_dsn 2>/dev/null)}" $(PY) -m pytest -q $(PYTEST_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
