@@ -28,7 +28,7 @@ DRUG_STEMS = (
 )
 #: common words with a drug stem ending (never a drug)
 NOT_DRUGS = frozenset(
-    """available capsule tablet saline line decline discipline baseline guideline outline airline midline
+    """except accept concept intercept precept available capsule tablet saline line decline discipline baseline guideline outline airline midline
     hairline deadline online offline incline recline machine medicine vaccine routine uterine urine
     sulfur gastric alcohol intestine medline borderline feline canine equine bovine porcine marine
     chlorine iodine caffeine nicotine? cocaine? heroin? tide tides peptide peptides nucleotide polypeptide
@@ -43,7 +43,7 @@ DOSE_UNITS = frozenset("mg mcg µg ug g gm gram grams milligram milligrams micro
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?(?:/\d+(?:\.\d+)?)?(?:mg|mcg|g|ml|units?)?$", re.I)
 
 
-def stem_words(doc, label: str = "Drug", *, min_length: int = 6, exclude: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+def stem_words(doc, label: str = "Drug", *, min_length: int = 7, exclude: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     """Single words ending in a drug stem ("lisinopril", "metoprolol", "adalimumab")."""
     return suffix_tokens(doc, DRUG_STEMS, label, min_length=min_length,
                          exclude=NOT_DRUGS | frozenset(w.lower() for w in exclude))

@@ -105,6 +105,55 @@ def extend_over(phrases: Callable[[object, int], int], *, side: str = "left") ->
     return edit
 
 
+_CONJUNCTIONS = frozenset({"or", "and", ",", "/", "and/or", "nor"})
+
+
+def coordinated_left(modifier: Callable[[object], bool], *, max_tokens: int = 2,
+                     conjunctions: Iterable[str] = _CONJUNCTIONS) -> Editor:
+    """Add the other conjuncts of an elided head: for a span "B HEAD" whose first token is a
+    ``modifier`` and that follows "A or" / "A and" / "A," (A: up to ``max_tokens`` modifier tokens),
+    add a span for A with the same label ("[renal] or [hepatic impairment]", "[cardiac], [renal] or
+    [hepatic disease]").  The found spans are kept."""
+    conj = frozenset(conjunctions)
+
+    def edit(doc, spans: list[Triple]) -> list[Triple]:
+        out = list(spans)
+        for s, e, lab in spans:
+            if e - s < 2 or not modifier(doc[s]):
+                continue
+            i = s
+            while i > 0 and doc[i - 1].lower_ in conj:
+                k = i - 1
+                while k > 0 and doc[k - 1].lower_ in conj:  # "and / or"
+                    k -= 1
+                j = k
+                while j > 0 and k - j < max_tokens and modifier(doc[j - 1]):
+                    j -= 1
+                if j == k:
+                    break
+                out.append((j, k, lab))
+                i = j
+        return out
+
+    return edit
+
+
+def whole_words(doc, spans: list[Triple]) -> list[Triple]:
+    """Editor: never start or end inside a hyphenated word: "non-[melanoma]" -> "[non-melanoma]",
+    "[anti]-TNF" -> "[anti-TNF]" (tokens joined by a hyphen with no space around it)."""
+    n = len(doc)
+    out = []
+    for s, e, lab in spans:
+        while s >= 2 and doc[s - 1].text == "-" and not doc[s - 1].whitespace_ and not doc[s - 2].whitespace_ \
+                and doc[s - 2].text[-1:].isalnum():
+            s -= 2
+        while e + 1 < n and doc[e].text == "-" and not doc[e - 1].whitespace_ and not doc[e].whitespace_ \
+                and doc[e + 1].text[:1].isalnum():
+            e += 2
+        out.append((s, e, lab))
+    return out
+
+
 def trim(predicate: Callable[[object], bool]) -> Editor:
     """Drop leading and trailing tokens for which ``predicate(token)`` holds (spans that would
     become empty are dropped)."""
@@ -171,7 +220,7 @@ def non_overlapping(spans: Sequence[Triple], rank: Callable[[Triple], tuple] | N
 def resolve_labels(votes: dict[str, list[Triple]], priority: dict[str, int] | None = None, *,
                    names: Iterable[str] | None = None, tiers: dict[str, int] | None = None) -> dict[str, list[Triple]]:
     """Settle conflicts *between labels* before aggregation: where votes of different labels
-    overlap, the vote of the LF in the higher ``tiers`` wins, then the longer span, then the LF
+    overlap, the longer span wins, then the vote of the LF in the higher ``tiers``, then the LF
     with the higher ``priority``, then the leftmost; a losing vote whose left part is taken keeps
     its right part ("[EKG] [abnormalities]"), other losers are dropped; votes of the same label are
     all kept (the label model joins them).  Only the LFs in ``names`` (default: all) take part; "O" votes and the other
@@ -189,7 +238,7 @@ def resolve_labels(votes: dict[str, list[Triple]], priority: dict[str, int] | No
                 best[sp] = p
     owner: dict[int, str] = {}
     kept: dict[Triple, Triple] = {}
-    for sp in sorted(best, key=lambda x: (-best[x][0], -(x[1] - x[0]), -best[x][1], x[0])):
+    for sp in sorted(best, key=lambda x: (-(x[1] - x[0]), -best[x][0], -best[x][1], x[0])):
         s, e, lab = sp
         # a vote whose left edge another label holds keeps its right part (heads are final in English
         # noun phrases: "[EKG] [abnormalities]"); any other conflict drops it
@@ -208,5 +257,5 @@ def resolve_labels(votes: dict[str, list[Triple]], priority: dict[str, int] | No
         out[name] = sorted({kept[sp] if sp in kept else sp for sp in spans if sp in kept or sp[2] == "O"})
     return out
 
-__all__ = ["chain", "extend_left", "extend_right", "extend_over", "trim", "keep", "drop", "relabel",
+__all__ = ["chain", "coordinated_left", "whole_words", "extend_left", "extend_right", "extend_over", "trim", "keep", "drop", "relabel",
            "longest", "non_overlapping", "resolve_labels"]

@@ -21,7 +21,8 @@ LINKS = frozenset({"of", "is", "was", "were", "are", ":", "=", "be", "must", "sh
 _STOP = frozenset(
     "and or but , . ; ( ) [ ] if when while who which that with without in on at for from to by as is are was were be "
     "been has have had not no than unless except including such patients patient subjects subject participants "
-    "women men age aged years year old history any all other their his her its".split())
+    "women men age aged years year old history any all other their his her its a an the this that these those "
+    "i.e. e.g. etc. have has had having take takes taking received receive receiving require requires".split())
 
 
 def before_values(doc, values: Iterable[tuple[int, int, str]], label: str = "Measurement", *, max_tokens: int = 4,

@@ -65,6 +65,7 @@ _VALUE = re.compile(
     re.I,
 )
 _HAS_UNIT = re.compile(rf"\d\s*(?:{UNITS})(?![\w])|(?:{LIMIT})", re.I)
+_COUNTED = re.compile(r"[ \t]+(?!(?:and|or|to|x|times|fold|uln|the|in|on|at|if|for|per|of)\b)[A-Za-z]{2,}", re.I)
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMW})\b", re.I)
 _STARTS_COMPARATOR = re.compile(rf"^(?:{COMPARATOR})", re.I)
 _RANGE = re.compile(rf"^(?:between\s+)?{NUM}\s*(?:-|–|to|and|through)\s*{NUM}", re.I)
@@ -82,7 +83,10 @@ def value_char_spans(text: str) -> list[tuple[int, int]]:
         if _STARTS_COMPARATOR.match(s) or _HAS_UNIT.search(s) or _RANGE.match(s):
             if re.fullmatch(r"[<>=≤≥±]+", s.strip()):
                 continue
-            out.append((m.start(), m.start() + len(s)))
+            end = m.start() + len(s)
+            if not _HAS_UNIT.search(s) and _COUNTED.match(text, end):
+                continue  # "at least two episodes", "> 3 lesions": a count of things, not a value
+            out.append((m.start(), end))
     return out
 
 

@@ -49,7 +49,8 @@ OUTSIDE_MODIFIERS = frozenset(
     confirmed untreated diagnosed controlled decompensated acquired any other another all current currently
     previous previously prior active actively ongoing recent recently past history new newly existing pre-existing
     preexisting concomitant concurrent underlying relevant important mild moderate stable persistent evidence
-    presence possible probable clinical elective planned regular""".split()
+    presence possible probable clinical elective planned regular treated diagnosed required received scheduled
+    proven biopsy-proven histologically""".split()
 )
 #: words that stay INSIDE a condition mention before its head (besides body parts and adjectives)
 CONDITION_MODIFIERS = frozenset(
@@ -111,6 +112,19 @@ PROCEDURE_HEADS = (
     "radiation", "ultrasound", "radiograph", "x-ray", "angiography", "screening", "monitoring", "counseling",
     "rehabilitation", "regimen", "regimens",
 )
+#: condition heads that are a mention on their own; the other heads need a modifier ("psychiatric disorder")
+CONDITION_BARE_OK = frozenset(
+    """cancer cancers carcinoma tumor tumors tumour tumours malignancy malignancies neoplasm infection infections
+    allergy allergies hypersensitivity intolerance stroke dementia delirium psychosis seizure seizures epilepsy
+    hypertension diabetes asthma angina arrhythmia arrhythmias hepatitis pregnancy pain bleeding hemorrhage
+    haemorrhage shock infarction embolism thrombosis fracture fractures metastases metastasis abuse addiction
+    disease""".split())
+#: procedure heads that are a mention on their own
+PROCEDURE_BARE_OK = frozenset(
+    """surgery surgeries transplant transplantation biopsy biopsies resection dialysis ventilation intubation
+    transfusion transfusions vaccination radiotherapy chemotherapy immunotherapy amputation irradiation
+    anesthesia anaesthesia angiography radiograph x-ray ultrasound revascularization catheterization ablation
+    implantation""".split())
 #: an operation noun that is a procedure only after a body part ("hip replacement", "valve repair")
 OPERATION_NOUNS = ("replacement", "repair", "resection", "removal", "reconstruction", "fusion", "fixation",
                    "transplant", "transplantation", "bypass", "dilation", "dilatation", "drainage", "excision",
@@ -120,8 +134,7 @@ OPERATION_NOUNS = ("replacement", "repair", "resection", "removal", "reconstruct
 MEASUREMENT_HEADS = _measurements.MEASUREMENT_HEADS + ("function",)
 #: Condition words of the guideline: pregnancy, lactation, allergy, contraindication, fertility
 CONDITION_TERMS = (
-    "pregnant", "pregnancy", "pregnancies", "lactating", "lactation", "breastfeeding", "breast-feeding",
-    "breast feeding", "nursing", "childbearing potential", "child-bearing potential", "child bearing potential",
+    "pregnant", "pregnancy", "pregnancies", "lactating", "lactation", "nursing", "childbearing potential", "child-bearing potential", "child bearing potential",
     "postmenopausal", "post-menopausal", "menopause", "premenopausal", "allergy", "allergies", "allergic",
     "hypersensitivity", "hypersensitive", "intolerance", "intolerant", "contraindication", "contraindications",
     "infertility", "obesity", "obese", "overweight", "underweight", "healthy", "smoker", "smokers",
@@ -132,7 +145,7 @@ CONDITION_TERMS = (
 )
 OBSERVATION_TERMS = (
     "history", "medical history", "past medical history", "family history", "surgical history",
-    "social history", "life expectancy", "smoking", "tobacco use", "alcohol use", "alcohol consumption",
+    "social history", "life expectancy", "breastfeeding", "breast-feeding", "breast feeding", "smoking", "tobacco use", "alcohol use", "alcohol consumption",
     "alcohol intake", "drinking", "informed consent", "written informed consent", "consent", "compliance",
     "non-compliance", "noncompliance", "adherence", "diet", "exercise", "physical activity",
     "sexually active", "sexual activity", "drug use", "substance use", "travel", "occupation", "employment",
@@ -140,10 +153,9 @@ OBSERVATION_TERMS = (
     "ambulatory", "bedridden", "vegetarian",
 )
 TEMPORAL_ADJECTIVES = (
-    "current", "currently", "previous", "previously", "prior", "active", "actively", "ongoing", "recent",
-    "recently", "concomitant", "concurrent", "concurrently", "past", "preoperative", "pre-operative",
-    "postoperative", "post-operative", "pre-existing", "preexisting", "antecedent", "simultaneous", "coexisting",
-    "lifetime", "baseline", "perioperative", "peri-operative", "intraoperative", "postpartum", "post-partum",
+    "current", "currently", "previous", "previously", "prior", "ongoing", "recent", "recently", "past",
+    "preoperative", "pre-operative", "postoperative", "post-operative", "pre-existing", "preexisting", "antecedent",
+    "baseline", "perioperative", "peri-operative", "intraoperative", "postpartum", "post-partum",
 )
 TEMPORAL_ANCHORS = (
     "study entry", "entry", "screening", "baseline", "randomization", "randomisation", "enrollment", "enrolment",
@@ -151,7 +163,7 @@ TEMPORAL_ANCHORS = (
     "dosing", "dose", "treatment", "day", "week", "visit", "admission", "discharge", "consent", "informed consent",
     "delivery", "birth", "diagnosis", "onset", "presentation", "transplant", "transplantation", "injection",
     "infusion", "vaccination", "intervention", "initiation", "registration", "signing", "anesthesia", "induction",
-    "the time", "time", "hospitalization", "menstruation", "conception", "pregnancy", "entry into the study",
+    "hospitalization", "menstruation", "conception", "pregnancy", "entry into the study",
 )
 #: result words that are a Value next to a measurement ("negative pregnancy test", "HIV positive")
 RESULT_WORDS = ("positive", "negative", "normal", "abnormal", "elevated", "increased", "decreased", "reduced",
@@ -166,6 +178,15 @@ NOT_DRUG_WORDS = frozenset(
     ice heat light food milk egg eggs coffee tea tobacco nicotine? cannabis? marijuana? caffeine? release
     control balance care support relief complete advance today focus clear cool""".replace("?", "").split()
 )
+#: ambiguous abbreviations and the next word that confirms them: {abbreviation: (label, regex)}
+CONFIRMED_ABBREVIATIONS = {
+    "ASA": ("Measurement", r"(?i)I{1,3}|IV|V|[1-5]|class|score|grade|physical|status|PS"),
+    "PS": ("Measurement", r"[0-4]|of|score"),
+    "HR": ("Measurement", r"\d+|of|was|is|:|="),
+    "RR": ("Measurement", r"\d+|of|was|is|:|="),
+    "BP": ("Measurement", r"\d+|of|was|is|:|=|[<>≤≥]"),
+    "T": ("Measurement", r"\d{2,3}(\.\d)?"),
+}
 #: SNOMED CT semantic tags and UMLS semantic types -> label (a user's --ontology)
 ONTOLOGY_KIND_LABELS = {
     # SNOMED CT semantic tags
@@ -312,8 +333,8 @@ _ICD_BAD_WORDS = re.compile(r"\b(encounter|sequela|subsequent|initial|history|st
 
 
 def _icd_term_ok(term: str, kind: str) -> bool:
-    """ICD-10-CM terms a clinician writes as a mention: no coding words, no generated heads."""
-    if kind in ("head", "head_without", "inverted"):
+    """ICD-10-CM terms a clinician writes as a mention: no coding words, no long generated heads."""
+    if kind == "inverted" or kind in ("head", "head_without") and len(term.split()) > 4:
         return False
     return not _ICD_BAD_WORDS.search(term) and "," not in term
 
@@ -394,7 +415,20 @@ RESOURCES = {
 
 # --- modifiers: which tokens may join a mention -------------------------------------------------------
 
-_ADJ_SUFFIXES = ("al", "ic", "ar", "ary", "ous", "ive", "oid", "ial", "eal", "tic", "ine", "ed")
+_ADJ_SUFFIXES = ("al", "ic", "ac", "ar", "ary", "ous", "ive", "oid", "ial", "eal", "tic", "ine", "ed")
+#: function words and common verbs of criteria and notes: never part of a mention's modifiers
+FUNCTION_WORDS = frozenset(
+    """have has had having do does did done be been being is are was were will would shall should may might must
+    can could need needs needed require requires required requiring receive receives received receiving
+    undergo undergoes underwent undergone undergoing take takes took taken taking use uses used using plan plans
+    planned perform performed include includes included including such as who whom whose which that what when
+    where while if unless except e.g. i.e. etc. eg ie vs per via within without with under over after before
+    during since until between among least most more less one two three both either neither each every some
+    many much few several same successful unsuccessful able unable willing""".split())
+#: people and other words that never join a mention from the left
+_PEOPLE = frozenset("female females male males men women woman man adults adult children child subjects subject "
+                    "participants participant volunteers volunteer patients patient people persons age ages aged "
+                    "gender sex".split())
 _STOP = frozenset(
     "a an the and or but of in on at for from to by as is are was were be been with without not no than this that "
     "these those his her their its patient patients subject subjects any all other".split()
@@ -403,7 +437,8 @@ _STOP = frozenset(
 
 def _word(tok) -> bool:
     text = tok.text
-    return bool(text) and (text[0].isalpha() or text[:1].isdigit() and "-" in text) and "\n" not in text
+    return (bool(text) and (text[0].isalpha() or text[:1].isdigit() and "-" in text) and "\n" not in text
+            and "." not in text and text.lower() not in FUNCTION_WORDS)
 
 
 def _anatomy_before(doc, i: int) -> int:
@@ -423,10 +458,30 @@ def _is_adjective(low: str) -> bool:
 
 def _condition_modifier(tok) -> bool:
     low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or not _word(tok):
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word(tok):
         return False
     return (low in CONDITION_MODIFIERS or _is_adjective(low) or anatomy_terms().label_of(low) is not None
             or tok.text.isupper() and len(tok.text) >= 2)
+
+
+def _head_modifier(tok) -> bool:
+    """Before a condition or procedure head any content word joins: "inflammatory bowel disease",
+    "Crohn's disease", "anti-VEGF treatment", "eradication therapy" (not qualifiers, time words, people,
+    verbs in -ing, adverbs in -ly, numbers)."""
+    low = tok.lower_
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word(tok):
+        return False
+    if low in CONDITION_MODIFIERS or low in PROCEDURE_MODIFIERS:
+        return True
+    return not (low.endswith(("ing", "ly")) and low not in {"bleeding", "eating", "lowering"}) and not low[:1].isdigit()
+
+
+def _virus_letter(doc, i: int) -> int:
+    """'hepatitis [B]', 'HIV-[1]': a letter or digit naming the type after the head (1 token) or 0."""
+    if 0 < i < len(doc) and doc[i - 1].lower_ in {"hepatitis", "hep", "hiv", "htlv", "hsv", "hpv"} \
+            and re.fullmatch(r"[A-E]|[12]", doc[i].text):
+        return 1
+    return 0
 
 
 def _type_number(doc, i: int) -> int:
@@ -452,21 +507,58 @@ def _drug_modifier(tok) -> bool:
 
 def _measurement_modifier(tok) -> bool:
     low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or not _word(tok):
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word(tok):
         return False
     return (low in MEASUREMENT_MODIFIERS or anatomy_terms().label_of(low) is not None or _is_adjective(low)
-            or measurement_terms().label_of(low) is not None or tok.text.isupper())
+            or measurement_terms().label_of(low) is not None or tok.text.isupper() and len(tok.text) >= 2)
 
 
-def _grow(doc, spans, modifier, max_left: int = 3):
-    """The guideline's edit of a found mention: modifiers and 'type 2' to the left, no edge punctuation."""
-    return editors.chain(
-        doc, spans,
+def _right_continuation(doc, i: int) -> int:
+    """Words that finish a mention on its right: "diabetes [mellitus]", "angina [pectoris]", "hepatitis B
+    [virus]", "carcinoma [in situ]", "diabetes [type 2]", "cancer [of the breast]" (a body part)."""
+    n = len(doc)
+    if i >= n or i == 0:
+        return 0
+    low = doc[i].lower_
+    if low in _LATIN_CONTINUATIONS:
+        return 1
+    if low == "in" and i + 1 < n and doc[i + 1].lower_ == "situ":
+        return 2
+    if low == "type" and i + 1 < n and re.fullmatch(r"[12]|I{1,2}|[AB]", doc[i + 1].text):
+        return 2
+    if low == "of" and doc[i - 1].lower_ in CONDITION_HEADS + PROCEDURE_HEADS:
+        j = i + 1
+        if j < n and doc[j].lower_ in {"the", "a"}:
+            j += 1
+        for k in (3, 2, 1):
+            if j + k <= n and all(_word(doc[x]) for x in range(j, j + k)) \
+                    and anatomy_terms().label_of(doc[j:j + k].text) is not None:
+                return j + k - i
+    return 0
+
+
+_LATIN_CONTINUATIONS = frozenset("mellitus pectoris insipidus virus diathesis vulgaris nervosa gravis major minor "
+                                 "multiplex externa interna".split())
+
+
+def _grow(doc, spans, modifier, max_left: int = 3, *, coordinate: bool = True, right: bool = True):
+    """The guideline's edit of a found mention: modifiers and 'type 2' to the left, 'hepatitis B', 'diabetes
+    mellitus', 'cancer of the breast' to the right, the other conjuncts of an elided head ("renal or hepatic
+    impairment"), whole hyphenated words, no edge punctuation."""
+    steps = [
+        editors.whole_words,
         editors.extend_over(_type_number, side="left"),
         editors.extend_left(modifier, max_tokens=max_left),
         editors.extend_over(_type_number, side="left"),
-        editors.trim(lambda t: t.is_punct or t.is_space or t.lower_ in _STOP),
-    )
+        editors.extend_over(_virus_letter, side="right"),
+    ]
+    if right:
+        steps.append(editors.extend_over(_right_continuation, side="right"))
+    steps.append(editors.whole_words)
+    if coordinate:
+        steps.append(editors.coordinated_left(modifier))
+    steps.append(editors.trim(lambda t: t.is_punct or t.is_space or t.lower_ in _STOP))
+    return editors.chain(doc, spans, *steps)
 
 
 # --- Condition LFs ---------------------------------------------------------------------------------
@@ -498,7 +590,8 @@ def condition_head_phrase(doc):
     """A condition head noun ("disease", "disorder", "failure", "abuse") with its modifiers: "psychiatric disorder"."""
     from ..library.terms import head_phrases
 
-    return _grow(doc, head_phrases(doc, CONDITION_HEADS, "Condition"), _condition_modifier)
+    found = _grow(doc, head_phrases(doc, CONDITION_HEADS, "Condition"), _head_modifier)
+    return [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in CONDITION_BARE_OK]
 
 
 @_lf(2, 2, ["Condition"])
@@ -539,8 +632,7 @@ def drug_class_phrase(doc):
 
     found = head_phrases(doc, DRUG_HEADS, "Drug", modifier=_drug_modifier, max_left=3)
     return editors.chain(doc, found, editors.trim(lambda t: t.is_punct or t.lower_ in _STOP),
-                         editors.keep(lambda span: len(span) > 1 or span[0].lower_ in {"medication", "medications",
-                                                                                       "drug", "drugs", "vaccine"}))
+                         editors.keep(lambda span: len(span) > 1))
 
 
 @_lf(2, 3, ["Drug"])
@@ -585,7 +677,8 @@ def procedure_head_phrase(doc):
     """A procedure head ("surgery", "therapy", "transplant") with its modifiers: "cardiac surgery"."""
     from ..library.terms import head_phrases
 
-    return _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _procedure_modifier)
+    found = _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _head_modifier)
+    return [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in PROCEDURE_BARE_OK]
 
 
 @_lf(2, 4, ["Procedure"])
@@ -616,12 +709,18 @@ def measurement_head_phrase(doc):
 def measurement_before_value(doc):
     """What stands right before a value ("Karnofsky Performance Status > 60", "HbA1c 7.5%")."""
     values = [sp for sp in _values(doc) if not _is_dose(doc, sp)]
-    stop = OUTSIDE_MODIFIERS | frozenset(TEMPORAL_ADJECTIVES) | frozenset(RESULT_WORDS) | {
+    stop = OUTSIDE_MODIFIERS | _PEOPLE | frozenset(TEMPORAL_ADJECTIVES) | frozenset(RESULT_WORDS) | {
         "age", "aged", "dose", "doses", "dosage", "duration", "weeks", "months", "days", "years", "gestation",
         "least", "most", "up", "ago", "period", "interval", "mg", "times", "time", "since", "within", "until"}
     drugs = drug_terms()
-    return [sp for sp in _measurements.before_values(doc, values, max_tokens=4, stop=stop)
-            if drugs.label_of(doc[sp[0]:sp[1]].text) is None]
+    out = []
+    for s, e, lab in _measurements.before_values(doc, values, max_tokens=4, stop=stop):
+        while s < e and not re.fullmatch(r"[A-Za-z0-9][\w\-/]*", doc[s].text):
+            s += 1
+        if s < e and not doc[e - 1].lower_.endswith(("ing", "ed")) and drugs.label_of(doc[s:e].text) is None \
+                and all(re.fullmatch(r"[\w\-/]+", t.text) for t in doc[s:e]):
+            out.append((s, e, lab))
+    return out
 
 
 # --- Value LFs -------------------------------------------------------------------------------------
@@ -651,9 +750,13 @@ def value_after_measurement(doc, *, measurement_terms):
 
 @_lf(2, 5, ["Value"])
 def value_result_word(doc, *, measurement_terms):
-    """A result word next to a measurement ("negative pregnancy test", "HIV positive", "abnormal ECG")."""
+    """A result word next to a measurement ("abnormal ECG", "elevated liver enzymes"); "positive" and
+    "negative" anywhere (a test result: "HBsAg-positive", "negative pregnancy test")."""
     spans = measurement_terms(doc) + procedure_terms()(doc)
-    return qualitative_values(doc, spans, RESULT_WORDS)
+    found = qualitative_values(doc, spans, RESULT_WORDS)
+    dk = doc_keys(doc)
+    found += [(i, i + 1, "Value") for i, low in enumerate(dk.lower) if low in {"positive", "negative"}]
+    return sorted(set(found))
 
 
 @_lf(2, 5, ["Value"])
@@ -699,8 +802,16 @@ def device_list(doc, *, device_terms):
 
 @_lf(3, 5, list(LABELS))
 def clinical_abbreviation(doc, *, abbreviation_terms):
-    """Clinical abbreviations whose dominant sense has one label ("EKG", "TSH", "CBC", "CHF"), as clinicians write them."""
-    return abbreviation_terms(doc)
+    """Clinical abbreviations whose dominant sense has one label ("EKG", "TSH", "CBC", "CHF"), as clinicians
+    write them; two-letter ones and the ambiguous ones in :data:`CONFIRMED_ABBREVIATIONS` only where the
+    next word confirms them ("ASA class II", "ASA I-III")."""
+    found = [sp for sp in abbreviation_terms(doc) if len(doc[sp[0]:sp[1]].text) >= 3]
+    texts = doc_keys(doc).texts
+    for i, t in enumerate(texts):
+        rule = CONFIRMED_ABBREVIATIONS.get(t)
+        if rule and i + 1 < len(texts) and re.fullmatch(rule[1], texts[i + 1]):
+            found.append((i, i + 1, rule[0]))
+    return found
 
 
 _SHORT_FORM = re.compile(r"^[A-Za-z][A-Za-z0-9\-/+]{1,9}$")
