@@ -22,12 +22,15 @@ touched here.
 * ``hcpcs_devices.txt`` -- device and supply nouns from HCPCS Level II 2019 (CMS, US public
   domain): the head of the long description ("Catheter, drainage" -> "catheter") of device,
   durable medical equipment, orthotic/prosthetic and supply codes (A4-A9, C1, E, K, L).
+* ``abbreviations_typed.tsv`` -- the abbreviations whose senses are one label, typed with the clinical
+  preset's word lists (:func:`labeling_functions.presets.clinical.type_abbreviations`).
 * ``symptoms.txt`` -- names and synonyms of the Symptom Ontology (CC0).
-* ``abbreviations.tsv`` -- clinical abbreviations (``abbreviation<TAB>sense<TAB>share<TAB>cases``)
+* ``abbreviations.tsv.gz`` -- clinical abbreviations (``abbreviation<TAB>sense<TAB>share<TAB>cases``)
   from the Vanderbilt and Stetson sense inventories of the Medical Abbreviation and Acronym
   Meta-Inventory (Grossman Liu et al., Scientific Data 2021; CC BY 4.0): every sense with its
-  share and the spellings seen in notes ("EKG", "ekg").  The clinical preset types a sense by
-  its own lexicons at run time.
+  share and the spellings seen in notes ("EKG", "ekg"); abbreviations only in the Berman pathology
+  list (same meta-inventory) are added with equal shares and capitals as their spelling.  The
+  clinical preset types a sense by its own lexicons at run time.
 """
 
 from __future__ import annotations
@@ -216,6 +219,16 @@ def build_abbreviations(vocab: Path) -> list[tuple[str, str, float, str]]:
             except ValueError:
                 continue
             senses[parts[0].lower()][parts[1].lower()].append(share)
+    berman: dict[str, set[str]] = collections.defaultdict(set)
+    with open(base / "3-berman" / "12000_pathology_abbreviations.txt", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            sf, sep, lf = line.partition(" = ")
+            if sep and sf.strip().lower() not in senses:
+                berman[sf.strip().lower()].add(lf.strip().lower())
+    for abbr, lfs in berman.items():
+        for lf in lfs:
+            senses[abbr][lf].append(1.0 / len(lfs))
+            spellings[abbr][abbr.upper()] += 1
     rows = []
     for abbr, by_sense in senses.items():
         if not re.fullmatch(r"[a-z0-9][a-z0-9/&+-]{1,9}", abbr):
@@ -269,12 +282,22 @@ def main(argv: list[str] | None = None) -> None:
     abbr = build_abbreviations(vocab)
     _write(out / "abbreviations.tsv.gz", [
         "Clinical abbreviation senses (abbreviation, sense, share, spellings seen in notes) from the Medical Abbreviation",
-        "and Acronym Meta-Inventory, Vanderbilt and Stetson sense inventories: Grossman Liu L, et al. A deep database of",
+        "and Acronym Meta-Inventory, Vanderbilt, Stetson and Berman sense inventories: Grossman Liu L, et al. A deep database of",
         "medical abbreviations and acronyms for natural language processing. Scientific Data 8, 149 (2021). CC BY 4.0;",
         f"{built}.",
     ], [f"{a}\t{s}\t{sh}\t{c}" for a, s, sh, c in abbr])
+    from .presets.clinical import abbreviation_terms, type_abbreviations
+
+    typed = type_abbreviations()
+    _write(out / "abbreviations_typed.tsv", [
+        "Clinical abbreviations typed by their senses (abbreviation, label, case rule: any = any case, upper = capitals",
+        "only), from abbreviations.tsv.gz (Grossman Liu et al. 2021, CC BY 4.0) and the clinical preset's word lists;",
+        f"{built} (rebuild when those word lists change).",
+    ], [f"{a}\t{lab}\t{rule}" for a, lab, rule in typed])
+    abbreviation_terms.cache_clear()
     print(f"{len(drugs)} drug names, {len(ops)} PCS operations, {len(anatomy)} body parts, {len(pcs_devices)} PCS devices, "
-          f"{len(hcpcs)} HCPCS device heads, {len(symptoms)} symptoms, {len(abbr)} abbreviation senses -> {out}")
+          f"{len(hcpcs)} HCPCS device heads, {len(symptoms)} symptoms, {len(abbr)} abbreviation senses "
+          f"({len(typed)} typed) -> {out}")
 
 
 if __name__ == "__main__":

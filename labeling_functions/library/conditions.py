@@ -27,7 +27,8 @@ NOT_CONDITIONS = frozenset(
     synthesis analysis emphasis basis thesis parenthesis prosthesis prostheses gnosis dialysis hemodialysis
     biosynthesis osmosis apoptosis anastomosis anastomoses arthrodesis symbiosis attention extension intention
     retention contention detention pretension tension extensions cardia ammonia utopia cornucopia encyclopedia
-    media intermedia multimedia cafeteria criteria bacteria militia curia""".split()
+    media intermedia multimedia cafeteria criteria bacteria militia curia orthosis orthoses prosthesis prostheses
+    osmosis""".split()
 )
 
 

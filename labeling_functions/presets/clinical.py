@@ -75,8 +75,14 @@ PROCEDURE_MODIFIERS = frozenset(
 )
 DRUG_MODIFIERS = frozenset(
     """oral topical systemic inhaled intravenous iv intramuscular subcutaneous parenteral transdermal local
-    study investigational experimental strong moderate potent immunosuppressive chronic""".split()
+    strong moderate potent immunosuppressive chronic""".split()
 )
+#: words that make a drug-class phrase about a trial, not a drug ("study drug", "investigational product")
+NOT_DRUG_MODIFIERS = frozenset("study investigational experimental trial any other concomitant current prior "
+                               "previous such these those all".split())
+#: formulation and salt words after a drug name ("venlafaxine ER", "midodrine HCl")
+DRUG_FORMULATIONS = frozenset("er xr sr cr xl la cd dr ir odt hcl hydrochloride sodium potassium ointment cream gel "
+                              "patch".split())
 MEASUREMENT_MODIFIERS = frozenset(
     """serum plasma urine urinary blood fasting total free direct indirect absolute mean average estimated
     calculated corrected systolic diastolic resting peak trough maximal maximum minimum random 24-hour
@@ -118,7 +124,7 @@ CONDITION_BARE_OK = frozenset(
     allergy allergies hypersensitivity intolerance stroke dementia delirium psychosis seizure seizures epilepsy
     hypertension diabetes asthma angina arrhythmia arrhythmias hepatitis pregnancy pain bleeding hemorrhage
     haemorrhage shock infarction embolism thrombosis fracture fractures metastases metastasis abuse addiction
-    disease""".split())
+    disease ulcer ulcers""".split())
 #: procedure heads that are a mention on their own
 PROCEDURE_BARE_OK = frozenset(
     """surgery surgeries transplant transplantation biopsy biopsies resection dialysis ventilation intubation
@@ -142,15 +148,16 @@ CONDITION_TERMS = (
     "immunocompromised", "immunosuppressed", "immunosuppression", "malignancy", "cancer", "tumor", "tumour",
     "infection", "sepsis", "trauma", "bleeding", "fever", "coma", "pain", "death", "disability", "frailty",
     "comorbidity", "comorbidities", "suicidal ideation", "suicide attempt", "mental illness", "psychiatric illness",
+    "sensitivity", "contra-indication", "contra-indications", "toxicity", "toxicities", "relapse", "recurrence",
+    "exacerbation", "exacerbations", "thrombus", "perforation", "fistula", "fistulae", "infarct", "swelling",
+    "complications",
 )
 OBSERVATION_TERMS = (
     "history", "medical history", "past medical history", "family history", "surgical history",
-    "social history", "life expectancy", "breastfeeding", "breast-feeding", "breast feeding", "smoking", "tobacco use", "alcohol use", "alcohol consumption",
-    "alcohol intake", "drinking", "informed consent", "written informed consent", "consent", "compliance",
-    "non-compliance", "noncompliance", "adherence", "diet", "exercise", "physical activity",
-    "sexually active", "sexual activity", "drug use", "substance use", "travel", "occupation", "employment",
-    "exposure", "participation", "language barrier", "language barriers", "literacy", "illiterate",
-    "ambulatory", "bedridden", "vegetarian",
+    "social history", "life expectancy", "breastfeeding", "breast-feeding", "breast feeding", "smoking",
+    "tobacco use", "alcohol use", "alcohol consumption", "alcohol intake", "drinking", "diet", "exercise",
+    "sexually active", "sexual activity", "drug use", "travel", "occupation", "language barrier",
+    "language barriers", "illiterate", "bedridden", "vegetarian",
 )
 TEMPORAL_ADJECTIVES = (
     "current", "currently", "previous", "previously", "prior", "ongoing", "recent", "recently", "past",
@@ -173,10 +180,11 @@ RESULT_WORDS = ("positive", "negative", "normal", "abnormal", "elevated", "incre
 CLASS_WORDS = ("class", "grade", "stage", "nyha", "asa", "type", "functional", "child-pugh", "gold", "tnm")
 #: single drug-list words that are ordinary clinical words here
 NOT_DRUG_WORDS = frozenset(
-    """alcohol water oxygen air sodium potassium calcium magnesium chloride glucose sugar salt iron zinc copper
-    lead gold silver blood plasma serum urine protein albumin insulin? vitamin dextrose saline contrast dye
-    ice heat light food milk egg eggs coffee tea tobacco nicotine? cannabis? marijuana? caffeine? release
-    control balance care support relief complete advance today focus clear cool""".replace("?", "").split()
+    """alcohol water oxygen air sodium potassium calcium magnesium chloride glucose sugar salt zinc copper
+    lead gold silver blood plasma serum urine protein albumin vitamin dextrose saline contrast dye
+    ice heat light food milk egg eggs coffee tea tobacco release control balance care support relief complete
+    advance today focus clear cool contraceptive contraceptives hormone hormones antibody antibodies
+    biologic""".split()
 )
 #: ambiguous abbreviations and the next word that confirms them: {abbreviation: (label, regex)}
 CONFIRMED_ABBREVIATIONS = {
@@ -351,7 +359,19 @@ def user_ontology_terms(name: str) -> OntologyTerms:
 
 @functools.lru_cache(maxsize=None)
 def abbreviation_terms() -> TermList:
-    """Clinical abbreviations typed by their dominant sense (the sense's label from the word lists)."""
+    """Clinical abbreviations typed by their dominant sense (``abbreviations_typed.tsv``, written by
+    ``python -m labeling_functions.build_clinical_lexicons`` with :func:`type_abbreviations`)."""
+    rows = []
+    for line in read_term_file(_RES, "abbreviations_typed.tsv"):
+        abbr, label, rule = line.split("\t")
+        rows.append((abbr, label, rule))
+    return TermList(rows, name="abbreviations")
+
+
+def type_abbreviations() -> list[tuple[str, str, str]]:
+    """``(ABBREVIATION, label, case rule)`` for every abbreviation of ``abbreviations.tsv.gz`` whose senses
+    (weighted by their share) are at least 90% one label of :func:`sense_label`; any case when notes
+    write it in lower case too and it has three or more characters, else capitals only."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     senses: dict[str, list[tuple[str, float, str]]] = {}
@@ -373,11 +393,23 @@ def abbreviation_terms() -> TermList:
         cases = items[0][2].split("|")
         lower_used = any(c == c.lower() for c in cases) and len(abbr) >= 3
         rows.append((abbr.upper(), label, "any" if lower_used else "upper"))
-    return TermList(rows, name="abbreviations")
+    return sorted(rows)
+
+
+#: heads that type an abbreviation's long form as a condition ("reaction", "event" are too loose here)
+_SENSE_CONDITION_HEADS = frozenset(
+    """disease diseases disorder disorders syndrome failure insufficiency infection infections cancer carcinoma tumor
+    tumour malignancy neoplasm injury impairment dysfunction deficiency abuse dependence allergy hypersensitivity
+    intolerance lesion ulcer illness abnormality anomaly defect metastasis metastases hemorrhage haemorrhage
+    obstruction occlusion thrombosis embolism thromboembolism fracture infarction stroke dementia psychosis seizure
+    seizures epilepsy hypertension diabetes asthma angina arrhythmia hepatitis leukemia leukaemia lymphoma""".split())
+_NOT_A_MENTION = re.compile(r"^(no|not|non|negative|rule out|r/o|history|status|without|normal)\b|present illness")
 
 
 def sense_label(sense: str) -> str | None:
     """The label of an abbreviation's long form, from the word lists (None: not typed)."""
+    if _NOT_A_MENTION.search(sense):
+        return None
     for lexicon in (measurement_terms(), procedure_terms(), drug_class_terms(), device_terms(), drug_terms(),
                     guideline_terms(), symptom_terms()):
         label = lexicon.label_of(sense)
@@ -390,7 +422,7 @@ def sense_label(sense: str) -> str | None:
     if v is not None and v > 0 and _icd_label(idx.codes[v - 1]):
         return "Condition"
     words = sense.split()
-    if words and words[-1] in CONDITION_HEADS or _conditions.morphology_word(sense):
+    if words and (words[-1] in _SENSE_CONDITION_HEADS or words[-1] == "virus") or _conditions.morphology_word(sense):
         return "Condition"
     if words and words[-1] in PROCEDURE_HEADS or _procedures.morphology_word(sense):
         return "Procedure"
@@ -500,7 +532,8 @@ def _procedure_modifier(tok) -> bool:
 
 def _drug_modifier(tok) -> bool:
     low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or tok.is_punct and low not in {"-"}:
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in NOT_DRUG_MODIFIERS or low in FUNCTION_WORDS \
+            or tok.is_punct and low not in {"-"}:
         return False
     return bool(low) and "\n" not in low and (low[0].isalnum() or low == "-")
 
@@ -541,6 +574,14 @@ _LATIN_CONTINUATIONS = frozenset("mellitus pectoris insipidus virus diathesis vu
                                  "multiplex externa interna".split())
 
 
+def _parenthetical_abbreviation(doc, i: int) -> int:
+    """'( ABBR )' right after a mention, ABBR written in capitals: "body mass index (BMI)" is one mention."""
+    if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and _SHORT_FORM.match(doc[i + 1].text) \
+            and sum(c.isupper() for c in doc[i + 1].text) >= 2:
+        return 3
+    return 0
+
+
 def _grow(doc, spans, modifier, max_left: int = 3, *, coordinate: bool = True, right: bool = True):
     """The guideline's edit of a found mention: modifiers and 'type 2' to the left, 'hepatitis B', 'diabetes
     mellitus', 'cancer of the breast' to the right, the other conjuncts of an elided head ("renal or hepatic
@@ -564,10 +605,15 @@ def _grow(doc, spans, modifier, max_left: int = 3, *, coordinate: bool = True, r
 # --- Condition LFs ---------------------------------------------------------------------------------
 
 
+def _with_abbreviation(doc, spans):
+    """Chia writes "long form (ABBR)" as one Condition or Measurement mention more often than as two."""
+    return editors.chain(doc, spans, editors.extend_over(_parenthetical_abbreviation, side="right"))
+
+
 @_lf(3, 6, ["Condition"])
 def icd10cm_condition(doc, *, icd10cm_terms):
     """ICD-10-CM terms (bundled ontology, chapters A-T), with the guideline's modifiers kept inside."""
-    return _grow(doc, icd10cm_terms(doc), _condition_modifier)
+    return _with_abbreviation(doc, _grow(doc, icd10cm_terms(doc), _condition_modifier))
 
 
 @_lf(3, 5, ["Condition"])
@@ -591,7 +637,8 @@ def condition_head_phrase(doc):
     from ..library.terms import head_phrases
 
     found = _grow(doc, head_phrases(doc, CONDITION_HEADS, "Condition"), _head_modifier)
-    return [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in CONDITION_BARE_OK]
+    found = [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in CONDITION_BARE_OK]
+    return _with_abbreviation(doc, found)
 
 
 @_lf(2, 2, ["Condition"])
@@ -603,8 +650,14 @@ def condition_morphology(doc):
 # --- Drug LFs --------------------------------------------------------------------------------------
 
 
+def _formulation(doc, i: int) -> int:
+    return 1 if 0 < i < len(doc) and doc[i].lower_ in DRUG_FORMULATIONS and not doc[i - 1].whitespace_ == "" else 0
+
+
 def _drug_grow(doc, spans):
-    return editors.chain(doc, spans, editors.extend_left(lambda t: t.lower_ in DRUG_MODIFIERS, max_tokens=2))
+    return editors.chain(doc, spans, editors.whole_words,
+                         editors.extend_left(lambda t: t.lower_ in DRUG_MODIFIERS, max_tokens=2),
+                         editors.extend_over(_formulation, side="right"))
 
 
 @_lf(3, 6, ["Drug"])
@@ -693,7 +746,7 @@ def body_part_operation(doc):
 @_lf(3, 7, ["Measurement"])
 def measurement_list(doc, *, measurement_terms):
     """Laboratory tests, vital signs, scores and scales (hand-written list)."""
-    return _grow(doc, measurement_terms(doc), _measurement_modifier, max_left=2)
+    return _with_abbreviation(doc, _grow(doc, measurement_terms(doc), _measurement_modifier, max_left=2))
 
 
 @_lf(2, 3, ["Measurement"])
@@ -770,10 +823,21 @@ def value_roman_class(doc, *, measurement_terms):
 # --- Temporal LFs ----------------------------------------------------------------------------------
 
 
+#: words that continue a temporal anchor ("prior to study [enrollment]", "before [randomization visit]")
+ANCHOR_TAILS = frozenset("entry enrollment enrolment start visit period day inclusion randomization randomisation "
+                         "initiation administration treatment drug medication procedure participation completion "
+                         "screening baseline process phase injection dose dosing surgery".split())
+
+
+def _anchor_tail(doc, i: int) -> int:
+    return 1 if i < len(doc) and doc[i].lower_ in ANCHOR_TAILS and doc[i - 1].lower_ not in {"prior", "to", "before",
+                                                                                             "after", "since"} else 0
+
+
 @_lf(3, 8, ["Temporal"])
 def temporal_pattern(doc):
     """Windows, durations and anchored times ("within 6 months", "in the past 2 years", "prior to surgery")."""
-    return find_temporal(doc, anchors=TEMPORAL_ANCHORS)
+    return editors.chain(doc, find_temporal(doc, anchors=TEMPORAL_ANCHORS), editors.extend_over(_anchor_tail, side="right"))
 
 
 @_lf(3, 7, ["Temporal"])
