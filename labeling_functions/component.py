@@ -59,7 +59,7 @@ class WeakLabelComponent:
                 f"the {self.labeler.label_model_name} label model of component {self.name!r} is not fitted",
                 "fit it first (component.fit(docs)) or use label_model='majority'", code=LF_CONFIG,
             )
-        spans, _, _ = self.labeler.label(doc)
+        spans, _, _ = self.labeler.label(doc, bio=False)
         existing = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
         from spacy.tokens import Span
 

@@ -60,6 +60,7 @@ class OntologyTerms:
         self._row_ok: dict[int, bool] = {}
         self._kinds: dict[str, str] | None = None
         self._ont = None
+        self._last: tuple = (None, [])
 
     @property
     def labels(self) -> list[str]:
@@ -99,7 +100,14 @@ class OntologyTerms:
         return ok
 
     def find(self, doc) -> list[tuple[int, int, str, str]]:
-        """Non-overlapping typed matches ``(start, end, label, code)``, longest first."""
+        """Non-overlapping typed matches ``(start, end, label, code)``, longest first (cached for the last Doc)."""
+        if self._last[0] is doc:
+            return self._last[1]
+        out = self._find(doc)
+        self._last = (doc, out)
+        return out
+
+    def _find(self, doc) -> list[tuple[int, int, str, str]]:
         from .editors import non_overlapping
 
         dk = doc_keys(doc)

@@ -35,17 +35,25 @@ _RELATION = r"(?:prior\s+to|before|after|following|preceding|from|of|since|ago|p
 def temporal_char_spans(text: str, anchors: Iterable[str] = (), *, max_anchor: int = 5) -> list[tuple[int, int]]:
     """Character spans of temporal expressions (see the module doc)."""
     anchor = _anchor_pattern(tuple(sorted(set(a.lower() for a in anchors))), max_anchor)
-    rx = _compiled(anchor)
+    lead, bare = _compiled(anchor)
+    found = [(m.start(), m.end()) for m in lead.finditer(text)]
+    # "3 months after surgery", "6 weeks ago": tried only around a relation word (a duration alone
+    # starts almost anywhere, so the bare form is too slow to try at every word)
+    for m in _RELATION_WORD.finditer(text):
+        lo = max(0, m.start() - 45)
+        for b in bare.finditer(text, lo, min(len(text), m.end() + 80)):
+            if b.start() <= m.start() < b.end():
+                found.append((b.start(), b.end()))
     out = []
-    for m in rx.finditer(text):
-        s, e = m.start(), m.end()
+    for s, e in sorted(set(found)):
         seg = text[s:e].rstrip(" ,;.")
         if seg:
             out.append((s, s + len(seg)))
     return out
 
 
-_CACHE: dict[str, re.Pattern] = {}
+_CACHE: dict[str, tuple[re.Pattern, re.Pattern]] = {}
+_RELATION_WORD = re.compile(r"\b(?:prior\s+to|before|after|following|preceding|ago|post|since|from)\b", re.I)
 
 
 def _anchor_pattern(anchors: tuple[str, ...], max_anchor: int) -> str:
@@ -55,9 +63,9 @@ def _anchor_pattern(anchors: tuple[str, ...], max_anchor: int) -> str:
             rf"(?:{words})(?:\s+(?:visit|period|phase|day|date|appointment))?(?:\s+\d+)?\b")
 
 
-def _compiled(anchor: str) -> re.Pattern:
-    rx = _CACHE.get(anchor)
-    if rx is None:
+def _compiled(anchor: str) -> tuple[re.Pattern, re.Pattern]:
+    pair = _CACHE.get(anchor)
+    if pair is None:
         relation = rf"(?:\s+{_RELATION}(?:\s+{anchor})?)?"
         alternatives = [
             # within the last 6 months (prior to screening)
@@ -65,8 +73,6 @@ def _compiled(anchor: str) -> re.Pattern:
             # in the past year, during the previous month
             rf"\b(?:within|in|during|over|for)\s+(?:the\s+)?(?:last|past|previous|prior|preceding|recent|next|following)"
             rf"\s+(?:{TIME_UNITS}|year|month|week|day)\b{relation}",
-            # 3 months after surgery, 6 weeks ago, 2 weeks prior to the study
-            rf"\b{DURATION}\s+(?:prior\s+to|before|after|following|preceding|ago|post|since|from)(?:\s+{anchor})?",
             # last 12 months, past 3 months, recent 3 months
             rf"\b(?:last|past|previous|prior|preceding|recent|next)\s+{DURATION}{relation}",
             # prior to study entry, at screening, during the study, before surgery
@@ -74,8 +80,12 @@ def _compiled(anchor: str) -> re.Pattern:
             # since / prior to + any noun phrase (completed by _anchor_end)
             r"\b(?:since|prior\s+to)(?=\s+\w)",
         ]
-        rx = _CACHE[anchor] = re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
-    return rx
+        lead = re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
+        # 3 months after surgery, 6 weeks ago, 2 weeks prior to the study
+        bare = re.compile(rf"\b{DURATION}\s+(?:prior\s+to|before|after|following|preceding|ago|post|since|from)"
+                          rf"(?:\s+{anchor})?", re.I)
+        pair = _CACHE[anchor] = (lead, bare)
+    return pair
 
 
 _OPEN_RELATIONS = frozenset({"prior", "to", "before", "after", "following", "since", "preceding", "post", "pre"})

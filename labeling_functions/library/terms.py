@@ -13,6 +13,7 @@ Terms may carry a case rule: ``"any"`` (default), ``"upper"`` (all capitals as w
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from itertools import compress
 from typing import Callable, Iterable, Sequence
@@ -75,6 +76,25 @@ def doc_keys(doc) -> DocKeys:
     return dk
 
 
+def per_doc(func: Callable) -> Callable:
+    """Cache ``func(doc, *args, **kwargs)`` for the last Doc seen (several LFs ask for the same
+    finder on one Doc; nothing is kept once the next Doc comes).  Arguments must be hashable and
+    callers must not change the returned list."""
+    state: dict = {"doc": None, "results": {}}
+
+    @functools.wraps(func)
+    def wrapper(doc, *args, **kwargs):
+        if state["doc"] is not doc:
+            state["doc"], state["results"] = doc, {}
+        key = (args, tuple(sorted(kwargs.items())))
+        results = state["results"]
+        if key not in results:
+            results[key] = func(doc, *args, **kwargs)
+        return results[key]
+
+    return wrapper
+
+
 def doc_text(doc) -> str:
     """The Doc's text, computed once per Doc (``corpora.doc.doc_text``)."""
     from corpora.doc import doc_text as _text
@@ -104,6 +124,14 @@ def char_spans_to_tokens(doc, spans, *, mode: str = "contract") -> list[tuple[in
         if e > s:
             out.append((s, e))
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def term_key(term: str) -> str:
+    """The matching key of a term or phrase (:func:`ontologies.term_index.term_key`, cached)."""
+    from ontologies.term_index import term_key as _key
+
+    return _key(term)
 
 
 def _case_ok(surface: str, written: str, rule: str) -> bool:
@@ -142,26 +170,31 @@ class TermList:
             self.written.append(term)
         self.name = name
         self.index = TermIndex.build(rows, min_length=min_length)
+        self._last: tuple = (None, [])
 
     def __len__(self) -> int:
         return len(self.index)
 
     def __contains__(self, term: str) -> bool:
-        from ontologies.term_index import term_key
-
-        return term_key(term) in self.index.lookup and self.index.lookup[term_key(term)] > 0
+        return self.label_of(term) is not None
 
     def label_of(self, term: str) -> str | None:
         """The label of ``term`` (normalised like the text), or None."""
-        from ontologies.term_index import term_key
-
         v = self.index.lookup.get(term_key(term))
         if v is None or v <= 0:
             return None
         return self.labels[int(self.index.codes[v - 1])]
 
     def matches(self, doc) -> list[tuple[int, int, int]]:
-        """Every longest match per start, ``(start_token, end_token, term_id)``, overlaps kept."""
+        """Every longest match per start, ``(start_token, end_token, term_id)``, overlaps kept (cached
+        for the last Doc)."""
+        if self._last[0] is doc:
+            return self._last[1]
+        out = self._matches(doc)
+        self._last = (doc, out)
+        return out
+
+    def _matches(self, doc) -> list[tuple[int, int, int]]:
         dk = doc_keys(doc)
         if not dk.klist:
             return []
@@ -246,4 +279,4 @@ def head_phrases(doc, heads: Iterable[str], label: str, *, modifier: Callable[[o
 
 
 __all__ = ["BLOCKERS", "CASE_RULES", "DocKeys", "TermList", "char_spans_to_tokens", "doc_keys", "doc_text",
-           "head_phrases", "read_term_file", "suffix_tokens"]
+           "head_phrases", "per_doc", "read_term_file", "suffix_tokens"]

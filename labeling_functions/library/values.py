@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from .terms import char_spans_to_tokens, doc_text
+from .terms import char_spans_to_tokens, doc_text, per_doc
 
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
@@ -90,8 +90,9 @@ def value_char_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@per_doc
 def find_values(doc, label: str = "Value") -> list[tuple[int, int, str]]:
-    """Value token spans of ``doc`` (see the module doc); cached per Doc text."""
+    """Value token spans of ``doc`` (see the module doc); cached for the last Doc."""
     text = doc_text(doc)
     return [(s, e, label) for s, e in char_spans_to_tokens(doc, value_char_spans(text))]
 

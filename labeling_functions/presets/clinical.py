@@ -468,9 +468,24 @@ _STOP = frozenset(
 
 
 def _word(tok) -> bool:
-    text = tok.text
+    return _word_text(tok.text)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_text(text: str) -> bool:
     return (bool(text) and (text[0].isalpha() or text[:1].isdigit() and "-" in text) and "\n" not in text
             and "." not in text and text.lower() not in FUNCTION_WORDS)
+
+
+def _cached_predicate(func):
+    """A token predicate computed once per token text (predicates depend on the text only)."""
+    cached = functools.lru_cache(maxsize=100_000)(func)
+
+    def predicate(tok) -> bool:
+        return cached(tok.text)
+
+    predicate.__doc__ = func.__doc__
+    return predicate
 
 
 def _anatomy_before(doc, i: int) -> int:
@@ -488,20 +503,22 @@ def _is_adjective(low: str) -> bool:
     return len(low) > 4 and low.endswith(_ADJ_SUFFIXES) and low.isalpha()
 
 
-def _condition_modifier(tok) -> bool:
-    low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word(tok):
+@_cached_predicate
+def _condition_modifier(text: str) -> bool:
+    low = text.lower()
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word_text(text):
         return False
     return (low in CONDITION_MODIFIERS or _is_adjective(low) or anatomy_terms().label_of(low) is not None
-            or tok.text.isupper() and len(tok.text) >= 2)
+            or text.isupper() and len(text) >= 2)
 
 
-def _head_modifier(tok) -> bool:
+@_cached_predicate
+def _head_modifier(text: str) -> bool:
     """Before a condition or procedure head any content word joins: "inflammatory bowel disease",
     "Crohn's disease", "anti-VEGF treatment", "eradication therapy" (not qualifiers, time words, people,
     verbs in -ing, adverbs in -ly, numbers)."""
-    low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word(tok):
+    low = text.lower()
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word_text(text):
         return False
     if low in CONDITION_MODIFIERS or low in PROCEDURE_MODIFIERS:
         return True
@@ -523,27 +540,30 @@ def _type_number(doc, i: int) -> int:
     return 0
 
 
-def _procedure_modifier(tok) -> bool:
-    low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or not _word(tok):
+@_cached_predicate
+def _procedure_modifier(text: str) -> bool:
+    low = text.lower()
+    if low in OUTSIDE_MODIFIERS or low in _STOP or not _word_text(text):
         return False
     return low in PROCEDURE_MODIFIERS or _is_adjective(low) or anatomy_terms().label_of(low) is not None
 
 
-def _drug_modifier(tok) -> bool:
-    low = tok.lower_
+@_cached_predicate
+def _drug_modifier(text: str) -> bool:
+    low = text.lower()
     if low in OUTSIDE_MODIFIERS or low in _STOP or low in NOT_DRUG_MODIFIERS or low in FUNCTION_WORDS \
-            or tok.is_punct and low not in {"-"}:
+            or (not low[:1].isalnum() and low != "-"):
         return False
-    return bool(low) and "\n" not in low and (low[0].isalnum() or low == "-")
+    return bool(low) and "\n" not in low and not low.isspace()
 
 
-def _measurement_modifier(tok) -> bool:
-    low = tok.lower_
-    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word(tok):
+@_cached_predicate
+def _measurement_modifier(text: str) -> bool:
+    low = text.lower()
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word_text(text):
         return False
     return (low in MEASUREMENT_MODIFIERS or anatomy_terms().label_of(low) is not None or _is_adjective(low)
-            or measurement_terms().label_of(low) is not None or tok.text.isupper() and len(tok.text) >= 2)
+            or measurement_terms().label_of(low) is not None or text.isupper() and len(text) >= 2)
 
 
 def _right_continuation(doc, i: int) -> int:
