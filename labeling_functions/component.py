@@ -33,6 +33,12 @@ class WeakLabelComponent:
         self.span_key = span_key
         self.cfg = {"preset": preset, "lfs": lfs, "label_model": label_model, "span_key": span_key}
         self.labeler = WeakLabeler.from_config(preset=preset, lfs=lfs, label_model=label_model)
+        # a preset may also relate its mentions (the clinical preset: Has_value, Has_temporal)
+        self.relate = None
+        if preset:
+            from .presets import get_preset
+
+            self.relate = getattr(get_preset(preset), "relate", None)
 
     @property
     def labels(self) -> list[str]:
@@ -70,6 +76,10 @@ class WeakLabelComponent:
             span = group[len(existing) + k]
             span._.score = round(score, 4)
             span._.source = list(sources)
+        if self.relate is not None:
+            relations = self.relate(doc, [(s, e, label) for s, e, label, _, _ in spans])
+            if relations:
+                doc._.relations = list(doc._.relations or []) + relations
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:

@@ -950,13 +950,21 @@ def resolve(doc, votes):
 
 
 class ClinicalPreset(Preset):
-    """The clinical preset: its own resources and overlap rule on top of :class:`Preset`."""
+    """The clinical preset: its own resources and overlap rule on top of :class:`Preset`, and relations."""
 
     def build(self) -> LFSet:
         lfset = super().build()
         lfset.resources.update(RESOURCES)
         lfset.resolver = resolve
         return lfset
+
+    @staticmethod
+    def relate(doc, mentions) -> list[dict]:
+        """``Has_value`` and ``Has_temporal`` relations among the aggregated mentions (relation LFs of
+        :mod:`labeling_functions.library.clinical_relations` + majority vote), Prodigy format."""
+        from ..library.clinical_relations import relate
+
+        return relate(doc, mentions)
 
 
 PRESET = ClinicalPreset(
