@@ -33,7 +33,7 @@ UNITS = (
     r"|kg\s?/\s?m(?:2|²|\^2)|kilograms? per (?:square )?met(?:er|re)s?(?: squared| square)?"
     r"|mm\s?hg|mmHg|cm\s?h2o|cmH2O|bpm|beats?(?: per |/)min(?:ute)?|breaths?(?: per |/)min(?:ute)?"
     r"|/\s?(?:min|mm3|µl|ul|uL|hpf)|per (?:minute|min|hour|day|week)"
-    r"|mg|mcg|µg|ug|ng|pg|g|kg|lbs?|pounds?|ml|mL|cc|dl|l|L|cm|mm|µm|m|km|in(?:ches)?|feet|ft"
+    r"|mg|mcg|µg|ug|ng|pg|g|kg|lbs?|pounds?|ml|mL|cc|dl|l|L|cm|mm|µm|m|km|inch(?:es)?|feet|ft"
     r"|%|percent|per ?cent|°\s?[cCfF]|degrees?(?: [cCfF]| celsius| fahrenheit)?|points?|units?|iu|IU"
     r"|mmol/mol|mosm/kg|msec|ms|seconds?|sec|s|mins?|minutes?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?"
     r"|years?(?: old| of age)?|yrs?(?: old)?|y/o|yo|y\b"
@@ -57,10 +57,12 @@ TAIL = (r"(?:\s+or\s+(?:more|greater|higher|above|over|older|less|lower|below|un
         r"|\s+and\s+(?:above|over|older|below|under|younger)|\s+or\s+older)")
 
 _VALUE = re.compile(
-    rf"(?<![\w.])(?:(?:{COMPARATOR})\s*)*"
+    rf"(?<![\w.])between\s+(?:(?:{COMPARATOR})\s*)?{NUM}(?:\s*(?:{UNITS})(?![\w]))?\s+and\s+(?:(?:{COMPARATOR})\s*)?{NUM}"
+    rf"(?:\s*(?:{UNITS})(?![\w]))?"
+    rf"|(?<![\w.])(?:(?:{COMPARATOR})\s*)*"
     rf"(?:between\s+)?{NUM}"
     rf"(?:\s*(?:{UNITS})(?![\w]))?"
-    rf"(?:\s*(?:-|–|to|and|through)\s*(?:(?:{COMPARATOR})\s*)?{NUM}(?:\s*(?:{UNITS})(?![\w]))?)?"
+    rf"(?:\s*(?:-|–|to|through)\s*(?:(?:{COMPARATOR})\s*)?{NUM}(?:\s*(?:{UNITS})(?![\w]))?)?"
     rf"(?:{LIMIT})?(?:{TAIL})?",
     re.I,
 )
@@ -68,7 +70,7 @@ _HAS_UNIT = re.compile(rf"\d\s*(?:{UNITS})(?![\w])|(?:{LIMIT})", re.I)
 _COUNTED = re.compile(r"[ \t]+(?!(?:and|or|to|x|times|fold|uln|the|in|on|at|if|for|per|of)\b)[A-Za-z]{2,}", re.I)
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{_NUMW})\b", re.I)
 _STARTS_COMPARATOR = re.compile(rf"^(?:{COMPARATOR})", re.I)
-_RANGE = re.compile(rf"^(?:between\s+)?{NUM}\s*(?:-|–|to|and|through)\s*{NUM}", re.I)
+_RANGE = re.compile(rf"^(?:between\s+)?{NUM}\s*(?:-|–|to|and|through)\s*{NUM}|^between\s", re.I)
 _ROMAN = re.compile(r"(?<![\w-])(?:(?:class|grade|stage|type|functional\s+class)\s+)?"
                     r"(?:IV|III|II|I|V)(?:\s*(?:-|–|/|to|or|,|and)\s*(?:IV|III|II|I|V)){0,3}(?![\w-])")
 

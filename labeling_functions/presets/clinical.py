@@ -32,7 +32,7 @@ from ..library import procedures as _procedures
 from ..library import sections as _sections
 from ..library.ontology import OntologyTerms
 from ..library.temporal import find_temporal
-from ..library.terms import TermList, doc_keys, read_term_file
+from ..library.terms import TermList, doc_keys, read_term_file, term_key
 from ..library.values import find_values, number_after, qualitative_values, roman_classes
 from . import Preset
 
@@ -415,8 +415,6 @@ def sense_label(sense: str) -> str | None:
         label = lexicon.label_of(sense)
         if label is not None:
             return label
-    from ontologies.term_index import term_key
-
     idx = icd10cm_terms().index
     v = idx.lookup.get(term_key(sense))
     if v is not None and v > 0 and _icd_label(idx.codes[v - 1]):
@@ -456,7 +454,11 @@ FUNCTION_WORDS = frozenset(
     planned perform performed include includes included including such as who whom whose which that what when
     where while if unless except e.g. i.e. etc. eg ie vs per via within without with under over after before
     during since until between among least most more less one two three both either neither each every some
-    many much few several same successful unsuccessful able unable willing""".split())
+    many much few several same successful unsuccessful able unable willing i you he she it we they me him us
+    them my your our its their mine yours this these those there here would could will shall might
+    denies deny denied denying reports reported complains complained presents presented shows showed
+    states stated notes noted says said feels felt gets got went go goes also only just now still then
+    about approximately nearly almost very quite again daily""".split())
 #: people and other words that never join a mention from the left
 _PEOPLE = frozenset("female females male males men women woman man adults adult children child subjects subject "
                     "participants participant volunteers volunteer patients patient people persons age ages aged "
@@ -525,6 +527,25 @@ def _head_modifier(text: str) -> bool:
     return not (low.endswith(("ing", "ly")) and low not in {"bleeding", "eating", "lowering"}) and not low[:1].isdigit()
 
 
+@_cached_predicate
+def _procedure_head_modifier(text: str) -> bool:
+    """Before a procedure head: body parts, adjectives, drug and drug-class words ("anti-VEGF treatment",
+    "insulin therapy"), abbreviations and hyphenated words; not any word ("clear drainage")."""
+    low = text.lower()
+    if low in OUTSIDE_MODIFIERS or low in _STOP or low in _PEOPLE or not _word_text(text):
+        return False
+    return (_procedure_modifier_text(text) or "-" in low or text.isupper() and len(text) > 1
+            or drug_terms().label_of(low) is not None or drug_class_terms().label_of(low) is not None
+            or low in CONDITION_MODIFIERS or procedure_terms().label_of(low) is not None or _condition_word(low))
+
+
+def _condition_word(low: str) -> bool:
+    """A one-word condition of ICD-10-CM or the Symptom Ontology ("cancer screening", "smallpox vaccination")."""
+    idx = icd10cm_terms().index
+    v = idx.lookup.get(term_key(low))
+    return (v is not None and v > 0 and _icd_label(idx.codes[v - 1]) is not None) or symptom_terms().label_of(low) is not None
+
+
 def _virus_letter(doc, i: int) -> int:
     """'hepatitis [B]', 'HIV-[1]': a letter or digit naming the type after the head (1 token) or 0."""
     if 0 < i < len(doc) and doc[i - 1].lower_ in {"hepatitis", "hep", "hiv", "htlv", "hsv", "hpv"} \
@@ -540,12 +561,14 @@ def _type_number(doc, i: int) -> int:
     return 0
 
 
-@_cached_predicate
-def _procedure_modifier(text: str) -> bool:
+def _procedure_modifier_text(text: str) -> bool:
     low = text.lower()
     if low in OUTSIDE_MODIFIERS or low in _STOP or not _word_text(text):
         return False
     return low in PROCEDURE_MODIFIERS or _is_adjective(low) or anatomy_terms().label_of(low) is not None
+
+
+_procedure_modifier = _cached_predicate(_procedure_modifier_text)
 
 
 @_cached_predicate
@@ -704,8 +727,22 @@ def drug_class_phrase(doc):
     from ..library.terms import head_phrases
 
     found = head_phrases(doc, DRUG_HEADS, "Drug", modifier=_drug_modifier, max_left=3)
-    return editors.chain(doc, found, editors.trim(lambda t: t.is_punct or t.lower_ in _STOP),
-                         editors.keep(lambda span: len(span) > 1))
+    found = editors.chain(doc, found, editors.trim(lambda t: t.is_punct or t.lower_ in _STOP),
+                          editors.keep(lambda span: len(span) > 1))
+    # "medication", "drugs", "agents", "supplements" need a class-like word before them ("antiepileptic drugs",
+    # "pain medication"), not just any word ("daily medication")
+    return [sp for sp in found if doc[sp[1] - 1].lower_ not in _GENERIC_DRUG_HEADS or _class_word(doc[sp[1] - 2].text)]
+
+
+_GENERIC_DRUG_HEADS = frozenset("medication medications drug drugs agent agents supplement supplements".split())
+
+
+@functools.lru_cache(maxsize=50_000)
+def _class_word(text: str) -> bool:
+    low = text.lower()
+    return (_is_adjective(low) or low.endswith(("ant", "ants", "ory")) or "-" in low or text.isupper() and len(text) > 1
+            or low in {"pain", "blood", "heart", "thyroid", "sleep", "diabetes", "cholesterol", "seizure", "allergy"}
+            or drug_terms().label_of(low) is not None or drug_class_terms().label_of(low) is not None)
 
 
 @_lf(2, 3, ["Drug"])
@@ -726,8 +763,14 @@ def drug_before_dose(doc):
 @_lf(1, 1, ["Drug"])
 def medication_section_items(doc):
     """The first words of each item in a medications or allergies section."""
-    stop = _STOP | {"none", "nkda", "no", "known", "drug", "allergies", "allergy", "denies", "medications"}
-    return _sections.list_item_heads(doc, ("medications", "allergies", "allergy"), "Drug", max_tokens=2, stop=stop)
+    stop = _STOP | FUNCTION_WORDS | _PEOPLE | {"none", "nkda", "no", "known", "drug", "drugs", "allergies", "allergy",
+                                               "medications", "medication", "include", "includes", "including"}
+    found = _sections.list_item_heads(doc, ("medications", "allergies", "allergy"), "Drug", max_tokens=2, stop=stop)
+    return [sp for sp in found if any(c.isupper() for c in doc[sp[0]].text[:1]) or _known_drug(doc[sp[0]:sp[1]].text)]
+
+
+def _known_drug(text: str) -> bool:
+    return drug_terms().label_of(text) is not None or drug_name_terms().label_of(text) is not None
 
 
 # --- Procedure LFs ---------------------------------------------------------------------------------
@@ -750,7 +793,7 @@ def procedure_head_phrase(doc):
     """A procedure head ("surgery", "therapy", "transplant") with its modifiers: "cardiac surgery"."""
     from ..library.terms import head_phrases
 
-    found = _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _head_modifier)
+    found = _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _procedure_head_modifier)
     return [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in PROCEDURE_BARE_OK]
 
 
@@ -781,8 +824,8 @@ def measurement_head_phrase(doc):
 @_lf(2, 4, ["Measurement"])
 def measurement_before_value(doc):
     """What stands right before a value ("Karnofsky Performance Status > 60", "HbA1c 7.5%")."""
-    values = [sp for sp in _values(doc) if not _is_dose(doc, sp)]
-    stop = OUTSIDE_MODIFIERS | _PEOPLE | frozenset(TEMPORAL_ADJECTIVES) | frozenset(RESULT_WORDS) | {
+    values = [sp for sp in _values(doc) if not _is_dose(doc, sp) and not _DURATION_VALUE.search(doc[sp[0]:sp[1]].text)]
+    stop = OUTSIDE_MODIFIERS | _PEOPLE | FUNCTION_WORDS | frozenset(TEMPORAL_ADJECTIVES) | frozenset(RESULT_WORDS) | {
         "age", "aged", "dose", "doses", "dosage", "duration", "weeks", "months", "days", "years", "gestation",
         "least", "most", "up", "ago", "period", "interval", "mg", "times", "time", "since", "within", "until"}
     drugs = drug_terms()
@@ -798,6 +841,7 @@ def measurement_before_value(doc):
 
 # --- Value LFs -------------------------------------------------------------------------------------
 
+_DURATION_VALUE = re.compile(r"\b(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?)\b(?! old| of age)", re.I)
 _DOSE_VALUE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|gm|units?|iu|ml|tablets?|caps?)$", re.I)
 
 
@@ -828,7 +872,14 @@ def value_result_word(doc, *, measurement_terms):
     spans = measurement_terms(doc) + procedure_terms()(doc)
     found = qualitative_values(doc, spans, RESULT_WORDS)
     dk = doc_keys(doc)
-    found += [(i, i + 1, "Value") for i, low in enumerate(dk.lower) if low in {"positive", "negative"}]
+    n = len(doc)
+    for i, low in enumerate(dk.lower):
+        if low not in {"positive", "negative"}:
+            continue
+        # "negative for chest pain" (a review of systems) is a negation, "positive for HBsAg" a result
+        if i + 2 < n and dk.lower[i + 1] == "for" and not (dk.texts[i + 2].isupper() and len(dk.texts[i + 2]) > 1):
+            continue
+        found.append((i, i + 1, "Value"))
     return sorted(set(found))
 
 
