@@ -43,7 +43,7 @@ def list_item_heads(doc, categories: Iterable[str], label: str, *, max_tokens: i
                     stop: Iterable[str] = ()) -> list[tuple[int, int, str]]:
     """The first words of each list item in the section ``categories``: "MEDICATIONS: Lasix 40 mg
     daily, aspirin, Vytorin." gives "Lasix", "aspirin", "Vytorin".  An item starts after the
-    heading, a comma, a semicolon, a line break or a list number and its head ends before a number,
+    heading, a comma, a semicolon, a line break or a list number ("1." / "2)") and its head ends before a number,
     punctuation, a word in ``stop`` or after ``max_tokens`` words."""
     cats = frozenset(categories)
     secs = token_sections(doc)
@@ -62,8 +62,7 @@ def list_item_heads(doc, categories: Iterable[str], label: str, *, max_tokens: i
             i += 1
             continue
         prev = low[i - 1] if i else "\n"
-        starts_item = (i - 1 in headers or prev in _ITEM_BREAK or "\n" in prev or prev.rstrip(".").isdigit()
-                       or prev in {":", ")"})
+        starts_item = i - 1 in headers or prev in _ITEM_BREAK or "\n" in prev or prev in {":", ")"}
         if not starts_item or not low[i][:1].isalpha() or low[i] in stop:
             i += 1
             continue

@@ -44,10 +44,10 @@ def temporal_char_spans(text: str, anchors: Iterable[str] = (), *, max_anchor: i
         for b in bare.finditer(text, lo, min(len(text), m.end() + 80)):
             if b.start() <= m.start() < b.end():
                 found.append((b.start(), b.end()))
-    out = []
-    for s, e in sorted(set(found)):
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(set(found), key=lambda x: (x[0], -x[1])):
         seg = text[s:e].rstrip(" ,;.")
-        if seg:
+        if seg and not (out and out[-1][0] <= s and s + len(seg) <= out[-1][1]):  # not inside the previous one
             out.append((s, s + len(seg)))
     return out
 

@@ -59,7 +59,7 @@ TAIL = (r"(?:\s+or\s+(?:more|greater|higher|above|over|older|less|lower|below|un
 _VALUE = re.compile(
     rf"(?<![\w.])between\s+(?:(?:{COMPARATOR})\s*)?{NUM}(?:\s*(?:{UNITS})(?![\w]))?\s+and\s+(?:(?:{COMPARATOR})\s*)?{NUM}"
     rf"(?:\s*(?:{UNITS})(?![\w]))?"
-    rf"|(?<![\w.])(?:(?:{COMPARATOR})\s*)*"
+    rf"|(?:(?<![\w.])|(?=[<>=≤≥⩽⩾±]))(?:(?:{COMPARATOR})\s*)*"
     rf"(?:between\s+)?{NUM}"
     rf"(?:\s*(?:{UNITS})(?![\w]))?"
     rf"(?:\s*(?:-|–|to|through)\s*(?:(?:{COMPARATOR})\s*)?{NUM}(?:\s*(?:{UNITS})(?![\w]))?)?"

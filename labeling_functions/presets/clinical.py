@@ -209,7 +209,7 @@ ONTOLOGY_KIND_LABELS = {
     "congenital abnormality": "Condition", "acquired abnormality": "Condition", "pathologic function": "Condition",
     "anatomical abnormality": "Condition", "cell or molecular dysfunction": "Condition",
     "pharmacologic substance": "Drug", "clinical drug": "Drug", "antibiotic": "Drug",
-    "immunologic factor": "Drug", "vitamin": "Drug", "hormone": "Drug",
+    "immunologic factor": "Drug", "vitamin": "Drug", "hormone": "Drug", "organic chemical": "Drug",
     "therapeutic or preventive procedure": "Procedure", "diagnostic procedure": "Procedure",
     "laboratory procedure": "Measurement", "laboratory or test result": "Measurement",
     "clinical attribute": "Measurement", "medical device": "Device", "temporal concept": "Temporal",
@@ -679,9 +679,9 @@ def condition_head_phrase(doc):
     """A condition head noun ("disease", "disorder", "failure", "abuse") with its modifiers: "psychiatric disorder"."""
     from ..library.terms import head_phrases
 
-    found = _grow(doc, head_phrases(doc, CONDITION_HEADS, "Condition"), _head_modifier)
+    found = _grow(doc, head_phrases(doc, CONDITION_HEADS, "Condition"), _head_modifier, coordinate=False)
     found = [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in CONDITION_BARE_OK]
-    return _with_abbreviation(doc, found)
+    return _with_abbreviation(doc, editors.coordinated_left(_head_modifier)(doc, found))
 
 
 @_lf(2, 2, ["Condition"])
@@ -793,8 +793,9 @@ def procedure_head_phrase(doc):
     """A procedure head ("surgery", "therapy", "transplant") with its modifiers: "cardiac surgery"."""
     from ..library.terms import head_phrases
 
-    found = _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _procedure_head_modifier)
-    return [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in PROCEDURE_BARE_OK]
+    found = _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _procedure_head_modifier, coordinate=False)
+    found = [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in PROCEDURE_BARE_OK]
+    return editors.coordinated_left(_procedure_head_modifier)(doc, found)
 
 
 @_lf(2, 4, ["Procedure"])
