@@ -38,7 +38,7 @@ def annotate(
     keep_spans: Optional[bool] = typer.Option(None, "--keep-spans/--no-keep-spans", help="The input's spans are the targets."),
     deid: Optional[bool] = typer.Option(None, "--deid/--no-deid", help="De-identify notes before the pipeline."),
     deid_mode: Optional[str] = typer.Option(None, "--deid-mode", help="tag or surrogate."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: clinical, bc5cdr, ncbi_disease."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
     model: Optional[Path] = typer.Option(None, "--model", help="Trained clinlabel model directory."),
     ontology: Optional[str] = typer.Option(None, "--ontology", help="Ontology for concept matching (default icd10cm)."),

@@ -107,7 +107,7 @@ def run_train(
     from nlp_pipeline.end_model import EndModelConfig, train_end_model
 
     if preset is None and lfs is None:
-        raise ConfigError("no labelling functions chosen", "pass --preset bc5cdr|ncbi_disease or --lfs MODULE",
+        raise ConfigError("no labelling functions chosen", "pass --preset clinical|bc5cdr|ncbi_disease or --lfs MODULE",
                           code=MODEL_CONFIG)
     config = config or EndModelConfig()
     weak = weak_training_records(read_corpus(corpus, fmt, skip_invalid=skip_invalid), preset=preset, lfs=lfs, label_model=label_model,
@@ -126,7 +126,7 @@ def run_train(
 def train(
     corpus: Path = typer.Option(..., "--corpus", help="Unlabelled training notes (any readable format; annotations are ignored)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model folder to write."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: clinical, bc5cdr, ncbi_disease."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
     label_model: Optional[str] = typer.Option(None, "--label-model", help="Aggregator of the LF votes (default: the preset's)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold corpus for refinement after weak training."),

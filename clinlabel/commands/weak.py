@@ -29,7 +29,7 @@ def _gold_map(path: Path, fmt: Optional[str]) -> dict[str, list[dict]]:
 def analyze_cmd(
     input: Path = typer.Argument(..., help="Notes (JSONL, PubTator, BioC, brat, CSV, txt folder)."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions (mypkg.lfs)."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="LF preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="LF preset: clinical, bc5cdr, ncbi_disease."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold spans (same ids as IN) for empirical accuracy."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here."),
     fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
