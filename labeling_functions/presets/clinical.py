@@ -62,7 +62,9 @@ CONDITION_MODIFIERS = frozenset(
     restrictive degenerative neurodegenerative traumatic terminal advanced medical mental psychiatric cognitive
     behavioral behavioural eating sleep seizure mood personality developmental learning intellectual
     intracranial coronary valvular vascular peripheral central left right atrial ventricular venous arterial
-    deep upper lower multiple generalized focal partial complete total life-threatening life threatening""".split()
+    deep upper lower multiple generalized focal partial complete total life-threatening life threatening
+    advanced localized localised disseminated metastasized complicated uncomplicated infected inherited
+    enlarged impaired elevated decreased increased reduced reactive""".split()
 )
 PROCEDURE_MODIFIERS = frozenset(
     """general local regional spinal epidural major minor open laparoscopic robotic endoscopic percutaneous
@@ -174,7 +176,7 @@ TEMPORAL_ANCHORS = (
 )
 #: result words that are a Value next to a measurement ("negative pregnancy test", "HIV positive")
 RESULT_WORDS = ("positive", "negative", "normal", "abnormal", "elevated", "increased", "decreased", "reduced",
-                "impaired", "high", "low", "adequate", "inadequate", "detectable", "undetectable", "reactive",
+                "impaired", "high", "low", "adequate", "inadequate", "detectable", "undetectable",
                 "nonreactive", "non-reactive", "raised", "confirmed", "proven", "controlled", "uncontrolled")
 #: classes with Roman numerals after them ("NYHA class III", "stage IV", "grade II-IV")
 CLASS_WORDS = ("class", "grade", "stage", "nyha", "asa", "type", "functional", "child-pugh", "gold", "tnm")
@@ -184,13 +186,16 @@ NOT_DRUG_WORDS = frozenset(
     lead gold silver blood plasma serum urine protein albumin vitamin dextrose saline contrast dye
     ice heat light food milk egg eggs coffee tea tobacco release control balance care support relief complete
     advance today focus clear cool contraceptive contraceptives hormone hormones antibody antibodies
-    biologic""".split()
+    biologic yeast""".split()
 )
 #: ambiguous abbreviations and the next word that confirms them: {abbreviation: (label, regex)}
 CONFIRMED_ABBREVIATIONS = {
     "ASA": ("Measurement", r"(?i)I{1,3}|IV|V|[1-5]|class|score|grade|physical|status|PS"),
     "PS": ("Measurement", r"[0-4]|of|score"),
     "HR": ("Measurement", r"\d+|of|was|is|:|="),
+    "PT": ("Measurement", r"\d+(\.\d+)?|/|INR|of|was|is|:|="),
+    "HCT": ("Measurement", r"\d+(\.\d+)?%?|of|was|is|:|="),
+    "Hct": ("Measurement", r"\d+(\.\d+)?%?|of|was|is|:|=|,"),
     "RR": ("Measurement", r"\d+|of|was|is|:|="),
     "BP": ("Measurement", r"\d+|of|was|is|:|=|[<>≤≥]"),
     "T": ("Measurement", r"\d{2,3}(\.\d)?"),
@@ -445,7 +450,7 @@ RESOURCES = {
 
 # --- modifiers: which tokens may join a mention -------------------------------------------------------
 
-_ADJ_SUFFIXES = ("al", "ic", "ac", "ar", "ary", "ous", "ive", "oid", "ial", "eal", "tic", "ine", "ed")
+_ADJ_SUFFIXES = ("al", "ic", "ac", "ar", "ary", "ous", "ive", "oid", "ial", "eal", "tic", "ine")
 #: function words and common verbs of criteria and notes: never part of a mention's modifiers
 FUNCTION_WORDS = frozenset(
     """have has had having do does did done be been being is are was were will would shall should may might must
@@ -662,16 +667,35 @@ def icd10cm_condition(doc, *, icd10cm_terms):
 @_lf(3, 5, ["Condition"])
 def symptom_ontology(doc, *, symptom_terms):
     """Symptom Ontology names and synonyms (CC0)."""
-    return _grow(doc, symptom_terms(doc), _condition_modifier)
+    found = [sp for sp in symptom_terms(doc) if not (sp[1] - sp[0] == 1 and doc[sp[0]].lower_ in NOT_CONDITION_WORDS)]
+    return _grow(doc, found, _condition_modifier)
 
 
 @_lf(3, 6, ["Condition", "Observation"])
 def guideline_words(doc, *, guideline_terms):
     """The guideline's Condition words (pregnancy, lactation, allergy, contraindication) and Observations
     (history, life expectancy, smoking, informed consent)."""
-    found = guideline_terms(doc)
+    found = [sp for sp in guideline_terms(doc) if not _place_word(doc, sp)]
     cond = [sp for sp in found if sp[2] == "Condition"]
     return _grow(doc, cond, _condition_modifier) + [sp for sp in found if sp[2] == "Observation"]
+
+
+def _department(doc, span) -> bool:
+    """"referred to General Surgery", "seen by Vascular Surgery": a hospital service, not an operation."""
+    s, e, _ = span
+    return (e - s >= 2 and all(doc[i].text[:1].isupper() for i in range(s, e)) and s > 0
+            and doc[s - 1].lower_ in {"by", "to", "from", "at", "with", "of", "the"}
+            and doc[e - 1].lower_ in {"surgery", "medicine", "service", "services"})
+
+
+def _place_word(doc, span) -> bool:
+    """"nursing home", "nursing staff": a place or people, not lactation."""
+    return span[1] < len(doc) and doc[span[0]].lower_ == "nursing" and doc[span[1]].lower_ in {
+        "home", "homes", "facility", "facilities", "staff", "care", "student", "students", "notes", "note", "unit"}
+
+
+#: single words of the symptom and disease lists that are hospital events or objects here
+NOT_CONDITION_WORDS = frozenset("discharge discharges admission drain drainage lift".split())
 
 
 @_lf(2, 3, ["Condition"])
@@ -794,7 +818,8 @@ def procedure_head_phrase(doc):
     from ..library.terms import head_phrases
 
     found = _grow(doc, head_phrases(doc, PROCEDURE_HEADS, "Procedure"), _procedure_head_modifier, coordinate=False)
-    found = [sp for sp in found if sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in PROCEDURE_BARE_OK]
+    found = [sp for sp in found if (sp[1] - sp[0] > 1 or doc[sp[0]].lower_ in PROCEDURE_BARE_OK)
+             and not _department(doc, sp)]
     return editors.coordinated_left(_procedure_head_modifier)(doc, found)
 
 
@@ -828,7 +853,8 @@ def measurement_before_value(doc):
     values = [sp for sp in _values(doc) if not _is_dose(doc, sp) and not _DURATION_VALUE.search(doc[sp[0]:sp[1]].text)]
     stop = OUTSIDE_MODIFIERS | _PEOPLE | FUNCTION_WORDS | frozenset(TEMPORAL_ADJECTIVES) | frozenset(RESULT_WORDS) | {
         "age", "aged", "dose", "doses", "dosage", "duration", "weeks", "months", "days", "years", "gestation",
-        "least", "most", "up", "ago", "period", "interval", "mg", "times", "time", "since", "within", "until"}
+        "least", "most", "up", "ago", "period", "interval", "mg", "times", "time", "since", "within", "until",
+        "ml", "cc", "mcg", "g", "units", "unit", "french", "fr", "cm", "mm", "percent", "full", "total"}
     drugs = drug_terms()
     out = []
     for s, e, lab in _measurements.before_values(doc, values, max_tokens=4, stop=stop):
@@ -854,10 +880,32 @@ def _values(doc):
     return find_values(doc)
 
 
+_DOSE_UNIT = re.compile(r"(?:\d|\s)(?:cc|ml|mL|%|mg|mcg|µg|g|units?|iu|IU)$")
+_BARE_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?|[a-z]+)(?:\s*(?:-|to)\s*\d+)?\s*(?:hours?|hrs?|minutes?|mins?|days?|weeks?|wks?)$",
+                            re.I)
+
+
+def _not_a_value(doc, span) -> bool:
+    """A dose ("40 mg", "3.5 cc of Marcaine", "1% lidocaine", "Pitocin 15 units"), a bare duration
+    ("37 minutes": a time, not a result) or a clock time ("1937 hours")."""
+    s, e, _ = span
+    text = doc[s:e].text
+    if _is_dose(doc, span) or _BARE_DURATION.match(text) or re.fullmatch(r"\d{4} hours", text):
+        return True
+    if _DOSE_UNIT.search(text) and not re.match(r"[<>=≤≥]|(?i:less|more|greater|at least|up to)", text):
+        nxt = e + 1 if e < len(doc) and doc[e].lower_ == "of" else e
+        before = doc[s - 1].text if s > 0 else ""
+        after = doc[nxt].text if nxt < len(doc) else ""
+        if _known_drug(after) or _known_drug(before) or (nxt > e and after[:1].isupper()):
+            return True
+    return False
+
+
 @_lf(3, 8, ["Value"])
 def value_pattern(doc):
-    """Numbers with units, comparisons and ranges ("> 18 years", "less than 3 times ULN", "7.0-10.0%"); not doses."""
-    return [sp for sp in _values(doc) if not _is_dose(doc, sp)]
+    """Numbers with units, comparisons and ranges ("> 18 years", "less than 3 times ULN", "7.0-10.0%"); not
+    doses, bare durations or clock times."""
+    return [sp for sp in _values(doc) if not _not_a_value(doc, sp)]
 
 
 @_lf(2, 5, ["Value"])
