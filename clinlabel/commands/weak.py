@@ -82,7 +82,7 @@ def relations_cmd(
     """Weak chemical-induced-disease relations: relation LFs vote on (chemical, disease) concept pairs."""
     from corpora.errors import LF_CONFIG, LFError
     from corpora.formats import read_corpus, write_corpus
-    from labeling_functions.relations import weak_relations
+    from labeling_functions.presets.bc5cdr import weak_relations
 
     if label_model not in ("majority", "snorkel"):
         raise LFError(f"unknown relation label model {label_model!r}", "use --label-model majority or snorkel",
