@@ -166,7 +166,10 @@ leaves bark fruit fruits flower flowers tincture symptom symptoms sign signs
 
 @span_lf(labels=["Chemical", "Disease"])
 def abbreviation_definition(doc, *, core_dict, drug_dict):
-    """``long form (SF)``: the typed long form's label goes to every occurrence of SF in the doc."""
+    """``long form (SF)``: the typed long form's label goes to every occurrence of SF in the doc.
+
+    The long form is typed by the preset's typed dictionaries (resources ``core_dict`` and
+    ``drug_dict``: term matchers) or, failing them, by its head word's morphology."""
     defs = find_abbreviations(doc)
     if not defs:
         return
