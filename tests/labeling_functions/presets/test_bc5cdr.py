@@ -1,5 +1,7 @@
 """The bc5cdr preset's own LFs (BC5CDR guideline, labeling_functions/presets/bc5cdr.py): one sentence each."""
 
+import functools
+
 import pytest
 import spacy
 
@@ -16,10 +18,15 @@ def _spans(lf_name, text, nlp=_BIO):
     return sorted(lf_vote_texts(lf_name, text, preset="bc5cdr", nlp=nlp))
 
 
-def _preset_spans(text, label="Chemical"):
+@functools.lru_cache(maxsize=1)
+def _labeler():
     from labeling_functions.weak import WeakLabeler
 
-    wl = WeakLabeler.from_config(preset="bc5cdr", label_model="majority", use_shipped=False)
+    return WeakLabeler.from_config(preset="bc5cdr", label_model="majority", use_shipped=False)
+
+
+def _preset_spans(text, label="Chemical"):
+    wl = _labeler()  # its dictionaries are built once for this module
     doc = _BLANK.make_doc(text)
     spans, _, _ = wl.label(doc)
     return {doc[s:e].text for s, e, lab, _, _ in spans if lab == label}
