@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -26,29 +27,24 @@ def _gold_map(path: Path, fmt: Optional[str]) -> dict[str, list[dict]]:
 
 
 @lf_app.command("analyze")
+@corpus_options
 def analyze_cmd(
     input: Path = typer.Argument(..., help="Notes (JSONL, PubTator, BioC, brat, CSV, txt folder)."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions (mypkg.lfs)."),
     preset: Optional[str] = typer.Option(None, "--preset", help="LF preset: bc5cdr, ncbi_disease."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold spans (same ids as IN) for empirical accuracy."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Analyse only the first N notes."),
     map_labels: Optional[str] = typer.Option(
         None, "--map-labels", help="Rename gold labels, e.g. 'SpecificDisease=Disease,DiseaseClass=Disease'."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Print coverage, overlaps, conflicts (and accuracy with --gold) per LF; optionally an HTML report."""
-    import itertools
-
     from corpora.errors import LF_CONFIG, LF_GOLD, LFError
-    from corpora.formats import read_corpus
     from labeling_functions.analysis import analyze, summary_frame, write_report
     from labeling_functions.weak import build_lfset
 
     lfset, _ = build_lfset(preset, lfs)
-    records = read_corpus(input, fmt)
-    if limit is not None:
-        records = itertools.islice(records, limit)
+    records = corpus.read(input)
     label_map = {}
     if map_labels:
         for pair in map_labels.split(","):
