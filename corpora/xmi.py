@@ -42,17 +42,18 @@ def refuse_dtd(path: str | Path) -> None:
     """
     with open(path, "rb") as fh:
         head = fh.read(_PROLOG_LIMIT)
-    i = 0
-    if head.startswith(b"\xef\xbb\xbf"):
-        i = 3
+    i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
     while True:
         j = head.find(b"<", i)
         if j < 0:
-            return
-        if head.startswith(b"<?", j):
-            i = head.find(b"?>", j) + 2
-        elif head.startswith(b"<!--", j):
-            i = head.find(b"-->", j) + 3
+            if len(head) < _PROLOG_LIMIT:
+                return  # no element at all: the parser reports the broken file
+            break
+        if head.startswith(b"<?", j) or head.startswith(b"<!--", j):
+            close = head.find(b"?>" if head[j + 1:j + 2] == b"?" else b"-->", j)
+            if close < 0:
+                break
+            i = close + 2
         elif head.startswith(b"<!", j):
             line = head.count(b"\n", 0, j) + 1
             raise corpus_error(IO_XML_UNSAFE, "the file declares a DTD (<!DOCTYPE ...>); entities are never expanded",
@@ -60,8 +61,8 @@ def refuse_dtd(path: str | Path) -> None:
                                "DOCTYPE declaration", file=path, line=line)
         else:
             return  # the root element: the prolog is over
-        if i <= 1:  # unterminated declaration or comment
-            return
+    raise corpus_error(IO_XML_UNSAFE, f"no root element in the first {_PROLOG_LIMIT} bytes (an endless prolog)",
+                       "give the file as INCEpTION / UIMA exported it", file=path)
 
 
 def typesystem():

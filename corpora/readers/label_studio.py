@@ -10,7 +10,7 @@ e-mail, else ``label-studio-user-<id>``), ``answer`` (``accept``; ``ignore`` for
 cancelled task) and Prodigy hashes (the task's own, kept in ``data.clinlabel`` by clinlabel's
 writer, else computed).  A task without annotations gives one record per prediction instead
 (``_annotator_id`` = its model version, span ``score`` kept), so clinlabel's own task files
-read back.  The export is one JSON array, loaded whole.
+read back; a task with neither gives the bare note.  The export is one JSON array, loaded whole.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def read_label_studio(path: PathLike, *, skip_invalid: bool = False, predictions
             count += 1
             yield record
     if count == 0:
-        raise empty_error(path, "no annotated or pre-annotated tasks", FIX)
+        raise empty_error(path, "no tasks", FIX)
 
 
 def _task_records(task: Any, i: int, path, predictions: bool | None) -> Iterator[dict[str, Any]]:
@@ -149,13 +149,21 @@ def _task_records(task: Any, i: int, path, predictions: bool | None) -> Iterator
     items: list[tuple[str, dict[str, Any]]] = [("annotation", a) for a in annotations]
     if predictions or (predictions is None and not annotations):
         items += [("prediction", p) for p in preds]
+    if not items:  # an unlabelled task: the note itself
+        items = [("task", {"result": []})]
     extra = task["data"].get("clinlabel") if isinstance(task["data"].get("clinlabel"), dict) else {}
     base_id = (task["data"].get("meta") or {}).get("id") if isinstance(task["data"].get("meta"), dict) else None
     for kind, item in items:
         record = _result_record(task, item.get("result") or [], path, f"{where}, {kind} {item.get('id', '')}".rstrip())
         meta = record["meta"]
         meta["id"] = str(base_id if base_id not in (None, "") else task_id if task_id is not None else f"{path.stem}:{i + 1}")
-        info: dict[str, Any] = {"task_id": task_id, kind + "_id": item.get("id")}
+        info: dict[str, Any] = {"task_id": task_id}
+        if kind == "task":
+            record["meta"]["label_studio"] = info
+            record.update({k: extra[k] for k in ("_input_hash", "_task_hash") if k in extra})
+            yield record
+            continue
+        info[kind + "_id"] = item.get("id")
         if kind == "annotation":
             who = _annotator(item.get("completed_by"))
             record["answer"] = "ignore" if item.get("was_cancelled") else "accept"

@@ -1,6 +1,6 @@
 """UIMA CAS XMI (INCEpTION / WebAnno exports) through ``dkpro-cassis``.
 
-``path`` is one ``.xmi`` file or a folder of them (sorted by name); the type system is
+``path`` is one ``.xmi`` file or a folder of them (read in file-name order); the type system is
 ``TypeSystem.xml`` (any case) in the same folder.  One record per file: ``text`` = the sofa
 string, ``meta.id`` = ``DocumentMetaData.documentId`` (else its title, else the file name
 without ``.xmi``).  Spans: every ``NamedEntity`` (label = ``value``, ``kb_id`` = ``identifier``,
@@ -106,6 +106,7 @@ def cas_record(cas, ts, path: Path, default_id: str) -> dict[str, Any]:
         keep = ("start", "end", "label")
         out_rel.append({"head_span": {k: gov[k] for k in keep}, "child_span": {k: dep[k] for k in keep},
                         "label": _label(fs, _features(fs))})
+    spans.sort(key=lambda s: (s["start"], s["end"]))
     record: dict[str, Any] = {"text": text, "meta": {"id": str(rid) if rid else default_id}, "spans": spans}
     if out_rel:
         record["relations"] = out_rel
