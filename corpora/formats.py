@@ -141,7 +141,8 @@ def _sniff_json(head: str) -> str:
     import json
 
     stripped = head.lstrip()
-    if stripped.startswith("[") and '"data"' in head and ('"annotations"' in head or '"predictions"' in head):
+    if stripped.startswith("[") and '"data"' in head and (
+            '"annotations"' in head or '"predictions"' in head or '{"data": {' in head):
         return "label-studio"
     first = stripped.split("\n", 1)[0]
     try:

@@ -186,6 +186,9 @@ def test_inference_of_new_formats(tmp_path, test_data):
     assert infer_format(test_data / "corpora" / "xmi") == "xmi"
     assert infer_format(test_data / "corpora" / "xmi" / "note-17.xmi") == "xmi"
     assert infer_format(tmp_path / "o.conll", writing=True) == "conll"
+    tasks = tmp_path / "tasks.json"  # our own task file, even without pre-annotations
+    write_corpus([{"text": "a", "meta": {"id": "1"}}], tasks, "label-studio")
+    assert infer_format(tasks) == "label-studio"
     prodigy = tmp_path / "p.jsonl"
     prodigy.write_text(json.dumps({"text": "ab", "spans": [], "label": "X"}) + "\n", encoding="utf-8")
     assert infer_format(prodigy) == "prodigy"
