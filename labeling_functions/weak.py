@@ -101,9 +101,8 @@ class WeakLabeler:
         return self
 
     # --- labelling -------------------------------------------------------------------------
-    def label(self, doc, votes=None, *, bio: bool = True) -> tuple[list[tuple[int, int, str, float, list[str]]], np.ndarray | None, TokenMatrix]:
-        """Aggregated spans ``(start, end, label, score, sources)``, BIO probabilities (None unless
-        ``bio``: the spaCy component needs only the spans), matrix."""
+    def label(self, doc, votes=None) -> tuple[list[tuple[int, int, str, float, list[str]]], np.ndarray, TokenMatrix]:
+        """Aggregated spans ``(start, end, label, score, sources)``, BIO probabilities, matrix."""
         if not self.fitted:
             raise LFError(f"the {self.label_model_name} label model is not fitted",
                           "call fit(docs) first (or use a preset with a shipped label model)", code=LF_CONFIG)
@@ -112,13 +111,13 @@ class WeakLabeler:
         tm = self.matrix(doc, votes)
         probs = self.model.predict_doc(tm.L)
         spans = decode(probs, tm)
-        soft = bio_probs(probs, tm, spans) if bio else None
+        bio = bio_probs(probs, tm, spans)
         out = []
         names = self.span_lf_names
         for s, e, c, score in spans:
             sources = [names[j] for j in np.flatnonzero((tm.L[s:e] == c).any(axis=0))]
             out.append((s, e, self.labels[c - 1], score, sources))
-        return out, soft, tm
+        return out, bio, tm
 
     # --- state -----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -164,18 +163,24 @@ def labeled_record(record: dict, doc, labeler: WeakLabeler) -> dict[str, Any]:
         }
         for s, e, label, score, sources in spans
     ]
-    out["weak_labels"] = {
-        "scheme": "BIO",
-        "labels": bio_labels(labeler.labels),
-        "probs": [[round(float(x), 4) for x in row] for row in bio],
-    }
-    # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
-    for row in out["weak_labels"]["probs"]:
-        diff = round(1.0 - sum(row), 4)
-        if diff:
-            i = max(range(len(row)), key=row.__getitem__)
-            row[i] = round(row[i] + diff, 4)
+    out["weak_labels"] = soft_labels(labeler, bio)
     return out
+
+
+def soft_labels(labeler: WeakLabeler, bio) -> dict[str, Any]:
+    """The record key ``weak_labels``: ``{"scheme": "BIO", "labels", "probs"}``, one row per Doc token.
+
+    Written by :func:`weak_label_records` and by the ``clinlabel_weak_labels`` component (so
+    ``annotate --lfs/--preset`` keeps the label model's probabilities, see docs/CONTRACTS.md).
+    """
+    probs = np.round(np.asarray(bio, dtype=float), 4)
+    # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
+    if len(probs):
+        diff = np.round(1.0 - probs.sum(axis=1), 4)
+        rows = np.flatnonzero(diff)
+        cols = probs[rows].argmax(axis=1)
+        probs[rows, cols] = np.round(probs[rows, cols] + diff[rows], 4)
+    return {"scheme": "BIO", "labels": bio_labels(labeler.labels), "probs": probs.tolist()}
 
 
 def weak_label_records(
@@ -214,4 +219,4 @@ def weak_label_records(
         yield labeled_record(record, nlp.make_doc(record["text"]), labeler)
 
 
-__all__ = ["WeakLabeler", "weak_label_records", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]
+__all__ = ["WeakLabeler", "weak_label_records", "soft_labels", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]

@@ -1050,11 +1050,10 @@ def resolve(doc, votes):
 
 
 class ClinicalPreset(Preset):
-    """The clinical preset: its own resources and overlap rule on top of :class:`Preset`, and relations."""
+    """The clinical preset: :class:`Preset` plus its overlap rule (:func:`resolve`) and relations."""
 
     def build(self) -> LFSet:
         lfset = super().build()
-        lfset.resources.update(RESOURCES)
         lfset.resolver = resolve
         return lfset
 
@@ -1071,7 +1070,7 @@ PRESET = ClinicalPreset(
     "clinical", LABELS, LF_NAMES,
     "Clinical notes and eligibility criteria: Condition, Drug, Procedure, Measurement, Value, Temporal, "
     "Observation, Device (OMOP CDM domains as Chia annotates them)",
-    module=__name__,
+    module=__name__, resources=RESOURCES,
 )
 
 
