@@ -16,17 +16,13 @@ from typing import Any
 _NLP: Any = None
 
 #: extra infixes: brackets between word characters, a charge sign before a hyphen/slash/bracket,
-#: a hyphen after a closing bracket, an isotope/serial number after a word, and a comparison sign
-#: between a word or number and a number ("ALT<2.5": Chia has 134 of 2,922 Measurement/Value mentions
-#: of its tune half glued this way)
+#: a hyphen after a closing bracket, and an isotope/serial number after a word
 EXTRA_INFIXES = (
     r"(?<=[A-Za-z0-9])[\(\)\[\]](?=[A-Za-z])",
     r"(?<=[A-Za-z])[\)\]](?=[\-/])",
     r"(?<=[\)\]])-(?=[A-Za-z])",
     r"(?<=[A-Za-z])\+(?=[\-/A-Z(])",
     r"(?<=[a-z]{4})-(?=\d+\b)",
-    # a comparison glued to what it compares: "ALT<2.5", "SVC>=70%", "score=17", "BMI=40kg" (clinical criteria)
-    r"(?<=[A-Za-z0-9%)])(?:<=|>=|=<|=>|[<>=≤≥])(?=[A-Za-z0-9.])",
 )
 #: extra suffixes: an ion charge after an element-like word (``Na+``, ``Ca2+``, ``Mg+2``, ``K(+``), and a
 #: period after a slash unit (``mg/dL.``)

@@ -96,7 +96,12 @@ def value_char_spans(text: str) -> list[tuple[int, int]]:
 def find_values(doc, label: str = "Value") -> list[tuple[int, int, str]]:
     """Value token spans of ``doc`` (see the module doc); cached for the last Doc."""
     text = doc_text(doc)
-    return [(s, e, label) for s, e in char_spans_to_tokens(doc, value_char_spans(text))]
+    out = []
+    for s, e in char_spans_to_tokens(doc, value_char_spans(text)):
+        # a value whose number sat inside a glued token ("ALT<2.5") loses it: no value is left
+        if _HAS_NUMBER.search(doc[s:e].text):
+            out.append((s, e, label))
+    return out
 
 
 def roman_classes(doc, after: Iterable[tuple[int, int, str]], label: str = "Value",

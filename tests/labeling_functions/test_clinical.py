@@ -100,7 +100,7 @@ def test_guideline_boundaries(clinical_nlp, text, expected):
 
     labeler = WeakLabeler.from_config(preset="clinical")
     doc = clinical_nlp(text)
-    spans, _, _ = labeler.label(doc, bio=False)
+    spans, _, _ = labeler.label(doc)
     found = {(doc[s:e].text, label) for s, e, label, _, _ in spans}
     for span, label in expected:
         if label is None:

@@ -91,7 +91,8 @@ def test_head_phrases_and_char_spans(nlp):
     ("18 years or older", ["18 years or older"]),
     ("between 18 and 65 years", ["between 18 and 65 years"]),
     ("HbA1c 7.0-10.0%", ["7.0-10.0%"]),
-    ("ALT<2.5 x ULN", ["<2.5 x ULN"]),
+    ("ALT <2.5 x ULN", ["<2.5 x ULN"]),
+    ("ALT<2.5 x ULN", []),                  # the number is glued to the test's name: no partial value
     ("less than 3 times the upper limit of normal", ["less than 3 times the upper limit of normal"]),
     ("BP 130/80 mmHg", ["130/80 mmHg"]),
     ("eGFR < 30 ml/min/1.73m2", ["< 30 ml/min/1.73m2"]),
