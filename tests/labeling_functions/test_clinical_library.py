@@ -200,3 +200,17 @@ def test_relation_candidates_and_lfs(nlp):
     votes = {lf.name: lf(far) for lf in HAS_VALUE_LFS}
     assert votes["value_not_across_value"] == 0 and votes["value_nearest_measurement"] == 0
     assert all(lf(far) == -1 for lf in HAS_TEMPORAL_LFS)  # other relation type: abstain
+
+
+def test_the_worked_example_in_docs_clinical_runs(nlp):
+    """The user LF module example of docs/clinical.md works as written."""
+    import re
+    from pathlib import Path
+
+    doc_md = (Path(__file__).resolve().parents[2] / "docs" / "clinical.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", doc_md, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "docs/clinical.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    lf = namespace["vaccines"]
+    doc = nlp.make_doc("She received a live attenuated influenza vaccine and Tdap; MMR was deferred.")
+    assert texts(doc, lf(doc)) == ["live attenuated influenza vaccine", "Tdap", "MMR"]
