@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import logging
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -21,7 +22,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from corpora.errors import REV_CARD, ReviewError
 
-from .store import Store, span_key
+from .store import Store, span_key, span_problem
+
+logger = logging.getLogger(__name__)
 
 METRIC_KEYS = ("lf_analysis", "label_model", "end_model", "deid")
 
@@ -52,12 +55,26 @@ def _f1(pred: Sequence[tuple], gold: Sequence[tuple]) -> dict[str, Any]:
     return {"precision": prec, "recall": rec, "f1": f1, "tp": tp, "pred": sum(p.values()), "gold": sum(g.values())}
 
 
+def _usable_spans(store: Store, task: dict[str, Any]) -> dict[str, Any]:
+    """The task with its malformed machine spans left out (each named in a warning)."""
+    spans = task.get("spans") or []
+    good = [sp for sp in spans if span_problem(sp, len(task.get("text") or "")) is None]
+    if len(good) != len(spans):
+        for i, sp in enumerate(spans):
+            why = span_problem(sp, len(task.get("text") or ""))
+            if why:
+                logger.warning("%s: task of note %s: machine span %d skipped in the card: %s",
+                               store.where, (task.get("meta") or {}).get("id"), i, why)
+        task = {**task, "spans": good}
+    return task
+
+
 def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str, Any]:
     from .agreement import agreement, answers_from_store
     from .prodigy import gold_records
 
     lineage = store.lineage(dataset)
-    tasks = store.tasks(dataset)
+    tasks = [_usable_spans(store, t) for t in store.tasks(dataset)]
     gold, gold_stats = gold_records(store, dataset)
     gold_by_hash = {g["_task_hash"]: g for g in gold}
     anns = store.annotations(dataset)
