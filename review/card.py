@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from corpora.errors import REV_CARD, ReviewError
+from corpora.record import ASSERTIONS
 
 from .store import Store, span_key, span_problem
 
@@ -117,6 +118,10 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         gold_keys += [(g["_task_hash"], *span_key(s)) for s in g.get("spans") or []]
     machine_vs_gold = _f1(pred_keys, gold_keys) if gold else None
 
+    assertion_counts = {attr: {"machine": sum(1 for t in tasks for sp in t.get("spans") or [] if sp.get(attr)),
+                               "gold": sum(1 for g in gold for sp in g.get("spans") or [] if sp.get(attr))}
+                        for attr in ASSERTIONS}
+
     codes_suggested = sum(1 for t in tasks for c in t.get("codes") or [] if c.get("origin") != "added")
     codes_added = sum(1 for t in tasks for c in t.get("codes") or [] if c.get("origin") == "added")
     code_status = Counter(c.get("decision") for g in gold for c in g.get("codes") or [])
@@ -127,7 +132,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         agree = None
     if agree is not None:
         agree = {k: agree[k] for k in ("annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa",
-                                       "fleiss_kappa", "krippendorff_alpha", "per_label", "codes")}
+                                       "fleiss_kappa", "krippendorff_alpha", "per_label", "codes", "assertions")}
     elif isinstance(meta.get("agreement"), Mapping):
         agree = dict(meta["agreement"])
 
@@ -148,6 +153,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         "guideline": lineage["guideline"],
         "labels": labels,
         "label_counts": {lab: {"machine": machine_counts.get(lab, 0), "gold": gold_counts.get(lab, 0)} for lab in labels},
+        "assertion_counts": assertion_counts,
         "codes": {"suggested": codes_suggested, "added_by_reviewers": codes_added,
                   "gold_accepted": code_status.get("accepted", 0), "gold_rejected": code_status.get("rejected", 0)},
         "lf": lf_rows,
@@ -271,6 +277,9 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
                                           [(k, v["machine"], v["gold"]) for k, v in lc.items()])
                 + chart("Spans per label", list(lc), {"machine": [v["machine"] for v in lc.values()],
                                                      "gold": [v["gold"] for v in lc.values()]}, False)))
+    ac = d.get("assertion_counts") or {}
+    out.append(("Assertions", table(["attribute", "machine spans", "gold spans"],
+                                    [(attr, v["machine"], v["gold"]) for attr, v in ac.items()])))
     out.append(("Codes", table(["suggested", "added by reviewers", "accepted in gold", "rejected in gold"],
                                [(d["codes"]["suggested"], d["codes"]["added_by_reviewers"], d["codes"]["gold_accepted"],
                                  d["codes"]["gold_rejected"])])))
@@ -304,6 +313,12 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
         if codes.get("n_decisions"):
             body += "\n\n" + table(["code decisions per pair", "percent agreement", "Cohen κ"],
                           [(codes["n_decisions"], codes["percent_agreement"], codes["cohen_kappa"])])
+        asserted = a.get("assertions") or {}
+        if any(r.get("n_spans") for r in asserted.values()):
+            body += "\n\n" + table(["assertion (spans both marked)", "spans", "set by either", "percent agreement",
+                                     "Cohen κ"],
+                                    [(attr, r["n_spans"], r["positives"], r["percent_agreement"], r["cohen_kappa"])
+                                     for attr, r in asserted.items()])
         out.append(("Agreement", body))
     else:
         out.append(("Agreement", "fewer than two annotators answered the same examples"))

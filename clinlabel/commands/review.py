@@ -295,7 +295,7 @@ def agreement_cmd(
         with _store(db or "sqlite:///clinlabel.db") as store:
             store.update_meta(dataset, {"agreement": {k: res[k] for k in (
                 "annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa", "fleiss_kappa",
-                "krippendorff_alpha")}})
+                "krippendorff_alpha", "assertions")}})
             store.record_command(dataset, _command_line(ctx))
     typer.echo(json.dumps(res, indent=2) if as_json else format_table(res))
 
