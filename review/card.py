@@ -164,6 +164,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         "agreement": agree,
         "deid": deid,
         "commands": lineage["commands"],
+        "chain": [dict(step) for step in meta.get("lineage") or [] if isinstance(step, Mapping)],
         "subgroups": subgroups,
     }
 
@@ -329,9 +330,27 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
         body += chart(f"Share of notes with each label, by {field}", [r["value"] for r in rows],
                       {lab: [r["label_rates"][lab] for r in rows] for lab in labs}, True)
         out.append((f"Subgroups by {field}", body))
+    out.append(("Lineage from the source files (runs that made the data)",
+                table(["step", "when", "run id", "inputs (sha256)", "made with", "clinlabel"],
+                      [(c.get("step"), str(c.get("at") or "")[:19], str(c.get("run_id") or "")[:12],
+                        "; ".join(f"{i.get('path')} ({str(i.get('sha256') or '-')[:12]})" for i in c.get("inputs") or []),
+                        _made_with(c), c.get("clinlabel_version")) for c in d.get("chain") or []])
+                if d.get("chain") else "no lineage recorded (the tasks were not made by `clinlabel annotate` with a sidecar)"))
     out.append(("Lineage (commands that made this dataset)",
                 table(["when", "command", "clinlabel"], [(c["at"][:19], c["command"], c["version"]) for c in d["commands"]])))
     return out
+
+
+def _made_with(step: Mapping[str, Any]) -> str:
+    parts = []
+    for key, name in (("preset", "preset"), ("lfs", "LF module"), ("label_model", "label model"),
+                      ("dataset", "dataset")):
+        if step.get(key):
+            parts.append(f"{name} {step[key]}")
+    model = step.get("end_model")
+    if isinstance(model, Mapping):
+        parts.append(f"end model {model.get('path')} ({str(model.get('sha256') or '-')[:12]})")
+    return ", ".join(parts) or "-"
 
 
 def _mapping_table(data: Any, table) -> str:

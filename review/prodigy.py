@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import func, select
 
+from corpora import lineage
 from corpora.errors import IO_EMPTY, REV_ANNOTATOR, REV_ANSWER, ReviewError, corpus_error
 from corpora.record import ASSERTIONS, record_id, validate_record
 
@@ -46,6 +47,12 @@ def export_tasks(store: Store, source: str | os.PathLike[str], dataset: str, out
     guide_version = store.add_guideline(dataset, guideline, actor=actor) if guideline else None
     digest = store.record_source(dataset, "tasks", source, len(records)) if Path(source).is_file() else None
     written = write_corpus(store.tasks(dataset), output, "prodigy")
+    # lineage: the source's chain (e.g. its annotate run) joins the dataset's, and the tasks file gets its own
+    step = lineage.new_step("review export", inputs=[source], output=output, dataset=dataset, store=store.where,
+                            added=counts["added"], label_scheme_version=version)
+    chain = lineage.merge_steps(store.meta(dataset).get("lineage") or [], lineage.read_sidecar(source), [step])
+    store.update_meta(dataset, {"lineage": chain}, actor=actor)
+    lineage.write_sidecar(output, chain)
     return {**counts, "written": written, "label_scheme_version": version, "guideline_version": guide_version,
             "sha256": digest}
 
@@ -264,6 +271,10 @@ def export_gold(store: Store, dataset: str, output: str | os.PathLike[str]) -> d
 
     records, stats = gold_records(store, dataset)
     write_corpus(records, output, "prodigy")
+    step = lineage.new_step("review gold", output=output, dataset=dataset, store=store.where,
+                            counts=dict(stats), annotators=sorted({a for r in records
+                                                                  for a in r["meta"]["review"]["annotators"]}))
+    lineage.write_sidecar(output, lineage.merge_steps(store.meta(dataset).get("lineage") or [], [step]))
     if stats["pending"]:
         logger.warning("%d examples have unresolved disagreements and are not in the gold set; "
                        "run `clinlabel adjudicate`", stats["pending"])
