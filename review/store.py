@@ -7,8 +7,8 @@ Alembic migrations shipped inside this package (:func:`migrate`).
 Concurrency: answers are inserted, never updated (an undo marks the row ``retracted``), each
 annotator has their own code-review rows, and SQLite transactions start with ``BEGIN IMMEDIATE``
 under WAL with a busy timeout, so several annotators writing at once lose no answer.  On
-PostgreSQL every write transaction takes one advisory lock first, so the audit log's hash chain
-(``review.audit``) is appended in order.
+PostgreSQL an audit-log append takes an advisory lock held to the end of its transaction, so the
+audit log's hash chain (``review.audit``) is appended in order.
 
 Users (``add_user`` ...) hold only the SHA-256 of their token; ``assign`` fills annotators' queues.
 Readers of answers (gold, agreement, adjudication, card) skip a stored answer whose spans are
@@ -308,19 +308,24 @@ class Store:
                 yield s
 
     def _lock(self, s: Session) -> None:
-        """Serialise writers on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
+        """Serialise audit-log appends on PostgreSQL until the transaction ends (SQLite's
+        BEGIN IMMEDIATE already serialises writers).  Taken by :meth:`_log`, which comes last in
+        a write, so the lock is held for one insert and the commit."""
         if self.backend == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK})
 
     def _retry(self, fn: Callable[[Session], T], attempts: int = 5) -> T:
-        """Run ``fn`` in a write transaction; retry on a unique-key race (two writers adding one thing)."""
+        """Run ``fn`` in a write transaction; retry on a unique-key race (two writers adding one
+        thing) and on a deadlock PostgreSQL broke up."""
         for attempt in range(attempts):
             try:
                 with self.session() as s:
-                    self._lock(s)
                     return fn(s)
             except IntegrityError as exc:
                 if attempt == attempts - 1 or not _unique_violation(exc):
+                    raise
+            except OperationalError as exc:
+                if attempt == attempts - 1 or getattr(getattr(exc, "orig", None), "sqlstate", None) != "40P01":
                     raise
         raise AssertionError("unreachable")
 
