@@ -261,7 +261,10 @@ class Store:
         if parsed.get_backend_name() == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                db_file = Path(parsed.database).expanduser()
+                db_file.parent.mkdir(parents=True, exist_ok=True)
+                if not db_file.exists():  # the store holds notes (PHI): readable by its owner only
+                    os.close(os.open(db_file, os.O_CREAT | os.O_WRONLY, 0o600))
         else:
             kwargs["pool_pre_ping"] = True
         try:

@@ -187,3 +187,14 @@ def test_unreachable_postgres_is_a_clear_error():
     with pytest.raises(ReviewError, match="cannot reach database") as err:
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
     assert err.value.code == "CL-REV001" and "secret" not in str(err.value)
+
+
+def test_a_new_sqlite_store_is_private(tmp_path):
+    import os
+    import stat
+
+    store = Store(f"sqlite:///{tmp_path / 'sub' / 'private.db'}")
+    store.add_tasks("d", [{"text": "PHI here.", "meta": {"id": "1"}}])
+    mode = stat.S_IMODE(os.stat(tmp_path / "sub" / "private.db").st_mode)
+    assert mode == 0o600, oct(mode)
+    store.close()
