@@ -190,3 +190,14 @@ def test_annotate_deid_keeps_phi_out_of_every_output(tmp_path):
     assert report[0]["meta"]["id"] == "p1"
     found = {text[s["start"]:s["end"]] for s in report[0]["spans"]}
     assert all(any(value in f for f in found) for value in phi)
+
+
+@pytest.mark.parametrize("pipeline,expected", [({}, None), ({"preset": "bc5cdr"}, "preset"),
+                                               ({"lfs": "labeling_functions.presets.bc5cdr"}, "majority")])
+def test_lineage_names_the_label_model(pipeline, expected):
+    from clinlabel.config import AnnotateConfig
+    from clinlabel.workflows.annotate import _label_model
+    from labeling_functions.presets import get_preset
+
+    got = _label_model(AnnotateConfig.from_dict({"pipeline": pipeline}))
+    assert got == (get_preset("bc5cdr").label_model if expected == "preset" else expected)
