@@ -356,6 +356,14 @@ EPONYM_NOUNS = re.compile(
     r"mask|cannulas?|monitor|drape|drapes|dilatation|dilation|gown|count|counts|view|views)\b",
     re.IGNORECASE,
 )
+_EPONYM_EXTRA = (r"grasper|graspers|awl|holder|sleeve|instrument|instruments|drill|taper|sponge|sponges|pressures?|"
+                 r"protocol|dissection|dissector|maneuvers?|reflexes|cleft|muscle|tower|building|wand|evac|"
+                 r"speculum|stand|table|tray|bed|frame|retractors|clamps|blade|bur|scope|rod|rods|cage|awl")
+#: an eponym noun after up to two modifier words, or after "and/or" + another eponym
+EPONYM_AFTER_RE = re.compile(r"^(?:'s|’s|-)?(?:\s+[\w\-]+){0,2}\s+(?:" + _EPONYM_EXTRA + r"|" + EPONYM_NOUNS.pattern[
+    EPONYM_NOUNS.pattern.index("(?:disease"):].rstrip(")\\b").rstrip(")") + r"))\b", re.IGNORECASE)
+EPONYM_BEFORE_RE = re.compile(r"(?i)\b(?:foramen|ligament|space|pouch|canal|duct|triangle|node|sign|test|disease|"
+                              r"syndrome|circle|loop|ampulla|crypts?|sinus)\s+of\s+(?:the\s+)?$")
 #: first names that are also (rare) English words but are read as names when capitalised
 CLEAR_NAMES = frozenset("""
 Barney Billy Bobby Bonnie Brad Carol Chad Chuck Colleen Derrick Eddy Harry Hector Jimmy John Josh Ken
@@ -401,7 +409,7 @@ again ago already directly immediately prn asap stat daily weekly right left bot
 wife husband spouse son daughter mother father mom dad sister brother partner caregiver niece nephew
 grandson granddaughter grandmother grandfather grandchild aunt uncle cousin boyfriend girlfriend roommate
 neighbor neighbour guardian stepson stepdaughter stepmother stepfather sibling siblings twin landlord
-employer coworker colleague pastor companion fiance fiancee godson goddaughter proxy hcp poa
+employer coworker colleague pastor companion fiance fiancee godson goddaughter proxy hcp poa grandma grandpa
 """.split())
 #: contact and relation frames: what comes next is a name candidate in any case, listed or not
 CONTACT_FRAME_RE = re.compile(
@@ -423,6 +431,7 @@ LETTER_FIELD_RE = re.compile(
     r"(?im)(?:(?:^|(?<=\|))[ \t]*(?:from|to|for|" + NAME_FIELD + r")|\b(?:re|attn|attention|caller|regarding|cc|bcc))"
     r"[ \t]*(?:[:|]|\t)[ \t]*(?:(?:" + TITLE + r")\.?[ \t]+)?" + _NAME_SEQ +
     r"|\b(?:Dear|DEAR|dear)[ \t]+(?:(?:" + TITLE + r")\.?[ \t]+)?" + _NAME_SEQ)
+CRED_ANCHOR_RE = re.compile(r",?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
 #: a name in any case before a credential ("aslan camalov, MD")
 NAME_CRED_RE = re.compile(r"(?m)(?:^|(?<=[\s(]))(" + _NW + r"(?:[ \t]+" + _NW + r"\.?){1,2}),?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
 ZIP_STOP = frozenset("""Box Room Code Suite Unit Lot Specimen Account Number No Id Claim Order Item Part Model
@@ -456,6 +465,7 @@ COMMA_FIRST_RE = re.compile(r"(?<![\w'])([" + UP + r"][" + LO + r"]+(?:[-'][" + 
 _AGE_N = r"(9\d|1[01]\d|12[0-5])(?!\d|[.,]\d|\s*(?:%|percent|degrees?|°|mm|cm|mg|mcg|kg|g\b|lbs?|pounds|bpm|beats|" \
          r"breaths|/|ml|cc|units?|minutes?|mins?\b|hours?|hrs?|days?|weeks?|months?|times|x\b|feet|ft\b|inches|" \
          r"[FC]\b|mmhg|meq|mmol|percentile|th\b|st\b|nd\b|rd\b))"
+AGE_NUMBER_RE = re.compile(r"(?<![\d.,])(?:9\d|1[01]\d|12[0-5])(?![\d])")
 #: ages 90+ in any frame: a person "is/was/turned" N, "alive/died/widowed ... at N", "until age N"
 AGE_FRAME_RES = [
     re.compile(r"(?i:\b(?:he|she|patient|pt|who|mother|father|mom|dad|husband|wife|sister|brother|grandmother|"
@@ -468,6 +478,7 @@ AGE_FRAME_RES = [
     re.compile(r"(?i:\b(?:until|till|since|by|from|after|before|around|about|over|past|under|turned|turning|reached)"
                r"\s+(?:the\s+)?age\s+(?:of\s+)?)" + _AGE_N),
 ]
+ZIP_ANCHOR_RE = re.compile(r"(?<![\d\-])\d{5}(?:-\d{4})?(?![\d\-])")
 #: a town right before a ZIP code ("Serang 35350-7843", "the Heights, VT 11011")
 _PLACE_PARTICLES = r"of|de|du|la|le|les|on|upon|am|an|der|im|bei|nad|pod|del|sur|sous|en|y|do|da|dos|na|u|o"
 TOWN_ZIP_RE = re.compile(
@@ -499,6 +510,7 @@ FACILITY_HEADS = (r"(?:Hospital|Center|Centre|Clinic|Institute|Home|House|Pavili
 FACILITY2_RE = re.compile(
     r"(?<![\w'])((?:(?:[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_]+)?(?:['’]s)?|St\.|Mt\.)[ \t]+){1,5})" + FACILITY_HEADS + r"(?![\w])"
     r"(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
+FACILITY_HEAD_RE = re.compile(r"(?<![\w'])" + FACILITY_HEADS + r"(?![\w])(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
 DEPARTMENT_WORDS = frozenset("""
 Emergency Department Dept Intensive Care Critical Cardiology Cardiac Radiology Oncology Neurology Surgery
 Surgical Medical Medicine Internal Family Pediatric Pediatrics Orthopedic Orthopedics Orthopaedic Women's
@@ -523,15 +535,63 @@ Acute Rapid Behavior Behavioral Independent Physicians Physician Nurses Nurse Do
 """.split())
 
 
-def _overlapping(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """Matches of ``rx`` whose frame may start inside the name group of the previous match."""
-    pos = 0
-    while True:
-        m = rx.search(text, pos)
-        if m is None:
-            return
-        yield m
-        pos = max(m.start(1), m.start() + 1)
+#: a medication after a verb of prescribing ("switched to Augmentin", "sensitive to Bactrim")
+DRUG_CONTEXT_RE = re.compile(r"(?i)\b(?:switch(?:ed)?|chang(?:ed?|ing)|convert(?:ed)?|sensitive|resistant|allergic|"
+                             r"responding|respond(?:ed|s)?|adherence|compliance|addition|started|start|soaked|placed|"
+                             r"intolerant|reaction|transitioned|titrated|increased|decreased)\s+(?:\w+\s+)?(?:to|in|on)\s+$")
+
+
+#: words that name a kind of facility rather than a service ("Community Hospital" may be a facility's name)
+GENERIC_FACILITY_WORDS = frozenset("Memorial Community General Regional Children's University VA Veterans State "
+                                   "County City Main Central New Day Teaching Federal Public Private".split())
+
+
+def _is_specialty(word: str) -> bool:
+    """A capitalised name of a specialty or service ("Physiatry", "Neuroopthalmology", "Strabismus")."""
+    return bool(re.search(r"(?:ology|iatry|iatrics|ics|ery|smus|graphy|scopy)$", word)) or word in DEPARTMENT_WORDS
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+")
+#: first words of the contact and relation frames: the frame regexes are tried only where one starts
+CONTACT_TRIGGERS = frozenset("""
+call called calling phone phoned contact contacted contacting tell told ask asked notify notified inform informed
+update updated text texted email e emailed page paged remind reminded spoke speak spoken talked talk met meet
+conferred discussed reviewed per voice voicemail vm message msg left accompanied signed taken written entered
+recorded witnessed interpreted translated brought driven referred sent handed lives living it its this ok
+attending resident surgeon physician doctor provider pcp nurse rn np pa therapist coordinator manager worker
+chaplain interpreter
+""".split())
+RELATION_TRIGGERS = frozenset("""
+wife husband spouse son daughter mother father mom dad sister brother partner friend caregiver niece nephew
+grandson granddaughter grandmother grandfather grandchild aunt uncle cousin fianc fiance fiancee boyfriend
+girlfriend roommate neighbor neighbour guardian stepson stepdaughter stepmother stepfather child children sibling
+twin landlord employer coworker co colleague pastor case companion godson goddaughter health hcp poa proxy
+""".split())
+
+
+def _triggered(rx: re.Pattern[str], text: str, triggers: frozenset[str]) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` starting at each word of ``triggers`` (overlapping: a frame may start inside
+    the name group of the previous one).  Trying the regex only there keeps the scan fast."""
+    for w in _WORD_RE.finditer(text):
+        if w.group(0).lower() in triggers and (w.start() == 0 or not text[w.start() - 1].isalnum()):
+            m = rx.match(text, w.start())
+            if m:
+                yield m
+
+
+def _ending_at(rx: re.Pattern[str], text: str, anchors: re.Pattern[str], width: int) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` that end at a match of ``anchors`` (a head noun, a credential, a ZIP code),
+    searched in the ``width`` characters before it: a cheap anchor first, the costly regex near it."""
+    last_end = -1
+    for a in anchors.finditer(text):
+        if a.start() < last_end:
+            continue
+        m = rx.search(text, max(0, a.start() - width), a.end())
+        while m is not None and m.end() < a.end():
+            m = rx.search(text, m.start() + 1, a.end())
+        if m is not None:
+            last_end = m.end()
+            yield m
 
 
 def fold(word: str) -> str:
@@ -576,13 +636,17 @@ class RuleDetector:
 
     # ------------------------------------------------------------------ helpers
     def is_common(self, word: str) -> bool:
-        return word.lower() in self.lex.english and word.capitalize() not in CLEAR_NAMES
+        """An English or clinical word (not a name from the lists alone), unless a clear first name."""
+        low = word.lower()
+        return (low in self.lex.english or low in self.lex.clinical) and word.capitalize() not in CLEAR_NAMES
 
     def is_eponym_here(self, text: str, start: int, end: int) -> bool:
         """True if the word at start:end is used as a clinical eponym here."""
         word = text[start:end]
-        after = text[end:end + 40]
-        if EPONYM_NOUNS.match(after):
+        after = text[end:end + 60]
+        if EPONYM_NOUNS.match(after) or EPONYM_AFTER_RE.match(after):
+            return True
+        if EPONYM_BEFORE_RE.search(text[max(0, start - 30):start]):
             return True
         before = text[max(0, start - 1):start]
         if before == "-" and start >= 2 and text[start - 2].isalpha():
@@ -633,8 +697,10 @@ class RuleDetector:
             n_digits = len(re.sub(r"\D", "", value))
             if label == "ID" and n_digits < 3 and not (len(re.sub(r"\W", "", value)) >= 6 and value.upper() == value):
                 continue
-            if label in {"LICENSE", "HEALTH_PLAN", "DEVICE"} and len(value) < 4:
+            if label in {"LICENSE", "HEALTH_PLAN", "DEVICE", "VEHICLE"} and len(value) < 4:
                 continue
+            if len(re.sub(r"\W", "", value)) < 3:
+                continue  # "Specimen #1", "plates of C5"
             yield Candidate(value_start, value_end, label, "labelled_id")
 
     def _id_group(self, value: str) -> int:
@@ -728,6 +794,8 @@ class RuleDetector:
             yield Candidate(s, m.end(), "ID", "long_number")
         for m in ALNUM_CODE_RE.finditer(text):
             token = m.group(0)
+            if re.fullmatch(r"(?:1[89]|20)\d0'?s", token) or re.search(r"\d-[a-z]{3,}", token):
+                continue  # "1990s", "2000-calorie", "1-month-26-day-old"
             digits = sum(ch.isdigit() for ch in token)
             if UNIT_SUFFIX_RE.search(token):
                 continue
@@ -780,6 +848,11 @@ class RuleDetector:
         for rx in AGE_RES:
             for m in rx.finditer(text):
                 frag = m.group(0)
+                if re.search(r"\d(?:'s|s)$", frag) and (
+                        re.search(r"(?i)\b(?:low|mid|high|upper|lower|to|rate|pressures?|systolic|diastolic|sats?|bpm|"
+                                  r"pulse|tachycardia|glucose|sugars?|level)\b[^.\n]{0,25}$", text[max(0, m.start() - 40):m.start()])
+                        or re.match(r"\s*(?:to|-)\s*\d", text[m.end():m.end() + 8])):
+                    continue  # "a rate in the low 100s"
                 num = re.search(r"\d+", frag)
                 if num:
                     yield Candidate(m.start() + num.start(), m.start() + num.end(), "AGE", "age_field")
@@ -814,6 +887,9 @@ class RuleDetector:
             words = [w for w in re.split(r"[\s\-']+", phrase) if w[:1].isupper() and w not in {"The", "Village", "Town", "City"}]
             if not words or words[0] in NAME_STOP or words[0] in MONTH_FULL:
                 continue
+            if all(w in DEPARTMENT_WORDS or _is_specialty(w) for w in words) or DRUG_CONTEXT_RE.search(
+                    text[max(0, m.start(1) - 30):m.start(1)]):
+                continue  # "transferred to Postanesthesia Care Unit", "switched to Augmentin"
             uncommon = [w for w in words if not self.is_common(w) and w not in NAME_STOP and w not in lex.hard_eponyms]
             if len(words) > 1 and words[0] in PLACE_PREFIXES:
                 uncommon.append(words[1])
@@ -864,6 +940,11 @@ class RuleDetector:
                 continue
             if re.fullmatch(r"(?:[A-Z][a-z]+\s+)?(?:General|Regional|Memorial|Children's)", frag):
                 continue  # "General" alone is an adjective ("General appearance")
+            fwords = re.findall(r"[\w'\-]+", frag)
+            if not frag.endswith(("Hospital", "Medical Center")) and all(
+                    w in DEPARTMENT_WORDS or _is_specialty(w) or w.isupper() for w in fwords) and any(
+                    _is_specialty(w) and w not in GENERIC_FACILITY_WORDS for w in fwords[:-1]):
+                continue  # "Pediatric Urology Clinic", "Outpatient Clinic", "UIHC Strabismus Clinic": a department
             yield Candidate(s, e, "FACILITY", "facility")
 
     def _names(self, text: str) -> list[Candidate]:
@@ -1009,7 +1090,9 @@ class RuleDetector:
         if w in STATE_NAMES or w in NOT_PLACES:
             return False
         listed = fold(w).capitalize() in self.lex.first_names or fold(w).capitalize() in self.lex.surnames
-        common = low in self.lex.english or ("-" in low and all(p in self.lex.english for p in low.split("-") if p))
+        words = self.lex.english
+        common = low in words or low in self.lex.clinical or ("-" in low and all(p in words or p in self.lex.clinical
+                                                                                  for p in low.split("-") if p))
         if len(w) == 1:
             return w.isupper()  # an initial
         if w.isupper() and not listed and (len(w) <= 3 or not re.search(r"[AEIOUY]", fold(w))):
@@ -1055,11 +1138,11 @@ class RuleDetector:
                 yield from self._frame_seq(text, got[-1].end + m.start(1), m.group(1), "contact_frame", capital_common=True)
 
     def _frame_names(self, text: str) -> Iterator[Candidate]:
-        for m in _overlapping(CONTACT_FRAME_RE, text):
+        for m in _triggered(CONTACT_FRAME_RE, text, CONTACT_TRIGGERS):
             verb_start = m.start()
             after = text[m.end(1):m.end(1) + 40]
             if re.match(r"(?i)(?:its|it's|this\s+is|per)\b", m.group(0)) and not m.group(1)[:1].isupper() \
-                    and not after.startswith(","):
+                    and not after.startswith(",") and not re.match(r"\S+,", m.group(1)):
                 continue  # "its distal edge", "this is reflux", "per nasogastric tube" (but "hi its juliet,")
             line_start = verb_start == 0 or text[verb_start - 1] == "\n" or re.search(r"[.!?:]\s*$", text[max(0, verb_start - 3):verb_start])
             bare_verb = not re.search(r"(?i)\b(?:with|to|by|for|from|per)[ \t:]*(?:(?:his|her|their|my)\s+)?(?:\w+[ \t,]+)?$",
@@ -1070,7 +1153,7 @@ class RuleDetector:
                                        capital_common=not (line_start and bare_verb) or bool(strong_after)))
             yield from got
             yield from self._and_name(text, got)
-        for m in _overlapping(RELATION_FRAME_RE, text):
+        for m in _triggered(RELATION_FRAME_RE, text, RELATION_TRIGGERS):
             if re.search(r"(?i)\b(?:is|was)\s+$", text[m.start():m.start(1)]) and not m.group(1)[:1].isupper():
                 continue  # "the child was undraped"
             determiner = re.search(r"(?i:\b(?:his|her|their|my|our|patient's|pt's)\s+)$", text[max(0, m.start() - 12):m.start()])
@@ -1083,7 +1166,7 @@ class RuleDetector:
             field = text[m.start():m.start(g)].strip(" \t:|").lower()
             person = not re.match(r"(?:re|regarding|to|for)\b", field)  # "From:", "cc:", "Dear", "Caller:" name a person
             yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person)
-        for m in NAME_CRED_RE.finditer(text):
+        for m in _ending_at(NAME_CRED_RE, text, CRED_ANCHOR_RE, 70):
             at_line_start = m.start(1) == 0 or text[m.start(1) - 1] == "\n"
             cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_credential", capital_common=at_line_start,
                                          any_word=at_line_start))
@@ -1095,7 +1178,7 @@ class RuleDetector:
                 yield from cands  # every word of the group is a name word
         for m in CAPS_FIRST_RE.finditer(text):
             caps, given = m.group(1), m.group(2)
-            if caps.lower() in self.lex.english or caps in NAME_STOP or given in NAME_STOP or given in DEPARTMENT_WORDS:
+            if self.is_common(caps) or caps in NAME_STOP or given in NAME_STOP or given in DEPARTMENT_WORDS:
                 continue
             in_lists = fold(caps).capitalize() in self.lex.surnames or fold(given) in self.lex.first_names
             foreign = not given.isascii() or not caps.isascii()
@@ -1111,7 +1194,7 @@ class RuleDetector:
                 yield Candidate(m.start(1), m.end(), "NAME", "comma_first")
 
     def _frame_places_ages(self, text: str) -> Iterator[Candidate]:
-        for rx in AGE_FRAME_RES:
+        for rx in AGE_FRAME_RES if AGE_NUMBER_RE.search(text) else ():
             for m in rx.finditer(text):
                 before = re.split(r"[.;\n]\s", text[max(0, m.start(1) - 30):m.start(1)])[-1]
                 if re.search(r"(?i)\b(?:rate|pulse|hr|bp|pressure|sat|sats|saturation|spo2|o2|oxygen|temp|temperature|"
@@ -1125,7 +1208,7 @@ class RuleDetector:
                 town = ADDRESS_TOWN_RE.match(text, m.end())
                 if town:
                     yield Candidate(town.start(1), town.end(1), "LOCATION", "address_town")
-        for m in TOWN_ZIP_RE.finditer(text):
+        for m in _ending_at(TOWN_ZIP_RE, text, ZIP_ANCHOR_RE, 80):
             words = re.findall(r"[^\W\d_][^\s\-]*", m.group(1))
             if not words or any(w.rstrip(".") in NAME_STOP or w in DEPARTMENT_WORDS or w in ZIP_STOP for w in words[:1] + words[-1:]):
                 continue
@@ -1151,7 +1234,7 @@ class RuleDetector:
                     r"\s+(?:facility|hospital|clinic|center|centre|unit|office|home|house|hotel|area)\b", text[m.end(1):m.end(1) + 12]):
                 continue
             yield Candidate(start, m.end(1), "LOCATION", "residence")
-        for m in FACILITY2_RE.finditer(text):
+        for m in _ending_at(FACILITY2_RE, text, FACILITY_HEAD_RE, 110):
             toks = list(re.finditer(r"\S+", m.group(1)))
             # the name is the run of capitalised words (and particles) just before the head noun
             k = len(toks)
@@ -1171,7 +1254,7 @@ class RuleDetector:
                 continue
             if core[0] in MONTH_FULL:
                 continue
-            named = [w for w in core if w not in DEPARTMENT_WORDS and w.replace("'s", "") not in DEPARTMENT_WORDS
+            named = [w for w in core if w not in DEPARTMENT_WORDS and w.replace("'s", "") not in DEPARTMENT_WORDS and not _is_specialty(w)
                      and not any(part in DEPARTMENT_WORDS for part in w.split("-"))]
             if len(named) <= 1 and all(self.is_common(w) and w not in self.lex.surnames for w in named):
                 continue
