@@ -238,11 +238,15 @@ DATE_RES: list[tuple[str, re.Pattern[str]]] = [
                            r"Labor\s+Day|Halloween|Valentine'?s\s+Day|Veterans\s+Day|Martin\s+Luther\s+King\s+Day|"
                            r"Mother'?s\s+Day|Father'?s\s+Day|Hanukkah|Passover|Yom\s+Kippur|Rosh\s+Hashanah|Ramadan|Eid)\b")),
 ]
+_MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH_LIST_BEFORE = re.compile(_MONTH_NAMES + r",\s*$")
+MONTH_LIST_AFTER = re.compile(r",\s*" + _MONTH_NAMES + r"\b")
 SCALE_CONTEXT_RE = re.compile(
     r"(?:strength|murmur|pain|reflex|reflexes|power|motor|grade|graded|scale|score|vision|visual|acuity|"
     r"hearing|pulses?|dtrs?|deep tendon|out of|rated|rating|ratio|bilaterally|\bx\b|"
     r"tender|edema|sensation|intensity|/10|severity|holosystolic|systolic|diastolic|cores?|positive|nodes?|"
-    r"lymph|specimens?|biopsies|samples?)",
+    r"lymph|specimens?|biopsies|samples?|pupils?|decreasing|reactive|constricting|dilated|quads|hamstrings|"
+    r"achilles|patellae?|biceps|triceps)",
     re.IGNORECASE,
 )
 DATE_CONTEXT_RE = re.compile(
@@ -825,12 +829,22 @@ class RuleDetector:
                 if kind == "md":
                     before = text[max(0, s - 30):s]
                     after = text[e:e + 25]
+                    a, b = (int(x) for x in frag.split("/"))
+                    if (a == b or (b in (4, 5, 6, 10) and a <= b)) and not re.search(
+                            r"(?i)\b(?:on|dated?|since|until|dob|admitted|discharged|seen|visit|surgery|return|follow[- ]up|f/u|"
+                            r"appointment|appt|next|due|by|scheduled)\s*:?\s*$", before):
+                        continue  # "2/2 on exposure to light", "1/1 quads", "Motor exam is 5/5", "from 3/10 to 6/10"
+                    if re.match(r"\s*(?:to|-)\s*\d{1,2}/10\b|\s+in\s+intensity", after) or re.search(r"\d/10\s*(?:to|-)\s*$", before):
+                        continue
                     if not DATE_CONTEXT_RE.search(before):
                         if SCALE_CONTEXT_RE.search(before[-18:]) or SCALE_CONTEXT_RE.search(after[:22]):
                             continue
                         b = int(frag.split("/")[1])
                         if b in (4, 5, 6, 10) and int(frag.split("/")[0]) <= b:
                             continue  # a grading scale such as 4/5 or 2/6
+                if kind == "month" and (re.search(MONTH_LIST_BEFORE, text[max(0, s - 12):s])
+                                        or re.match(MONTH_LIST_AFTER, text[e:e + 12])):
+                    continue  # "December, November, September, October" (naming the months, a cognitive test)
                 if kind in {"dmony", "mdy_name", "my_name", "month"}:
                     month_m = re.search(r"[A-Za-z]+", frag)
                     mw = month_m.group(0) if month_m else ""
@@ -1035,6 +1049,8 @@ class RuleDetector:
         for m in self._last_first_re.finditer(text):
             last, first = m.group(1), m.group(2)
             if last.isupper() and last.capitalize() not in lex.surnames:
+                continue
+            if last in MONTH_FULL or first in MONTH_FULL:
                 continue
             if first.capitalize() in lex.first_names and (last.capitalize() in lex.surnames or not self.is_common(last)) \
                     and last not in NAME_STOP and not self.is_common(first):
