@@ -96,7 +96,7 @@ LO = "a-zß-öø-ÿā-žƀ-ɏə-ʯạ-ỹ"
 PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’']+(?:[" + UP + r"][" + LO + r"]+)?"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
-NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
+NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|binti|ibn|al|el|ter|ten|Ó|ó|Ní|ní|Nic|nic|Mac|mac|Ua|an|a)"
 TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|nurse|Rev|"
          r"Fr(?=\.)|Pastor|Rabbi|Mister|Capt(?=\.)|Sgt(?=\.)|DR|MR|MRS|MS|MISS|PROF)")
 CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
@@ -223,7 +223,7 @@ DATE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("my_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:of\s+)?'?(?:1[89]\d\d|20\d\d|\d\d)(?!\d)")),
     ("month", re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
                          r"JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
-                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
+                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
                          r"(?<=\bearly )May|(?<=\blate )May|(?<=\bmid )May|(?<=\bmid-)May|(?<=\bduring )May|"
                          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)(?![a-z])")),
     ("ordinal", re.compile(r"(?:(?<=\bon the )|(?<=\bsince the )|(?<=\bby the )|(?<=\buntil the )|(?<=\bbefore the )|"
@@ -252,7 +252,8 @@ SCALE_CONTEXT_RE = re.compile(
 DATE_CONTEXT_RE = re.compile(
     r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
     r"\bvisit|\blast|\bnext|\bbegan|\bbegin|\bstarted|\bonset|\bsince|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
-    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath|\bnote|\bmessage|\badmit|\bsent|\btaken)\b[^.\n]{0,20}$",
+    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath|\bnote|\bmessage|\badmit|\bsent|\btaken|\bmade|\bdx|"
+    r"\bdiagnosed|\baround)\b[^.\n]{0,20}$",
     re.IGNORECASE,
 )
 _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -311,8 +312,8 @@ PLACE_PREFIXES = {"Port", "Lake", "Mount", "Mt", "East", "West", "North", "South
                   "San", "Santa", "Los", "Las", "El", "Glen", "Point", "Cape", "Grand", "Little", "Upper", "Lower"}
 PLACE_FIELD_RE = re.compile(
     r"(?im)\b(?:home\s*town|city|town|residence|birth\s*place|place\s+of\s+birth|born\s+in|county|village|"
-    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*[.'\-]?)(?:[ \-][" + UP + r"][^\W\d_]*[.'\-]?){0,3})")
-COUNTY_RE = re.compile(r"\b((?:[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
+    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*[.'\-]?)(?:[ \-](?:(?:of|de|del|la|du|der|am|an|in|nad|pod|v)[ \-]){0,2}[" + UP + r"][^\W\d_]*[.'\-]?){0,4})")
+COUNTY_RE = re.compile(r"\b((?:(?:Ó|Mac|de|an|Ní|Ua)\s+)*(?:[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
 FACILITY_RE = re.compile(
     r"(?:(?<![\w'ʻ‘])(?:[ʻ‘]?[" + UP + r"][\w'&.\-ʻ’]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
     r"\b(?:St\.?|Saint|Mount|Mt\.?)\s+[A-Z][a-z]+(?:'s)?(?:\s+(?:[A-Z][a-z]+\s+)?" + FACILITY_WORDS + r")?)"
@@ -393,8 +394,8 @@ NAME_STOP = {
 
 # --------------------------------------------------------------------- general frames (issue 18)
 #: a word of a name in any case and script ("Oshin", "münəvvər", "O'Neil", "Ó"), possibly an initial
-_NW = r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
-_NAME_SEQ = r"(" + _NW + r"\.?(?:,?[ \t]+(?:" + NAME_PARTICLE + r"[ \t]+)?" + _NW + r"\.?){0,2})"
+_NW = r"[^\W\d_][\u0300-\u036f]?(?:[^\W\d_]|[\u0300-\u036f]|['’\-](?=[^\W\d_]))*"
+_NAME_SEQ = r"(" + _NW + r"\.?(?:,?[ \t]+(?:" + NAME_PARTICLE + r"[ \t]+){0,2}" + _NW + r"\.?){0,2})"
 #: words that follow a contact verb or a relation word without being a name
 FRAME_STOP = frozenset("""
 a an the this that these those his her hers him he she it its they them their theirs we us our you your me my
@@ -409,7 +410,7 @@ nurses provider providers md rn np pa dr mr mrs ms miss sir madam caller callers
 services service department dept unit floor room hospital center home number phone cell line voicemail
 message messages please thanks thank regarding re about present alone together bedside side well ok okay
 again ago already directly immediately prn asap stat daily weekly right left both bilateral also
-911 er ed icu ems pcp
+911 er ed icu ems pcp dob mrn ssn dos sex age acct id
 wife husband spouse son daughter mother father mom dad sister brother partner caregiver niece nephew
 grandson granddaughter grandmother grandfather grandchild aunt uncle cousin boyfriend girlfriend roommate
 neighbor neighbour guardian stepson stepdaughter stepmother stepfather sibling siblings twin landlord
@@ -437,7 +438,7 @@ LETTER_FIELD_RE = re.compile(
     r"|\b(?:Dear|DEAR|dear)[ \t]+(?:(?:" + TITLE + r")\.?[ \t]+)?" + _NAME_SEQ)
 CRED_ANCHOR_RE = re.compile(r",?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
 #: a name in any case before a credential ("aslan camalov, MD")
-NAME_CRED_RE = re.compile(r"(?m)(?:^|(?<=[\s(]))(" + _NW + r"(?:[ \t]+" + _NW + r"\.?){1,2}),?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
+NAME_CRED_RE = re.compile(r"(?m)(?:^|(?<=[\s(]))(" + _NW + r"(?:[ \t]+" + _NW + r"\.?){1,3}),?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
 ZIP_STOP = frozenset("""Box Room Code Suite Unit Lot Specimen Account Number No Id Claim Order Item Part Model
 Serial Page Case Film Slide Block Accession Batch Ref Reference Medicare Medicaid Policy Group Member Zip Phone
 Fax Ext Extension Patient Chart Station Bed Catalog Cat Product Kit Sample Test Lab Report Study Protocol""".split())
@@ -463,8 +464,12 @@ NAME_RELATION_RE = re.compile(
     r"|grandson|granddaughter|godson|goddaughter|stepmother|stepfather|fianc[eé]e?|[\w\-]+-in-law|"
     r"health\s+care\s+proxy|healthcare\s+proxy|proxy|hcp|poa|emergency\s+contact)\b", re.M)
 #: surname first without a label: "SMITH John", "MAHMUDOV Münəvvər", "Takács, Róbert"
-CAPS_FIRST_RE = re.compile(r"(?<![\w'])([" + UP + r"][" + UP + r"'\-]{1,}[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
-COMMA_FIRST_RE = re.compile(r"(?<![\w'])([" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)?),[ \t]+([" + UP + r"][" + LO + r"]+)(?:[ \t]+[" + UP + r"]\.?)?(?![\w'])")
+#: a verb a person does, right after a name ("KOWALCZYK Zofia seen in follow-up")
+PERSON_VERB_AFTER_RE = re.compile(r"[ \t]+(?:was[ \t]+)?(?:seen|examined|evaluated|admitted|discharged|presents|presented|"
+                                  r"reports|reported|denies|denied|states|stated|returns|returned|arrived|called|"
+                                  r"consented|agrees|agreed|declined|tolerated|complains)\b")
+CAPS_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + UP + r"'\-]{1,}[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
+COMMA_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)?),[ \t]+([" + UP + r"][" + LO + r"]+)(?:[ \t]+[" + UP + r"]\.?)?(?![\w'])")
 #: a number 90-125 not followed by a unit (an age in the frames below)
 _AGE_N = r"(9\d|1[01]\d|12[0-5])(?!\d|[.,]\d|\s*(?:%|percent|degrees?|°|mm|cm|mg|mcg|kg|g\b|lbs?|pounds|bpm|beats|" \
          r"breaths|/|ml|cc|units?|minutes?|mins?\b|hours?|hrs?|days?|weeks?|months?|times|x\b|feet|ft\b|inches|" \
@@ -484,7 +489,7 @@ AGE_FRAME_RES = [
 ]
 ZIP_ANCHOR_RE = re.compile(r"(?<![\d\-])\d{5}(?:-\d{4})?(?![\d\-])")
 #: a town right before a ZIP code ("Serang 35350-7843", "the Heights, VT 11011")
-_PLACE_PARTICLES = r"of|de|du|la|le|les|on|upon|am|an|der|im|bei|nad|pod|del|sur|sous|en|y|do|da|dos|na|u|o"
+_PLACE_PARTICLES = r"of|de|du|la|le|les|on|upon|am|an|der|im|in|bei|nad|pod|del|sur|sous|en|y|do|da|dos|na|u|o|v|ve"
 TOWN_ZIP_RE = re.compile(
     r"(?:(?<=, )|(?<=^)|(?<=\n)|(?<=\| )|(?<=: )|(?<=\t)|(?<=[.;] ))((?:the[ \t]+)?(?:[a-z](?=[" + UP + r"]))?(?:[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?\.?)(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
     r"(?:[ \t]+(?:district|neighbou?rhood|area|village|township|county))?),?"
@@ -512,7 +517,7 @@ FACILITY_HEADS = (r"(?:Hospital|Center|Centre|Clinic|Institute|Home|House|Pavili
                   r"Lab|Labs|Laboratory|Unit|Suites|Practice|Health|Healthcare|Hospice|Infirmary|Nursing|"
                   r"Sanatorium|Lodge|Manor|Facility|Campus|Medical|Rehab|Rehabilitation|Care)")
 FACILITY2_RE = re.compile(
-    r"(?<![\w'])((?:(?:[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_]+)?(?:['’]s)?|St\.|Mt\.)[ \t]+){1,5})" + FACILITY_HEADS + r"(?![\w])"
+    r"(?<![\w'])((?:(?:[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_]+)*(?:['’][^\W\d_]+)?|St\.|Mt\.)[ \t]+){1,5})" + FACILITY_HEADS + r"(?![\w])"
     r"(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
 FACILITY_HEAD_RE = re.compile(r"(?<![\w'])" + FACILITY_HEADS + r"(?![\w])(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
 DEPARTMENT_WORDS = frozenset("""
@@ -581,6 +586,17 @@ def _triggered(rx: re.Pattern[str], text: str, triggers: frozenset[str]) -> Iter
             m = rx.match(text, w.start())
             if m:
                 yield m
+
+
+def _every_start(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` at every start (a failed longer match must not hide a shorter one inside it)."""
+    pos = 0
+    while True:
+        m = rx.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.start() + 1
 
 
 def _ending_at(rx: re.Pattern[str], text: str, anchors: re.Pattern[str], width: int) -> Iterator[re.Match[str]]:
@@ -832,7 +848,8 @@ class RuleDetector:
                     a, b = (int(x) for x in frag.split("/"))
                     if (a == b or (b in (4, 5, 6, 10) and a <= b)) and not re.search(
                             r"(?i)\b(?:on|dated?|since|until|dob|admitted|discharged|seen|visit|surgery|return|follow[- ]up|f/u|"
-                            r"appointment|appt|next|due|by|scheduled)\s*:?\s*$", before):
+                            r"appointment|appt|next|due|by|scheduled|born|admit|discharge|dx|diagnosed|made|around|"
+                            r"started|began|onset|sent|from|labs?)\s*:?\s*$", before):
                         continue  # "2/2 on exposure to light", "1/1 quads", "Motor exam is 5/5", "from 3/10 to 6/10"
                     if re.match(r"\s*(?:to|-)\s*\d{1,2}/10\b|\s+in\s+intensity", after) or re.search(r"\d/10\s*(?:to|-)\s*$", before):
                         continue
@@ -957,7 +974,7 @@ class RuleDetector:
             fwords = re.findall(r"[\w'\-]+", frag)
             if not frag.endswith(("Hospital", "Medical Center")) and all(
                     w in DEPARTMENT_WORDS or _is_specialty(w) or w.isupper() for w in fwords) and any(
-                    _is_specialty(w) and w not in GENERIC_FACILITY_WORDS for w in fwords[:-1]):
+                    _is_specialty(w) and w not in GENERIC_FACILITY_WORDS for w in fwords[:-1]) and not self._surname_lead(fwords):
                 continue  # "Pediatric Urology Clinic", "Outpatient Clinic", "UIHC Strabismus Clinic": a department
             yield Candidate(s, e, "FACILITY", "facility")
 
@@ -1087,7 +1104,7 @@ class RuleDetector:
         return out
 
     # ------------------------------------------------------------------ general frames
-    def _frame_token_ok(self, word: str, *, capital_common: bool) -> bool:
+    def _frame_token_ok(self, word: str, *, capital_common: bool, person_field: bool = False) -> bool:
         """Whether one word after a contact/relation frame is taken as (part of) a name.
 
         Recall first: any word that is not a function word, a role or a department is a
@@ -1098,6 +1115,10 @@ class RuleDetector:
         low = w.lower()
         if len(w) == 1 and w.isupper() and word.endswith("."):
             return True  # an initial ("A.")
+        if re.fullmatch(NAME_PARTICLE, w) and not w.isascii():
+            return True  # "Ó" in "Fionnuala Ó Moithide"
+        if w in NAME_STOP and (capital_common or person_field) and w in self.lex.first_names and w.istitle():
+            return True  # "Emergency contact: Christian Lopez" (a religion elsewhere)
         if not w or low in FRAME_STOP or w in NAME_STOP or w in DEPARTMENT_WORDS or re.fullmatch(CREDENTIALS, word):
             return False
         if w in MONTH_FULL or w.capitalize() in MONTH_FULL or low.capitalize() in {
@@ -1111,7 +1132,8 @@ class RuleDetector:
                                                                                   for p in low.split("-") if p))
         if len(w) == 1:
             return w.isupper()  # an initial
-        if w.isupper() and not listed and (len(w) <= 3 or not re.search(r"[AEIOUY]", fold(w))):
+        if w.isupper() and not listed and (len(w) <= 3 or not re.search(r"[AEIOUY]", fold(w))) and not (
+                person_field and len(w) >= 2 and re.search(r"[AEIOUY]", fold(w))):
             return False  # "EMS", "PCP", "XYZ", "XXXX": abbreviations and placeholders
         if w[0].isupper():
             return listed or not common or capital_common
@@ -1124,27 +1146,44 @@ class RuleDetector:
         return word.lower() in FRAME_STOP or word in NAME_STOP or word in DEPARTMENT_WORDS
 
     def _frame_seq(self, text: str, start: int, seq: str, source: str, *, capital_common: bool,
-                   any_word: bool = False) -> Iterator[Candidate]:
+                   any_word: bool = False, person_field: bool = False) -> Iterator[Candidate]:
         """Name candidates for the leading words of ``seq`` that pass :meth:`_frame_token_ok`
         (``any_word``: every word that is not a function word, role or department)."""
         toks = list(re.finditer(_NW + r"\.?", seq))
+        words = [t.group(0).rstrip(".") for t in toks]
+
+        def unknown(j: int) -> bool:  # a word no dictionary knows, in a place a name may stand
+            return 0 <= j < len(words) and not self._frame_stop_word(words[j]) and not self.is_common(words[j]) \
+                and not (words[j].isupper() and len(words[j]) <= 3)
+
         for i, t in enumerate(toks):
-            if any_word and not self._frame_stop_word(t.group(0).rstrip(".")) and not re.fullmatch(CREDENTIALS, t.group(0)):
-                pass
-            elif not self._frame_token_ok(t.group(0), capital_common=capital_common):
-                w = t.group(0)
-                nxt = toks[i + 1].group(0).rstrip(".") if i + 1 < len(toks) else ""
-                prev = toks[i - 1].group(0).rstrip(".") if i else ""
-                plain = w.lower() not in FRAME_STOP and w not in NAME_STOP and w not in DEPARTMENT_WORDS
+            if any_word and not self._frame_stop_word(words[i]) and not re.fullmatch(CREDENTIALS, t.group(0)) and (
+                    unknown(i) or unknown(i - 1) or unknown(i + 1)):
+                pass  # a signature line: "taro sasaki, MD" (but not "Fall precautions, PT")
+            elif not self._frame_token_ok(t.group(0), capital_common=capital_common,
+                                          person_field=person_field or (i + 1 < len(words) and unknown(i + 1))):
+                w = words[i]
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                prev = words[i - 1] if i else ""
+                plain = w.lower() not in FRAME_STOP and w not in NAME_STOP and w not in DEPARTMENT_WORDS \
+                    and w not in MONTH_FULL and not re.fullmatch(CREDENTIALS, w)
                 if not plain or not (
                         (w[0].isupper() and nxt in self.lex.first_names and not self.is_common(nxt))   # "WARD Sandra"
-                        or (i and fold(prev).capitalize() in self.lex.first_names and not self._frame_stop_word(prev))):  # "lois hills"
+                        or (i and fold(prev).capitalize() in self.lex.first_names and not self._frame_stop_word(prev))  # "lois hills"
+                        # in a strong frame a word next to an unknown one is part of the same name ("gun nilsson",
+                        # "abuzar bilge")
+                        or (capital_common and (unknown(i - 1) or unknown(i + 1)) and not w.isupper())
+                        # a capitalised word known only as a clinical term, next to an unknown name word
+                        or (w[0].isupper() and w.lower() not in self.lex.english and not (w.isupper() and len(w) <= 3)
+                            and (unknown(i - 1) or unknown(i + 1)))):
                     break
             if re.match(r"\s+(?i:" + EPONYM_NOUNS.pattern[1:] + ")", seq[t.end():t.end() + 30]) and t.group(0) in self.lex.eponyms:
                 break
             word = t.group(0)
             keep = len(word) if len(word.rstrip(".")) == 1 else len(word.rstrip("."))
             yield Candidate(start + t.start(), start + t.start() + keep, "NAME", source)
+            if word.endswith(".") and len(word) > 2:
+                break  # "signed by RAI Gaurangi. Tolerating": the sentence ends
 
     def _and_name(self, text: str, got: list[Candidate]) -> Iterator[Candidate]:
         """"with Marina Škoda and Emanoil": a capitalised name joined to a name found in a frame."""
@@ -1163,8 +1202,9 @@ class RuleDetector:
             line_start = verb_start == 0 or text[verb_start - 1] == "\n" or re.search(r"[.!?:]\s*$", text[max(0, verb_start - 3):verb_start])
             bare_verb = not re.search(r"(?i)\b(?:with|to|by|for|from|per)[ \t:]*(?:(?:his|her|their|my)\s+)?(?:\w+[ \t,]+)?$",
                                       text[m.start():m.start(1)])
-            strong_after = re.match(r"[ \t]+(?:back\b|at[ \t]+[\d(+]|on[ \t]+(?:her|his|their|the)?[ \t]*(?:cell|phone|mobile)|"
-                                    r"if\b|the\s+results|about\b|re:|regarding\b|to\s+(?:confirm|discuss|schedule|let|ask))|,", after)
+            strong_after = re.match(r"(?:\S+[ \t]+){0,2}?\S+(?:[ \t]+(?:back\b|at[ \t]+[\d(+]|on[ \t]+(?:her|his|their|the)?[ \t]*"
+                                    r"(?:cell|phone|mobile)|if\b|the\s+results|about\b|re:|regarding\b|"
+                                    r"to\s+(?:confirm|discuss|schedule|let|ask))|,)", text[m.start(1):m.start(1) + 60])
             got = list(self._frame_seq(text, m.start(1), m.group(1), "contact_frame",
                                        capital_common=not (line_start and bare_verb) or bool(strong_after)))
             yield from got
@@ -1172,7 +1212,8 @@ class RuleDetector:
         for m in _triggered(RELATION_FRAME_RE, text, RELATION_TRIGGERS):
             if re.search(r"(?i)\b(?:is|was)\s+$", text[m.start():m.start(1)]) and not m.group(1)[:1].isupper():
                 continue  # "the child was undraped"
-            determiner = re.search(r"(?i:\b(?:his|her|their|my|our|patient's|pt's)\s+)$", text[max(0, m.start() - 12):m.start()])
+            determiner = re.search(r"(?i:\b(?:his|her|their|my|our|patient's|pt's)\s+(?:[\w'\-]+\s+){0,4}(?:and|&)\s+|"
+                                   r"\b(?:his|her|their|my|our|patient's|pt's)\s+)$", text[max(0, m.start() - 50):m.start()])
             colon = ":" in text[m.start():m.start(1)]
             got = list(self._frame_seq(text, m.start(1), m.group(1), "relation_frame", capital_common=bool(determiner) or colon))
             yield from got
@@ -1181,33 +1222,44 @@ class RuleDetector:
             g = 1 if m.group(1) is not None else 2
             field = text[m.start():m.start(g)].strip(" \t:|").lower()
             person = not re.match(r"(?:re|regarding|to|for)\b", field)  # "From:", "cc:", "Dear", "Caller:" name a person
-            yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person)
+            yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person, person_field=person)
         for m in _ending_at(NAME_CRED_RE, text, CRED_ANCHOR_RE, 70):
             at_line_start = m.start(1) == 0 or text[m.start(1) - 1] == "\n"
             cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_credential", capital_common=at_line_start,
                                          any_word=at_line_start))
             if len(cands) >= 2 and cands[-1].end == m.end(1):
                 yield from cands
-        for m in NAME_RELATION_RE.finditer(text):
+        for m in _every_start(NAME_RELATION_RE, text):
             cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_relation", capital_common=True))
             if cands and cands[-1].end == m.end(1) - (len(m.group(1)) - len(m.group(1).rstrip("."))):
                 yield from cands  # every word of the group is a name word
         for m in CAPS_FIRST_RE.finditer(text):
-            caps, given = m.group(1), m.group(2)
-            if self.is_common(caps) or caps in NAME_STOP or given in NAME_STOP or given in DEPARTMENT_WORDS:
-                continue
+            caps, given = m.group(1).split()[-1], m.group(2)
+            if (self.is_common(caps) and given not in self.lex.first_names) or caps in NAME_STOP or given in NAME_STOP \
+                    or given in DEPARTMENT_WORDS or not re.search(r"[AEIOUYÀ-ÿ]", caps) \
+                    or (len(caps) <= 3 and not PERSON_VERB_AFTER_RE.match(text, m.end())):
+                continue  # "MRI Brain", "CT Head": abbreviations
             in_lists = fold(caps).capitalize() in self.lex.surnames or fold(given) in self.lex.first_names
             foreign = not given.isascii() or not caps.isascii()
-            if (in_lists or foreign) and not self.is_common(given) and given not in MONTH_FULL and given not in STATE_NAMES:
+            person_verb = PERSON_VERB_AFTER_RE.match(text, m.end())
+            if (in_lists or foreign or person_verb) and not (self.is_common(given) and given not in self.lex.first_names) \
+                    and given not in MONTH_FULL and given not in STATE_NAMES:
                 yield Candidate(m.start(1), m.end(2), "NAME", "caps_first")
         for m in COMMA_FIRST_RE.finditer(text):
-            last, first = m.group(1), m.group(2)
+            last, first = m.group(1).split()[-1], m.group(2)
             words = (last, first)
             if any(self.is_common(w) or w in NAME_STOP or w in DEPARTMENT_WORDS or w in STATE_NAMES or w in NOT_PLACES
                    or w in MONTH_FULL or w in self.lex.eponyms or w in self.lex.cities for w in words):
                 continue
-            if fold(first) in self.lex.first_names or fold(last) in self.lex.surnames or not (last + first).isascii():
+            if fold(first) in self.lex.first_names or fold(last) in self.lex.surnames or not (last + first).isascii() \
+                    or PERSON_VERB_AFTER_RE.match(text, m.end()):
                 yield Candidate(m.start(1), m.end(), "NAME", "comma_first")
+
+    def _surname_lead(self, words: list[str]) -> bool:
+        """A facility named after a frequent surname that is also a department word ("Day Rehabilitation
+        Center", "West Sleep Lab")."""
+        return bool(words) and words[0] in self.lex.common_surnames and len(words) > 1 \
+            and not re.search(r"(?:ology|iatry|iatrics|ics|ery)$", words[0])
 
     def _frame_places_ages(self, text: str) -> Iterator[Candidate]:
         for rx in AGE_FRAME_RES if AGE_NUMBER_RE.search(text) else ():
@@ -1226,7 +1278,9 @@ class RuleDetector:
                     yield Candidate(town.start(1), town.end(1), "LOCATION", "address_town")
         for m in _ending_at(TOWN_ZIP_RE, text, ZIP_ANCHOR_RE, 80):
             words = re.findall(r"[^\W\d_][^\s\-]*", m.group(1))
-            if not words or any(w.rstrip(".") in NAME_STOP or w in DEPARTMENT_WORDS or w in ZIP_STOP for w in words[:1] + words[-1:]):
+            if not words or any(w.rstrip(".") in NAME_STOP or w in ZIP_STOP or (w in DEPARTMENT_WORDS and w not in PLACE_PREFIXES
+                                                                                 and w not in {"North", "South", "East", "West", "Central"})
+                                for w in words[:1] + words[-1:]):
                 continue
             if m.group(1) in STATE_NAMES or m.group(1).isupper():
                 continue
@@ -1270,7 +1324,8 @@ class RuleDetector:
                 continue
             if core[0] in MONTH_FULL:
                 continue
-            named = [w for w in core if w not in DEPARTMENT_WORDS and w.replace("'s", "") not in DEPARTMENT_WORDS and not _is_specialty(w)
+            named = core[:1] if self._surname_lead(core) else []
+            named += [w for w in core if w not in DEPARTMENT_WORDS and w.replace("'s", "") not in DEPARTMENT_WORDS and not _is_specialty(w)
                      and not any(part in DEPARTMENT_WORDS for part in w.split("-"))]
             if len(named) <= 1 and all(self.is_common(w) and w not in self.lex.surnames for w in named):
                 continue
