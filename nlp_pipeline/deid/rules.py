@@ -222,7 +222,7 @@ DATE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("mdy_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:the\s+)?" + DAY + r"(?:" + ORD + r")?(?!\d)(?:(?:,|\s|,\s+|-)\s*'?(?:\d{4}|\d{2})(?!\d|:\d))?")),
     ("my_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:of\s+)?'?(?:1[89]\d\d|20\d\d|\d\d)(?!\d)")),
     ("month", re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
-                         r"JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+                         r"(?:JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)(?![A-Z])|"
                          r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
                          r"(?<=\bearly )May|(?<=\blate )May|(?<=\bmid )May|(?<=\bmid-)May|(?<=\bduring )May|"
                          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)(?![a-z])")),
@@ -555,9 +555,12 @@ GENERIC_FACILITY_WORDS = frozenset("Memorial Community General Regional Children
                                    "County City Main Central New Day Teaching Federal Public Private".split())
 
 
+SPECIALTY_SUFFIX_RE = re.compile(r"(?:ology|iatry|iatrics|atrics|pedics|urgery|smus|graphy|scopy)$")
+
+
 def _is_specialty(word: str) -> bool:
     """A capitalised name of a specialty or service ("Physiatry", "Neuroopthalmology", "Strabismus")."""
-    return bool(re.search(r"(?:ology|iatry|iatrics|ics|ery|smus|graphy|scopy)$", word)) or word in DEPARTMENT_WORDS
+    return bool(SPECIALTY_SUFFIX_RE.search(word)) or word in DEPARTMENT_WORDS
 
 
 _WORD_RE = re.compile(r"[A-Za-z]+")
@@ -846,7 +849,8 @@ class RuleDetector:
                     before = text[max(0, s - 30):s]
                     after = text[e:e + 25]
                     a, b = (int(x) for x in frag.split("/"))
-                    if (a == b or (b in (4, 5, 6, 10) and a <= b)) and not re.search(
+                    dated = DATE_CONTEXT_RE.search(before) and not (SCALE_CONTEXT_RE.search(before[-18:]) or SCALE_CONTEXT_RE.search(after[:22]))
+                    if (a == b or (b in (4, 5, 6, 10) and a <= b)) and not dated and not re.search(
                             r"(?i)\b(?:on|dated?|since|until|dob|admitted|discharged|seen|visit|surgery|return|follow[- ]up|f/u|"
                             r"appointment|appt|next|due|by|scheduled|born|admit|discharge|dx|diagnosed|made|around|"
                             r"started|began|onset|sent|from|labs?)\s*:?\s*$", before):
@@ -1258,8 +1262,7 @@ class RuleDetector:
     def _surname_lead(self, words: list[str]) -> bool:
         """A facility named after a frequent surname that is also a department word ("Day Rehabilitation
         Center", "West Sleep Lab")."""
-        return bool(words) and words[0] in self.lex.common_surnames and len(words) > 1 \
-            and not re.search(r"(?:ology|iatry|iatrics|ics|ery)$", words[0])
+        return bool(words) and words[0] in self.lex.common_surnames and not SPECIALTY_SUFFIX_RE.search(words[0])
 
     def _frame_places_ages(self, text: str) -> Iterator[Candidate]:
         for rx in AGE_FRAME_RES if AGE_NUMBER_RE.search(text) else ():
