@@ -157,12 +157,12 @@ def _load(name: str):
 
 
 #: recall floors per type on the first 40 notes of the held-out seed of benchmarks/deid_synth2.py.
-#: Measured there after the last rule change: NAME 0.984 (306 planted), LOCATION 0.991 (115), every
-#: other type 1.000 (46-161 planted each).  Floors leave a margin of one or two misses per type, so a
-#: class that regresses fails the test while a harmless change does not.
-RECALL_FLOORS = {t: 0.97 for t in (
+#: Measured there after the last rule change: NAME 0.993 (306 planted), every other type 1.000 (46-161
+#: planted each).  Floors leave a margin of two to four misses per type, so a class that regresses fails
+#: the test while a harmless change does not.
+RECALL_FLOORS = {t: 0.96 for t in (
     "ADDRESS", "LOCATION", "ZIP", "FACILITY", "AGE", "FAX", "EMAIL", "SSN", "MRN", "HEALTH_PLAN", "ACCOUNT",
-    "LICENSE", "VEHICLE", "DEVICE", "URL", "IP", "BIOMETRIC", "ID")} | {"NAME": 0.96, "DATE": 0.98, "PHONE": 0.98}
+    "LICENSE", "VEHICLE", "DEVICE", "URL", "IP", "BIOMETRIC", "ID")} | {"NAME": 0.975, "DATE": 0.98, "PHONE": 0.98}
 
 
 def test_recall_per_type_on_a_held_out_batch_of_the_independent_generator(deid):
