@@ -15,8 +15,15 @@ extents, label of the most specific rule).  Rules, in order of specificity:
 4. places: "City, ST", "lives in X", "X County", the US city list; facility names
    ("... Hospital", "St. X's", "... Medical Center").
 
-Clinical eponyms (Parkinson, Hodgkin, Foley, Crohn, Bell's palsy, Apgar, Glasgow ...) are
-skipped by the list rules; context rules still tag them ("Dr. Parkinson").
+5. general frames (issue 18): any word, in any case and script, after a contact or relation frame
+   ("call", "spoke with", "per", "daughter", "her wife", "From:", "cc:") or before a relation or a
+   credential; surname first without a label; ages of 90 and over in any frame; identifier values
+   up to the end of the field; towns before ZIP codes, residence frames, rural and highway
+   addresses; facility names by their head noun.  Where they cannot decide, they redact.
+
+Clinical eponyms (Parkinson, Hodgkin, Foley, Crohn, Bell's palsy, Apgar, Glasgow ...), clinical
+words (ICD-10, RxNorm ...), departments and specialties are skipped by the list and frame rules;
+context rules still tag them ("Dr. Parkinson").
 """
 
 from __future__ import annotations
