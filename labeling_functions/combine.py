@@ -41,7 +41,10 @@ STOP = frozenset("a an the of and or in on with to for by from at as is was were
 MODES = ("lf", "union", "learned")
 #: the measured no-gold default (docs/weak_supervision.md, "Gold-informed aggregation")
 DEFAULT_NO_GOLD_MODE = "lf"
-HASH_BUCKETS = 1 << 11
+HASH_BUCKETS = 1 << 12
+#: hashed word features (when ``words``): the span's text, its first and last word, the last word's
+#: 4-letter suffix, the words just before and after it
+WORD_SLOTS = ("text", "first", "last", "suffix4", "prev", "next")
 
 
 @dataclass
@@ -65,6 +68,8 @@ class _Prepared:
     model_b: np.ndarray | None  # [n, K] B share
     model_spans: set[tuple[int, int, int]]
     rows: list[tuple[int, int, int]]  # (start, end, class)
+    #: lower-cased text of each label-model span -> how often the label model tags it (per class)
+    mv_texts: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 def _type_mass(probs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -112,13 +117,13 @@ class FeatureSpace:
         for lf in self.lf_names:
             names += [f"exact:{lf}", f"overlap:{lf}", f"other_label:{lf}"]
         names += ["n_exact", "n_overlap", "n_other_label", "n_o_votes", "no_exact",
-                  "mv_exact", "mv_mean", "mv_out_left", "mv_out_right",
+                  "mv_exact", "mv_mean", "mv_out_left", "mv_out_right", "mv_same_text", "mv_same_text_other",
                   "has_model", "model_exact", "model_mean", "model_min", "model_b_start", "model_b_inner",
                   "model_out_left", "model_out_right", "model_x_no_exact", "model_mean_x_no_exact",
                   "len1", "len2", "len3", "len4_5", "len6p", "first_upper", "all_upper", "has_digit",
                   "first_stop", "last_stop", "punct_edge", "paren_unbalanced", "has_hyphen_token", "bias"]
         self.dense_names = names
-        self.size = len(names) + (2 * HASH_BUCKETS if words else 0)
+        self.size = len(names) + (len(WORD_SLOTS) * HASH_BUCKETS if words else 0)
 
     def prepare(self, doc: DocInput) -> _Prepared:
         n = len(doc.words)
@@ -132,22 +137,50 @@ class FeatureSpace:
         if doc.model_probs is not None and len(doc.model_probs):
             mass, bshare = _type_mass(np.asarray(doc.model_probs, dtype=float), k)
             model_spans = model_spans_from_mass(mass, bshare)
+        lower = [w.lower() for w in doc.words]
+        mv_texts: dict[tuple[str, int], int] = {}
+        for s, e, c in mv_spans:
+            key = (" ".join(lower[s:e]), c)
+            mv_texts[key] = mv_texts.get(key, 0) + 1
         extra = [(s, e) for s, e, _ in mv_spans | model_spans]
+        # document consistency: another occurrence of a span the label model tags is a candidate
+        by_len: dict[int, set[str]] = {}
+        for (text, _c) in mv_texts:
+            by_len.setdefault(len(text.split(" ")), set()).add(text)
+        for length, texts in by_len.items():
+            for s in range(0, n - length + 1):
+                if " ".join(lower[s:s + length]) in texts:
+                    extra.append((s, s + length))
         spans = candidate_spans(doc.votes, self.labels, n, extra=extra, variants=True)
         label_votes = {lab: k_ + 1 for k_, lab in enumerate(self.labels)}
         rows = []
         for s, e in spans:
             for c in range(1, k + 1):
                 if _any_evidence(doc.votes, label_votes, s, e, c) or (s, e, c) in model_spans or (
+                        " ".join(lower[s:e]), c) in mv_texts or (
                         mass is not None and mass[s:e, c].mean() >= 0.2):
                     rows.append((s, e, c))
-        return _Prepared(tm, mv_probs, mv_spans, mass, bshare, model_spans, rows)
+        return _Prepared(tm, mv_probs, mv_spans, mass, bshare, model_spans, rows, mv_texts)
 
-    def featurize(self, doc: DocInput, prep: _Prepared) -> np.ndarray:
+    def featurize(self, doc: DocInput, prep: _Prepared):
+        """A CSR matrix ``[n_rows, size]``: the dense features, then the hashed word features."""
+        from scipy import sparse
+
+        X, hashed = self._dense(doc, prep)
+        if not self.words or not len(prep.rows):
+            return sparse.csr_matrix(X) if self.words else X
+        base = len(self.dense_names)
+        rows = np.repeat(np.arange(len(hashed)), len(WORD_SLOTS))
+        cols = base + np.asarray(hashed, dtype=np.int64).ravel()
+        H = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(hashed), self.size))
+        return (sparse.hstack([sparse.csr_matrix(X), sparse.csr_matrix((len(hashed), self.size - base))]) + H).tocsr()
+
+    def _dense(self, doc: DocInput, prep: _Prepared):
         n = len(doc.words)
-        X = np.zeros((len(prep.rows), self.size), dtype=np.float32)
+        X = np.zeros((len(prep.rows), len(self.dense_names)), dtype=np.float32)
+        hashed: list[list[int]] = []
         if not prep.rows:
-            return X
+            return X, hashed
         col = {name: i for i, name in enumerate(self.dense_names)}
         index = {lab: k + 1 for k, lab in enumerate(self.labels)}
         by_lf = []
@@ -189,6 +222,10 @@ class FeatureSpace:
             x[col["no_exact"]] = no_exact
             x[col["mv_exact"]] = (s, e, c) in prep.mv_spans
             x[col["mv_mean"]] = prep.mv_probs[s:e, c].mean()
+            text_key = " ".join(lower[s:e])
+            same = prep.mv_texts.get((text_key, c), 0)
+            x[col["mv_same_text"]] = np.log1p(same)
+            x[col["mv_same_text_other"]] = np.log1p(same - (1 if (s, e, c) in prep.mv_spans else 0))
             x[col["mv_out_left"]] = prep.mv_probs[s - 1, c] if s > 0 else 0.0
             x[col["mv_out_right"]] = prep.mv_probs[e, c] if e < n else 0.0
             if prep.model_mass is not None:
@@ -222,10 +259,10 @@ class FeatureSpace:
             x[col["has_hyphen_token"]] = "-" in text
             x[col["bias"]] = 1
             if self.words:
-                base = len(self.dense_names)
-                x[base + _bucket(lower[e - 1])] = 1
-                x[base + HASH_BUCKETS + _bucket(lower[s])] = 1
-        return X
+                words = (" ".join(lower[s:e]), lower[s], lower[e - 1], lower[e - 1][-4:],
+                         lower[s - 1] if s > 0 else "<s>", lower[e] if e < n else "</s>")
+                hashed.append([slot * HASH_BUCKETS + _bucket(w) for slot, w in enumerate(words)])
+        return X, hashed
 
 
 def _bucket(word: str) -> int:
@@ -302,7 +339,10 @@ class Combiner:
         cls = np.array([c for _, _, c in rows], dtype=np.int64)
         if not len(rows):
             return np.zeros(0)
-        z = (X * W[cls - 1, :-1]).sum(axis=1) + W[cls - 1, -1]
+        if hasattr(X, "multiply"):  # sparse
+            z = np.asarray(X.multiply(W[cls - 1, :-1]).sum(axis=1)).ravel() + W[cls - 1, -1]
+        else:
+            z = (X * W[cls - 1, :-1]).sum(axis=1) + W[cls - 1, -1]
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_dict(self) -> dict[str, Any]:
@@ -355,7 +395,7 @@ def _fit_lr(X: np.ndarray, y: np.ndarray, C: float, seed: int) -> list[float]:
 def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, str]]], lf_names: Sequence[str],
                  labels: Sequence[str], *, folds: int = 5, seed: int = 0,
                  Cs: Sequence[float] = (0.1, 0.3, 1.0), word_options: Sequence[bool] = (False, True),
-                 thresholds: Sequence[float] = tuple(np.round(np.arange(0.25, 0.76, 0.05), 2))) -> Combiner:
+                 thresholds: Sequence[float] = tuple(np.round(np.arange(0.1, 0.71, 0.05), 2))) -> Combiner:
     """Choose and fit the combination on gold documents by ``folds``-fold cross-validation.
 
     ``gold[i]`` holds document ``i``'s gold ``(start_token, end_token, label)`` spans.  The
@@ -420,10 +460,18 @@ def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, st
 def _fit_weights(Xs, ys, cls, docs_idx, k, C, seed) -> list[list[float]]:
     W = []
     for c in range(1, k + 1):
-        X = np.concatenate([Xs[i][cls[i] == c] for i in docs_idx]) if docs_idx else np.zeros((0, 1))
+        X = _vstack([Xs[i][cls[i] == c] for i in docs_idx])
         y = np.concatenate([ys[i][cls[i] == c] for i in docs_idx]) if docs_idx else np.zeros(0)
         W.append(_fit_lr(X, y, C, seed) if len(y) else [0.0] * (Xs[0].shape[1] + 1))
     return W
+
+
+def _vstack(blocks):
+    if blocks and hasattr(blocks[0], "tocsr"):
+        from scipy import sparse
+
+        return sparse.vstack(blocks).tocsr()
+    return np.concatenate(blocks)
 
 
 def _pool(pred: Sequence[tuple[int, int, int, int]], gold_c: Sequence[set[tuple[int, int, int]]]) -> tuple[set, set]:
