@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
     score("lf_only (majority vote)", Combiner(lf_names, labels, mode="lf"))
     if args.model:
-        score("end model alone", _ModelOnly(lf_names, labels))
+        score("end model alone", Combiner(lf_names, labels, mode="model"))
         for t in map(float, args.union_thresholds.split(",")):
             score(f"union: LF + model spans >= {t} (no gold)", Combiner(lf_names, labels, mode="union", union_threshold=t))
     t0 = time.perf_counter()
@@ -96,20 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
-
-
-class _ModelOnly:
-    """The end model's own spans through the same scoring path."""
-
-    def __init__(self, lf_names, labels):
-        from labeling_functions.combine import Combiner
-
-        self._c = Combiner(lf_names, labels, mode="union", union_threshold=0.0)
-
-    def spans(self, doc):
-        from labeling_functions.combine import DocInput
-
-        return self._c.spans(DocInput(doc.words, {}, doc.model_probs))
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 Votes = Mapping[str, Sequence[tuple[int, int, str]]]
 STOP = frozenset("a an the of and or in on with to for by from at as is was were be are this that these those "
                  "its their his her our no not".split())
-MODES = ("lf", "union", "learned")
+MODES = ("lf", "model", "union", "learned")
 #: the measured no-gold default (docs/weak_supervision.md, "Gold-informed aggregation")
 DEFAULT_NO_GOLD_MODE = "lf"
 HASH_BUCKETS = 1 << 12
@@ -313,15 +313,17 @@ class Combiner:
 
     @property
     def needs_model(self) -> bool:
-        return self.mode in ("union", "learned")
+        return self.mode in ("model", "union", "learned")
 
     def spans(self, doc: DocInput) -> list[tuple[int, int, int, float]]:
         """``(start, end, class, score)`` for one document (class 1..K indexes ``labels``)."""
         space = self.space
         prep = space.prepare(doc)
         mv = [(s, e, c, float(prep.mv_probs[s:e, c].mean())) for s, e, c in sorted(prep.mv_spans)]
-        if self.mode == "lf" or (self.mode == "union" and prep.model_mass is None):
+        if self.mode == "lf" or (self.mode in ("union", "model") and prep.model_mass is None):
             return mv
+        if self.mode == "model":
+            return [(s, e, c, float(prep.model_mass[s:e, c].mean())) for s, e, c in sorted(prep.model_spans)]
         if self.mode == "union":
             taken = {t for s, e, _, _ in mv for t in range(s, e)}
             touched = {t for spans in doc.votes.values() for a, b, _ in spans for t in range(a, b)}
@@ -395,25 +397,39 @@ def _fit_lr(X: np.ndarray, y: np.ndarray, C: float, seed: int) -> list[float]:
 def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, str]]], lf_names: Sequence[str],
                  labels: Sequence[str], *, folds: int = 5, seed: int = 0,
                  Cs: Sequence[float] = (0.1, 0.3, 1.0), word_options: Sequence[bool] = (False, True),
-                 thresholds: Sequence[float] = tuple(np.round(np.arange(0.1, 0.71, 0.05), 2))) -> Combiner:
+                 thresholds: Sequence[float] = tuple(np.round(np.arange(0.1, 0.71, 0.05), 2)),
+                 union_thresholds: Sequence[float] = (0.8, 0.9, 0.95)) -> Combiner:
     """Choose and fit the combination on gold documents by ``folds``-fold cross-validation.
 
     ``gold[i]`` holds document ``i``'s gold ``(start_token, end_token, label)`` spans.  The
     candidates' LR is chosen over ``Cs`` x ``word_options``; the threshold maximises the pooled
     out-of-fold span F1.  The learnt combination is kept only if its CV F1 beats the label
-    model's own output on the same documents; otherwise the combiner stays ``mode="lf"``.
+    model's own output (and, with an end model, the model alone and the LF + model unions) on the
+    same documents; otherwise the best of those rules is returned.
     """
     labels = list(labels)
     index = {lab: k + 1 for k, lab in enumerate(labels)}
     gold_c = [{(s, e, index[lab]) for s, e, lab in g if lab in index} for g in gold]
     has_model = all(d.model_probs is not None for d in docs)
     n = len(docs)
-    lf_f1 = _prf(*_pool([(i, s, e, c) for i, d in enumerate(docs)
-                         for s, e, c, _ in Combiner(list(lf_names), labels, mode="lf").spans(d)], gold_c))[2]
-    report: dict[str, Any] = {"gold_docs": n, "folds": 0, "cv_f1_lf": round(lf_f1, 4)}
+    def rule_f1(combiner: Combiner) -> float:
+        return _prf(*_pool([(i, s, e, c) for i, d in enumerate(docs) for s, e, c, _ in combiner.spans(d)], gold_c))[2]
+
+    # rules without fitted weights: their F1 on the gold documents is an honest estimate
+    rules = [Combiner(list(lf_names), labels, mode="lf")]
+    if has_model:
+        rules.append(Combiner(list(lf_names), labels, mode="model"))
+        rules += [Combiner(list(lf_names), labels, mode="union", union_threshold=t) for t in union_thresholds]
+    scored = [(rule_f1(r), r) for r in rules]
+    lf_f1 = scored[0][0]
+    best_rule_f1, best_rule = max(scored, key=lambda x: x[0])
+    report: dict[str, Any] = {"gold_docs": n, "folds": 0, "cv_f1_lf": round(lf_f1, 4),
+                              "rules": [{"mode": r.mode, "union_threshold": r.union_threshold if r.mode == "union" else None,
+                                         "f1": round(f, 4)} for f, r in scored]}
+    best_rule.report = report
     if n < 2 or not any(gold_c):
-        report["chosen"] = "lf (too few gold documents to cross-validate)"
-        return Combiner(list(lf_names), labels, mode="lf", report=report)
+        report["chosen"] = f"{best_rule.mode} (too few gold documents to cross-validate a learnt combination)"
+        return best_rule
     folds = max(2, min(folds, n))
     fold_of = np.arange(n) % folds
     rng = np.random.default_rng(seed)
@@ -444,9 +460,9 @@ def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, st
     f1, C, words, t = best
     report.update(folds=folds, has_model=has_model, cv_f1_learned=round(f1, 4), C=C,
                   cv=sorted(cv_table, key=lambda r: -r["f1"])[:10])
-    if f1 <= lf_f1:
-        report["chosen"] = "lf (the learnt combination did not beat the label model in cross-validation)"
-        return Combiner(list(lf_names), labels, mode="lf", report=report)
+    if f1 <= best_rule_f1:
+        report["chosen"] = f"{best_rule.mode} (the learnt combination did not beat it in cross-validation)"
+        return best_rule
     space = FeatureSpace(lf_names, labels, words=words)
     preps = [space.prepare(d) for d in docs]
     Xs = [space.featurize(d, p) for d, p in zip(docs, preps)]

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .combine import Combiner, DocInput
+from .combine import DocInput
 
 logger = logging.getLogger(__name__)
 
@@ -103,14 +103,10 @@ def spans_to_records(records: Iterable[Mapping[str, Any]], inputs: Sequence[DocI
         spans = []
         for s, e, c, score in combiner.spans(d):
             a, b = d.tokens[s][0], d.tokens[e - 1][1]
-            spans.append({"start": a, "end": b, "label": combiner_labels(combiner)[c - 1], "text": rec["text"][a:b],
+            spans.append({"start": a, "end": b, "label": combiner.labels[c - 1], "text": rec["text"][a:b],
                           "token_start": s, "token_end": e - 1, "score": round(score, 4), "source": source})
         out.append({"text": rec["text"], "meta": rec.get("meta", {}), "spans": spans})
     return out
-
-
-def combiner_labels(combiner: Any) -> list[str]:
-    return combiner.labels if isinstance(combiner, Combiner) else combiner._c.labels
 
 
 __all__ = ["doc_inputs", "gold_token_spans", "model_probs_for", "spans_to_records"]

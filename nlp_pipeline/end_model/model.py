@@ -539,6 +539,7 @@ def train_end_model(
         "backbone": str(init_meta.get("backbone", backbone)) if init_meta is not None else str(backbone),
         "init_model": str(init_model) if init_model is not None else None,
         "weak_docs": len(weak_examples),
+        "train_span_rate": _span_rate(weak if weak else gold),
         "gold_docs": len(gold_examples),
         "timings": timings,
         "history": history,
@@ -547,6 +548,13 @@ def train_end_model(
     end_model.save(out, info=info)
     logger.info("saved the end model to %s (%.0f s)", out, timings["total_seconds"])
     return out
+
+
+def _span_rate(records: Sequence[Mapping[str, Any]]) -> float | None:
+    """Spans per 1000 tokens of the training labels (the annotate-time warning compares with it)."""
+    spans = sum(len(r.get("spans") or []) for r in records)
+    tokens = sum(len(r.get("tokens") or []) or len(str(r.get("text", "")).split()) for r in records)
+    return round(1000.0 * spans / tokens, 2) if tokens else None
 
 
 def _summarise(losses: list[float]) -> dict[str, Any]:
