@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=ROOT / "build" / "combine_cache")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--union-thresholds", default="0.8,0.9,0.95")
+    ap.add_argument("--span-models", action="store_true",
+                    help="also score the span-level label models (fit without labels on the evaluated documents)")
     args = ap.parse_args(argv)
 
     from clinlabel.commands.train import map_gold_labels
@@ -86,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         score("end model alone", Combiner(lf_names, labels, mode="model"))
         for t in map(float, args.union_thresholds.split(",")):
             score(f"union: LF + model spans >= {t} (no gold)", Combiner(lf_names, labels, mode="union", union_threshold=t))
+    if args.span_models:
+        from labeling_functions.candidates import SPAN_MODELS
+
+        for name in SPAN_MODELS:
+            score(f"LF-only, {name} (candidate spans)", _SpanModel(name, eval_in, lf_names, labels))
     t0 = time.perf_counter()
     comb = fit_combiner(gold_in, gold_spans, lf_names, labels)
     results["fit_seconds"] = round(time.perf_counter() - t0, 1)
@@ -96,6 +103,24 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+class _SpanModel:
+    """A span-level label model fit (without labels) on the evaluated documents' candidates."""
+
+    def __init__(self, name, inputs, lf_names, labels):
+        from labeling_functions.candidates import doc_candidates, make_span_label_model
+
+        self.labels = labels
+        self.cands = {id(d): doc_candidates(d.votes, lf_names, labels, len(d.words)) for d in inputs}
+        self.model = make_span_label_model(name, len(labels) + 1, len(lf_names))
+        self.model.fit([c.L for c in self.cands.values()])
+
+    def spans(self, doc):
+        from labeling_functions.candidates import select_spans
+
+        c = self.cands[id(doc)]
+        return select_spans(c.spans, self.model.predict_proba(c.L))
 
 
 if __name__ == "__main__":

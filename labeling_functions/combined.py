@@ -11,7 +11,6 @@ Cheap to import: the LFs, torch and the model load on the first batch.  It warns
 the model predicts far fewer spans per token than its training labels had.
 """
 
-from __future__ import annotations
 
 import json
 import logging

@@ -130,6 +130,8 @@ class EndModel:
             return []
         cfg = self.config
         ds = inference_windows(word_lists, self.tokenizer, max_length=cfg.max_length, stride=cfg.stride)
+        # windows of every document sorted by length: batches hold windows of one size, little padding
+        ds.sort(key=lambda row: len(row["input_ids"]), reverse=True)
         collate = SoftLabelCollator(self.tokenizer.pad_token_id or 0, len(self.label_list))
         loader = DataLoader(ds, batch_size=batch_size or cfg.eval_batch_size, shuffle=False, collate_fn=collate)
         n_labels = len(self.label_list)
@@ -272,8 +274,25 @@ def check_model_dir(path: str | Path) -> dict[str, Any]:
     return meta
 
 
-def load_end_model(path: str | Path, *, num_threads: int | None = None) -> EndModel:
-    """Load a model folder written by :func:`train_end_model` (offline; nothing is downloaded)."""
+def quantize_dynamic_int8(model: Any) -> Any:
+    """int8 dynamic quantisation of the model's ``Linear`` layers (weights int8, activations
+    quantised on the fly); CPU inference only."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch marks eager-mode quantisation as moving to torchao (not installed)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        quantize = getattr(torch.ao.quantization, "quantize_dynamic")
+        return quantize(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def load_end_model(path: str | Path, *, num_threads: int | None = None, quantize: bool | None = None) -> EndModel:
+    """Load a model folder written by :func:`train_end_model` (offline; nothing is downloaded).
+
+    ``quantize`` (default: the saved config's ``quantize``) runs inference with int8 dynamic
+    quantisation of the ``Linear`` layers."""
     meta = check_model_dir(path)
     _offline()
     _quiet_transformers()
@@ -297,6 +316,8 @@ def load_end_model(path: str | Path, *, num_threads: int | None = None) -> EndMo
             "retrain the model; the folder mixes files of two models", file=folder, code=MODEL_DIR,
         )
     model.eval()
+    if config.quantize if quantize is None else quantize:
+        model = quantize_dynamic_int8(model)
     info = {k: v for k, v in meta.items() if k not in ("format_version", "labels", "entity_types", "source", "config")}
     return EndModel(model, tokenizer, meta["labels"], config, folder, info)
 
