@@ -457,11 +457,16 @@ def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, st
                 cv_table.append({"words": words, "C": C, "threshold": float(t), "f1": round(f1, 4)})
                 if best is None or f1 > best[0] + 1e-9:
                     best = (f1, C, words, float(t))
+                    best_pred = pred
     f1, C, words, t = best
     report.update(folds=folds, has_model=has_model, cv_f1_learned=round(f1, 4), C=C,
                   cv=sorted(cv_table, key=lambda r: -r["f1"])[:10])
-    if f1 <= best_rule_f1:
-        report["chosen"] = f"{best_rule.mode} (the learnt combination did not beat it in cross-validation)"
+    rule_pred = [(i, s, e, c) for i, d in enumerate(docs) for s, e, c, _ in best_rule.spans(d)]
+    wins = bootstrap_wins(best_pred, rule_pred, gold_c, seed=seed)
+    report["bootstrap_wins"] = round(wins, 3)
+    if f1 <= best_rule_f1 or wins < MIN_BOOTSTRAP_WINS:
+        report["chosen"] = (f"{best_rule.mode} (the learnt combination did not beat it in cross-validation "
+                            f"in at least {MIN_BOOTSTRAP_WINS:.0%} of bootstrap resamples of the gold documents)")
         return best_rule
     space = FeatureSpace(lf_names, labels, words=words)
     preps = [space.prepare(d) for d in docs]
@@ -471,6 +476,37 @@ def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, st
     W = _fit_weights(Xs, ys, cls, list(range(n)), len(labels), C, seed)
     report["chosen"] = "learned"
     return Combiner(list(lf_names), labels, mode="learned", threshold=t, words=words, weights=W, report=report)
+
+
+#: the learnt combination replaces the best rule only if its out-of-fold F1 is higher in at least
+#: this share of bootstrap resamples of the gold documents (a small CV gain is often noise)
+MIN_BOOTSTRAP_WINS = 0.9
+
+
+def bootstrap_wins(pred_a, pred_b, gold_c, *, rounds: int = 500, seed: int = 0) -> float:
+    """Share of bootstrap resamples of the documents in which ``pred_a`` has a higher span F1 than ``pred_b``."""
+    n = len(gold_c)
+
+    def counts(pred):
+        tp, np_ = np.zeros(n), np.zeros(n)
+        gold = {(i, s, e, c) for i, g in enumerate(gold_c) for s, e, c in g}
+        for x in set(pred):
+            np_[x[0]] += 1
+            tp[x[0]] += x in gold
+        return tp, np_
+
+    ta, pa = counts(pred_a)
+    tb, pb = counts(pred_b)
+    ng = np.array([len(g) for g in gold_c], dtype=float)
+    rng = np.random.default_rng(seed)
+    wins = 0
+    for _ in range(rounds):
+        idx = rng.integers(0, n, n)
+        g = ng[idx].sum()
+        fa = 2 * ta[idx].sum() / max(pa[idx].sum() + g, 1e-9)
+        fb = 2 * tb[idx].sum() / max(pb[idx].sum() + g, 1e-9)
+        wins += fa > fb
+    return wins / rounds
 
 
 def _fit_weights(Xs, ys, cls, docs_idx, k, C, seed) -> list[list[float]]:
