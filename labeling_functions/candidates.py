@@ -19,12 +19,15 @@ most probable class is an entity, most probable first.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .api import ABSTAIN, OUTSIDE
+
+logger = logging.getLogger(__name__)
 
 Votes = Mapping[str, Sequence[tuple[int, int, str]]]
 
@@ -193,8 +196,13 @@ class SpanLabelModel:
 
         L = np.concatenate([np.asarray(x) for x in matrices], axis=0) if len(matrices) else np.zeros((0, self.m))
         self.groups = merge_correlated(L, self.correlation_threshold) if len(L) else [[j] for j in range(self.m)]
-        self.model = make_label_model(self.base, self.k, len(self.groups), seed=self.seed, **self.kwargs)
-        if self.base != "majority":
+        base = self.base
+        if base == "snorkel" and len(self.groups) < 3:  # Snorkel's LabelModel needs 3 independent LFs
+            logger.info("fewer than 3 independent LF columns: majority vote instead of Snorkel")
+            base = "majority"
+        self.model = make_label_model(base, self.k, len(self.groups), seed=self.seed,
+                                      **(self.kwargs if base == self.base else {}))
+        if base != "majority":
             self.model.fit([_entity_rows(collapse(L, self.groups))])
         self.model.fitted = True
         self.fitted = True

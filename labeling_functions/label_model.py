@@ -346,7 +346,10 @@ LABEL_MODELS: dict[str, type[LabelModel]] = {
 def make_label_model(name: str, cardinality: int, n_lfs: int, **kwargs: Any) -> LabelModel:
     cls = LABEL_MODELS.get(name)
     if cls is None:
-        raise LFError(f"unknown label model {name!r}", f"choose one of {sorted(LABEL_MODELS)}", code=LF_LABEL_MODEL)
+        from .candidates import SPAN_MODELS
+
+        raise LFError(f"unknown label model {name!r}", f"choose one of {sorted(LABEL_MODELS) + list(SPAN_MODELS)}",
+                      code=LF_LABEL_MODEL)
     return cls(cardinality, n_lfs, **kwargs)
 
 

@@ -134,3 +134,37 @@ def test_span_level_snorkel_beats_majority_vote_with_correlated_lfs():
     again = make_span_label_model("span_snorkel", 2, 6)
     again.load_params(json.loads(json.dumps(snorkel.to_dict()))["params"])
     assert np.allclose(again.predict_proba(L[:100]), snorkel.predict_proba(L[:100]))
+
+
+def test_weak_labeler_with_a_span_level_label_model():
+    import spacy
+
+    from labeling_functions.api import LFSet, span_lf
+    from labeling_functions.weak import WeakLabeler
+
+    @span_lf(labels=["Disease"])
+    def short(doc):
+        return [(t.i, t.i + 1) for t in doc if t.lower_ == "asthma"]
+
+    @span_lf(labels=["Disease"])
+    def long_(doc):
+        return [(t.i - 1, t.i + 1) for t in doc if t.lower_ == "asthma" and t.i > 0]
+
+    @span_lf(labels=["Disease"])
+    def after_severe(doc):
+        return [(t.i, t.i + 1) for t in doc if t.lower_ == "asthma" and t.i > 0 and doc[t.i - 1].lower_ == "severe"]
+
+    nlp = spacy.blank("en")
+    docs = [nlp.make_doc(f"the patient had severe asthma and {w} asthma .") for w in ("mild", "acute", "no")]
+    lfs = [short, long_, after_severe]
+    labeler = WeakLabeler(LFSet(lfs), label_model="span_snorkel")
+    labeler.fit(docs)
+    spans, bio, _ = labeler.label(docs[0])
+    assert [(s, e, lab) for s, e, lab, _, _ in spans] and all(lab == "Disease" for _, _, lab, _, _ in spans)
+    assert np.allclose(bio.sum(axis=1), 1.0)
+    state = json.loads(json.dumps(labeler.state()))
+    again = WeakLabeler(LFSet(lfs), label_model="span_snorkel")
+    again.load_state(state)
+    got = again.label(docs[0])[0]
+    assert [(s, e, lab, src) for s, e, lab, _, src in got] == [(s, e, lab, src) for s, e, lab, _, src in spans]
+    assert [x[3] for x in got] == pytest.approx([x[3] for x in spans])
