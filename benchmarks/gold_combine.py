@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/gold_combine.py --preset ncbi_disease \\
         --dev ../shared/data/ncbi_disease/NCBIdevelopset_corpus.txt \\
         --gold ../shared/data/ncbi_disease/NCBItrainset_corpus.txt [--model MODEL_DIR]
+    .venv/bin/python benchmarks/gold_combine.py --preset clinical --dev ../shared/data/chia --chia-split
 
 Gold documents: the first N documents of ``--gold`` (default: of ``--dev``, which are then left out
 of the evaluation).  The combiner (``labeling_functions.combine.fit_combiner``) is chosen by
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=ROOT / "build" / "combine_cache")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--union-thresholds", default="0.8,0.9,0.95")
+    ap.add_argument("--chia-split", action="store_true",
+                    help="Chia: gold = the first N files of the clinical preset's 'tune' half (chia_split), "
+                         "evaluated = the 'check' half")
     ap.add_argument("--span-models", action="store_true",
                     help="also score the span-level label models (fit without labels on the evaluated documents)")
     args = ap.parse_args(argv)
@@ -50,7 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     from labeling_functions.gold import doc_inputs, gold_token_spans, spans_to_records
 
     dev = map_gold_labels(read_corpus(args.dev, args.dev_from, skip_invalid=True), args.preset)
-    if args.gold is not None:
+    if args.chia_split:
+        try:
+            from labeling_functions.presets.clinical import chia_split
+        except ImportError:
+            sys.exit("--chia-split needs the clinical preset (labeling_functions/presets/clinical.py): not on this branch yet")
+        dev = sorted(dev, key=lambda r: r["meta"]["id"])
+        gold_recs = [r for r in dev if chia_split(r["meta"]["id"]) == "tune"][:args.gold_docs]
+        evaluated = [r for r in dev if chia_split(r["meta"]["id"]) == "check"]
+    elif args.gold is not None:
         gold_recs = map_gold_labels(read_corpus(args.gold, args.dev_from, skip_invalid=True), args.preset)[:args.gold_docs]
         dev_ids = {r["meta"]["id"] for r in dev}
         if dev_ids & {r["meta"]["id"] for r in gold_recs}:

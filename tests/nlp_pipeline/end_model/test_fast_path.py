@@ -118,3 +118,21 @@ def test_combined_component_and_low_span_rate_warning(trained_model_dir, tmp_pat
     expected = load_end_model(folder).predict([{"text": texts[0], "meta": {}}])[0]["spans"]
     assert [(s.start_char, s.end_char, s.label_) for s in docs[0].spans[SPAN_KEY]] == \
            [(s["start"], s["end"], s["label"]) for s in expected]
+
+
+@pytest.mark.slow
+def test_spark_engine_with_model_equals_local_engine(trained_model_dir, tmp_path):
+    pytest.importorskip("pyspark")
+    from clinlabel.cli import main
+
+    records = _records()
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records))
+    local = tmp_path / "local.jsonl"
+    common = ["--model", str(trained_model_dir), "--no-progress"]
+    assert main(["annotate", str(src), "-o", str(local), *common]) == 0
+    cfg = tmp_path / "spark.toml"
+    cfg.write_text('[run]\nengine = "spark"\nspark_master = "local[1]"\n')
+    assert main(["annotate", str(src), "-o", str(tmp_path / "spark_out"), "--config", str(cfg), *common]) == 0
+    lines = [x for p in sorted((tmp_path / "spark_out").glob("part-*")) for x in p.read_text().splitlines()]
+    assert [json.loads(x) for x in lines] == [json.loads(x) for x in local.read_text().splitlines()]
