@@ -59,7 +59,11 @@ class WeakLabelComponent:
                 f"the {self.labeler.label_model_name} label model of component {self.name!r} is not fitted",
                 "fit it first (component.fit(docs)) or use label_model='majority'", code=LF_CONFIG,
             )
-        spans, _, _ = self.labeler.label(doc)
+        from .weak import soft_labels
+
+        spans, bio, _ = self.labeler.label(doc)
+        # the soft labels travel as the record key "weak_labels" (doc._.extra -> doc_to_record)
+        doc._.extra = {**(doc._.extra or {}), "weak_labels": soft_labels(self.labeler, bio)}
         existing = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
         from spacy.tokens import Span
 

@@ -191,18 +191,24 @@ def labeled_record(record: dict, doc, labeler: WeakLabeler) -> dict[str, Any]:
         }
         for s, e, label, score, sources in spans
     ]
-    out["weak_labels"] = {
-        "scheme": "BIO",
-        "labels": bio_labels(labeler.labels),
-        "probs": [[round(float(x), 4) for x in row] for row in bio],
-    }
+    out["weak_labels"] = soft_labels(labeler, bio)
+    return out
+
+
+def soft_labels(labeler: WeakLabeler, bio) -> dict[str, Any]:
+    """The record key ``weak_labels``: ``{"scheme": "BIO", "labels", "probs"}``, one row per Doc token.
+
+    Written by :func:`weak_label_records` and by the ``clinlabel_weak_labels`` component (so
+    ``annotate --lfs/--preset`` keeps the label model's probabilities, see docs/CONTRACTS.md).
+    """
+    probs = [[round(float(x), 4) for x in row] for row in bio]
     # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
-    for row in out["weak_labels"]["probs"]:
+    for row in probs:
         diff = round(1.0 - sum(row), 4)
         if diff:
             i = max(range(len(row)), key=row.__getitem__)
             row[i] = round(row[i] + diff, 4)
-    return out
+    return {"scheme": "BIO", "labels": bio_labels(labeler.labels), "probs": probs}
 
 
 def weak_label_records(
@@ -241,4 +247,4 @@ def weak_label_records(
         yield labeled_record(record, nlp.make_doc(record["text"]), labeler)
 
 
-__all__ = ["WeakLabeler", "weak_label_records", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]
+__all__ = ["WeakLabeler", "weak_label_records", "soft_labels", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]

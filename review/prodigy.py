@@ -34,13 +34,14 @@ def _labels(records: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def export_tasks(store: Store, source: str | os.PathLike[str], dataset: str, output: str | os.PathLike[str], *,
                  fmt: Optional[str] = None, labels: Optional[Iterable[str]] = None,
-                 guideline: Optional[str | os.PathLike[str]] = None, actor: str = "clinlabel") -> dict[str, Any]:
+                 guideline: Optional[str | os.PathLike[str]] = None, actor: str = "clinlabel",
+                 reader_options: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Load the records of ``source`` (any format ``corpora.formats.read_corpus`` reads; usually the
     JSONL of ``clinlabel annotate`` / ``codes``) into ``dataset`` and write the dataset's tasks to
     ``output`` as Prodigy JSONL.  Returns counts, the label-scheme version and the source's sha256."""
     from corpora.formats import read_corpus, write_corpus
 
-    records = list(read_corpus(source, fmt))
+    records = list(read_corpus(source, fmt, **(reader_options or {})))
     counts = store.add_tasks(dataset, records, actor=actor)
     version = store.set_label_scheme(dataset, list(labels) if labels else _labels(records), actor=actor)
     guide_version = store.add_guideline(dataset, guideline, actor=actor) if guideline else None

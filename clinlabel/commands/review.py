@@ -12,6 +12,7 @@ from typing import List, Optional
 import typer
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -64,21 +65,22 @@ def _command_line(ctx: typer.Context) -> str:
 
 
 @review_app.command("export")
+@corpus_options
 def export_cmd(
     ctx: typer.Context,
     input: Path = typer.Argument(..., help="Records to review (usually `clinlabel annotate` / `codes` JSONL)."),
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
     output: Path = typer.Option(..., "-o", "--output", help="Prodigy tasks JSONL (the whole dataset)."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated label scheme (default: labels found)."),
     guideline: Optional[Path] = typer.Option(None, "--guideline", help="Annotation guideline file (versioned by hash)."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Load records into the store and write them as Prodigy tasks (hashes, spans, relations, code options)."""
     from review.prodigy import export_tasks
 
     with _store(db) as store:
-        stats = export_tasks(store, input, dataset, output, fmt=fmt,
+        stats = export_tasks(store, input, dataset, output, fmt=corpus.fmt, reader_options=corpus.reader_options(),
                              labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
                              guideline=guideline)
         store.record_command(dataset, _command_line(ctx))
