@@ -26,6 +26,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .api import ABSTAIN, OUTSIDE
+from .label_model import SPAN_MODELS, label_model_from_dict, make_label_model
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +174,6 @@ class SpanLabelModel:
 
     def __init__(self, cardinality: int, n_lfs: int, *, base: str = "snorkel", seed: int = 0,
                  correlation_threshold: float = 0.95, **kwargs: Any) -> None:
-        from .label_model import make_label_model
-
         self.k = cardinality
         self.m = n_lfs
         self.base = base
@@ -192,8 +191,6 @@ class SpanLabelModel:
         return f"span_{self.base}"
 
     def fit(self, matrices: Sequence[np.ndarray]) -> "SpanLabelModel":
-        from .label_model import make_label_model
-
         L = np.concatenate([np.asarray(x) for x in matrices], axis=0) if len(matrices) else np.zeros((0, self.m))
         self.groups = merge_correlated(L, self.correlation_threshold) if len(L) else [[j] for j in range(self.m)]
         base = self.base
@@ -224,8 +221,6 @@ class SpanLabelModel:
                            "correlation_threshold": self.correlation_threshold}}
 
     def load_params(self, params: Mapping[str, Any]) -> None:
-        from .label_model import label_model_from_dict
-
         self.groups = [list(map(int, g)) for g in params["groups"]]
         self.correlation_threshold = float(params.get("correlation_threshold", self.correlation_threshold))
         self.model = label_model_from_dict(params["base"])
@@ -236,7 +231,6 @@ def _entity_rows(L: np.ndarray) -> np.ndarray:
     return L[(L >= 1).any(axis=1)] if len(L) else L
 
 
-SPAN_MODELS = ("span_majority", "span_snorkel", "span_dawid_skene")
 
 
 def make_span_label_model(name: str, cardinality: int, n_lfs: int, **kwargs: Any) -> SpanLabelModel:
