@@ -214,6 +214,12 @@ REV_CARD = "CL-REV008"  # card output / metrics file problem
 REV_NOT_FOUND = "CL-REV009"  # example / code id not in the dataset
 # [/REV]
 
+# [REV-TEAM] review for teams (issue 20): users, assignment, audit chain
+REV_USER = "CL-REV010"  # user name unknown / taken / not allowed, or unknown role
+REV_ASSIGN = "CL-REV011"  # assignment: overlap outside 0..1, annotators missing, repeated or disabled
+REV_AUDIT = "CL-REV012"  # the audit log's hash chain is broken (`clinlabel review verify`)
+# [/REV-TEAM]
+
 # [STD] standards-export codes
 STD_NO_SYSTEM = "CL-STD001"  # a span / code suggestion has a code but no system
 STD_OFFSETS = "CL-STD002"  # span or evidence offsets outside the note text

@@ -21,7 +21,7 @@ def test_label_studio_export_feeds_the_review_loop(tmp_path, capsys):
     for i in range(3):
         text = f"No fever. Asthma since 200{i}."
         a = _region("a", 3, 8, "Problem", ["negated"]) + _region("b", 10, 16, "Problem", ["historical"])
-        b = _region("c", 3, 8, "Problem", ["negated"]) + (_region("d", 10, 16, "Problem") if i else [])
+        b = _region("c", 3, 8, "Problem", ["negated"]) + (_region("d", 10, 16, "Problem", ["historical"]) if i else [])
         export.append({"id": i + 1, "data": {"text": text, "meta": {"id": f"n{i}"}},
                        "annotations": [{"id": 10 + i, "completed_by": {"id": 1, "email": "ann@x.org"}, "result": a},
                                        {"id": 20 + i, "completed_by": {"id": 2, "email": "bob@x.org"}, "result": b}]})
@@ -45,7 +45,8 @@ def test_label_studio_export_feeds_the_review_loop(tmp_path, capsys):
     assert main(["review", "gold", "--db", db, "--dataset", "ls", "-o", str(gold)]) == 0
     err = capsys.readouterr().err
     gold_rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
-    # notes n1 and n2: both annotators agree on the spans, so they are gold; n0 is a disagreement
+    # notes n1 and n2: both annotators agree on the spans and their assertions, so they are gold;
+    # n0 is a disagreement (bob missed a span)
     assert sorted(r["meta"]["id"] for r in gold_rows) == ["n1", "n2"], err
     fever = next(s for s in gold_rows[0]["spans"] if s["start"] == 3)
     assert fever["label"] == "Problem" and fever["negated"] is True
