@@ -118,11 +118,28 @@ def run_train(
         logger.info("refining on the first %d gold documents of %s", len(gold_records), gold)
     held = held_back(weak) if not gold_records else []
     train_weak = weak[:len(weak) - len(held)]
+    if gold_records and not refine:
+        train_weak = without_gold(train_weak, gold_records)
     path = train_end_model(train_weak, config, output_dir=output, gold_records=gold_records if refine else None,
                            gold_docs=gold_docs, overwrite=overwrite)
     write_combination(path, preset=preset, lfs=lfs, gold_records=gold_records, held=held, weak=weak,
                       refined=refine and bool(gold_records), echo=echo)
     return path
+
+
+def without_gold(weak: list[dict[str, Any]], gold_records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The weak training documents minus those that are also gold documents (same id, or the same
+    text when ids are missing): the combination is validated on the gold documents, so the end
+    model must not have been trained on their text (NCBI-disease: gold taken from the training file)."""
+    from corpora.record import record_id
+
+    ids = {record_id(g) for g in gold_records} - {None}
+    texts = {g.get("text") for g in gold_records}
+    kept = [r for r in weak if not ((record_id(r) is not None and record_id(r) in ids) or r.get("text") in texts)]
+    if len(kept) < len(weak):
+        logger.info("%d gold documents are also in the training corpus: left out of the end model's training",
+                    len(weak) - len(kept))
+    return kept
 
 
 def held_back(weak: list[dict[str, Any]]) -> list[dict[str, Any]]:

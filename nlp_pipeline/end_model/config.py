@@ -59,6 +59,7 @@ class EndModelConfig:
     max_steps: int | None = None  # stop each training phase after this many optimiser steps
     progress: bool = True  # tqdm bars on stderr
     quantize: bool = False  # inference with int8 dynamic quantisation of the Linear layers (docs/end_model.md)
+    num_layers: int | None = None  # keep only the backbone's first N transformer layers (None = all): a faster, smaller model
 
     def __post_init__(self) -> None:
         def positive_int(name: str, allow_zero: bool = False, optional: bool = False) -> None:
@@ -86,6 +87,7 @@ class EndModelConfig:
             positive_int(name, allow_zero=True)
         positive_int("num_threads", optional=True)
         positive_int("max_steps", optional=True)
+        positive_int("num_layers", optional=True)
         positive_int("seed", allow_zero=True)
         if self.max_length < 8:
             raise config_error(f"max_length must be at least 8 word pieces, got {self.max_length}",

@@ -195,3 +195,77 @@ def test_decode_joins_words_by_type_mass(rows, expected):
     got = model.decode(_probs(rows))
     assert [(s, e, lab) for s, e, lab, _ in got] == expected
     assert all(0 < score <= 1 for *_, score in got)
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_num_layers_keeps_the_backbones_first_layers(tiny_backbone, tmp_path, layers):
+    import torch
+    from transformers import AutoModel
+
+    from nlp_pipeline.end_model import EndModelConfig, load_end_model, train_end_model
+
+    rng = random.Random(7)
+    cfg = EndModelConfig(backbone=str(tiny_backbone), num_layers=layers, **{**TINY, "epochs": 1, "max_steps": 1,
+                                                                            "learning_rate": 1e-12})
+    out = train_end_model([make_weak_record(i, rng) for i in range(4)], cfg, output_dir=tmp_path / "m")
+    model = load_end_model(out)
+    assert model.model.config.num_hidden_layers == layers
+    assert len(model.model.bert.encoder.layer) == layers
+    base = AutoModel.from_pretrained(tiny_backbone)
+    # the kept layers start from the backbone's first layers (a step at lr 1e-12 leaves them as they were)
+    for k in range(layers):
+        a = model.model.bert.encoder.layer[k].attention.self.query.weight
+        b = base.encoder.layer[k].attention.self.query.weight
+        assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_num_layers_beyond_the_backbone_is_a_located_error(tiny_backbone, tmp_path):
+    from corpora.errors import ModelError
+    from nlp_pipeline.end_model import EndModelConfig, train_end_model
+
+    rng = random.Random(7)
+    with pytest.raises(ModelError, match="num_layers 3 exceeds the backbone's 2 layers"):
+        train_end_model([make_weak_record(0, rng)], EndModelConfig(backbone=str(tiny_backbone), num_layers=3, **TINY),
+                        output_dir=tmp_path / "m")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_viterbi_bio_finds_the_best_valid_tag_sequence(seed):
+    import itertools
+
+    import numpy as np
+
+    from nlp_pipeline.end_model.model import viterbi_bio
+
+    names = ["O", "B-Chemical", "I-Chemical", "B-Disease", "I-Disease"]
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(5) * 0.5, size=5)
+
+    def valid(tags):
+        prev = "O"
+        for t in tags:
+            if t.startswith("I-") and not (prev[2:] == t[2:] and prev != "O"):
+                return False
+            prev = t
+        return True
+
+    best = max((seq for seq in itertools.product(names, repeat=5) if valid(seq)),
+               key=lambda seq: sum(np.log(probs[i, names.index(t)]) for i, t in enumerate(seq)))
+    expected = []
+    for i, t in enumerate(best):
+        if t.startswith("B-"):
+            expected.append([i, i, t[2:]])
+        elif t.startswith("I-"):
+            expected[-1][1] = i
+    assert [list(s[:3]) for s in viterbi_bio(probs, names)] == expected
+
+
+def test_viterbi_bio_never_starts_a_span_with_an_inside_tag():
+    import numpy as np
+
+    from nlp_pipeline.end_model.model import viterbi_bio
+
+    names = ["O", "B-Disease", "I-Disease"]
+    # arg-max tags would read O, I, I: the valid reading is one span B, I over words 1-2 or none
+    probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.35, 0.45], [0.1, 0.1, 0.8]])
+    assert [s[:3] for s in viterbi_bio(probs, names)] == [(1, 2, "Disease")]
