@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-teacher", action="store_true", help="skip weak-labelling the dev set")
     ap.add_argument("--weak-cache", type=Path, default=None,
                     help="weak labels of the training corpus (JSONL): read when present, else written (default OUT/weak_train.jsonl)")
+    ap.add_argument("--no-refine", action="store_true",
+                    help="skip the refinement on gold (the gold documents still stay out of the evaluation)")
     ap.add_argument("--save-epochs", action="store_true",
                     help="save the weak model after every epoch (model_weak_epN) and score each on the dev set")
     args = ap.parse_args(argv)
@@ -205,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         save()
 
     # 5. refinement on N gold documents (the first N dev documents unless --gold); evaluated on dev_rest
-    if args.gold_docs:
+    if args.gold_docs and not args.no_refine:
         ref_dir = out / f"model_refined_{args.gold_docs}"
         t0 = time.perf_counter()
         train_end_model([], EndModelConfig(epochs=0, **base), output_dir=ref_dir, overwrite=True,

@@ -167,8 +167,10 @@ class FeatureSpace:
         from scipy import sparse
 
         X, hashed = self._dense(doc, prep)
-        if not self.words or not len(prep.rows):
-            return sparse.csr_matrix(X) if self.words else X
+        if not self.words:
+            return X
+        if not len(prep.rows):  # a document without candidates: no rows, but the full width
+            return sparse.csr_matrix((0, self.size), dtype=np.float32)
         base = len(self.dense_names)
         rows = np.repeat(np.arange(len(hashed)), len(WORD_SLOTS))
         cols = base + np.asarray(hashed, dtype=np.int64).ravel()

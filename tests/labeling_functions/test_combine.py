@@ -168,3 +168,20 @@ def test_weak_labeler_with_a_span_level_label_model():
     got = again.label(docs[0])[0]
     assert [(s, e, lab, src) for s, e, lab, _, src in got] == [(s, e, lab, src) for s, e, lab, _, src in spans]
     assert [x[3] for x in got] == pytest.approx([x[3] for x in spans])
+
+
+def test_word_features_handle_a_gold_document_without_any_candidate():
+    """A document no LF votes on has no candidate rows: with word features its (empty) matrix must
+    still have the full width, or stacking the folds fails (Chia: short criteria files)."""
+    rng = random.Random(2)
+    docs = [_doc(rng) for _ in range(20)]
+    docs += [(DocInput(["the", "patient", "."], {"good": [], "bad_a": [], "noise": []}), set())] * 3
+    combiner = fit_combiner([d for d, _ in docs], [g for _, g in docs], ["good", "bad_a", "noise"], ["Disease"],
+                            folds=4, word_options=(True,))
+    from labeling_functions.combine import FeatureSpace
+
+    space = FeatureSpace(["good", "bad_a", "noise"], ["Disease"], words=True)
+    empty = docs[-1][0]
+    space_width = space.featurize(empty, space.prepare(empty)).shape
+    assert space_width == (0, space.size)
+    assert combiner.mode in ("learned", "lf")
