@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--gold-epochs", type=int, default=5)
     ap.add_argument("--self-training-rounds", type=int, default=1)
+    ap.add_argument("--self-training-select", default=None, help="model (BOND) or agree (confidence selection)")
+    ap.add_argument("--self-training-threshold", type=float, default=None)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init-model", type=Path, default=None,
                     help="continue weak training from this model folder (e.g. one more epoch)")
@@ -163,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     base = dict(backbone=args.backbone, max_length=args.max_length, num_threads=args.threads,
                 gold_epochs=args.gold_epochs, seed=13)
     base.update({k: v for k, v in (("learning_rate", args.learning_rate), ("gold_learning_rate", args.gold_learning_rate),
-                                   ("batch_size", args.batch_size), ("num_layers", args.num_layers)) if v is not None})
+                                   ("batch_size", args.batch_size), ("num_layers", args.num_layers),
+                                   ("self_training_select", args.self_training_select),
+                                   ("self_training_threshold", args.self_training_threshold)) if v is not None})
     results["config"] = base
 
     def predict(model_dir: Path, name: str) -> None:

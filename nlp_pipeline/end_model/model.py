@@ -443,9 +443,25 @@ def _train_phase(model, dataset, collate, *, epochs: int, learning_rate: float, 
     return losses
 
 
-def _self_training_targets(end_model: EndModel, dataset, threshold: float):
-    """Replace the dataset's soft labels by the model's sharpened predictions (BOND's teacher step);
-    positions whose top probability is below ``threshold`` are masked."""
+def _type_matrix(label_list: Sequence[str]):
+    """``[n_labels, 1 + n_types]`` 0/1 matrix summing BIO probabilities into type mass (O first)."""
+    import torch
+
+    types = [name[2:] for name in label_list if name.startswith("B-")]
+    m = torch.zeros((len(label_list), len(types) + 1))
+    for j, name in enumerate(label_list):
+        m[j, 0 if name == "O" else 1 + types.index(name[2:])] = 1.0
+    return m
+
+
+def _self_training_targets(end_model: EndModel, dataset, threshold: float, select: str = "model"):
+    """New targets for a self-training round.
+
+    ``select="model"`` (BOND's teacher step): the model's sharpened predictions replace the weak
+    labels; positions whose top probability is below ``threshold`` are masked.  ``select="agree"``
+    (teacher-student with confidence selection): where the model and the weak labels give a word
+    the same type (or O) the weak label stays; where they disagree the model's sharpened prediction
+    is kept only if its top probability reaches ``threshold``, else the word is masked."""
     import numpy as np
     import torch
     from torch.utils.data import DataLoader
@@ -462,7 +478,14 @@ def _self_training_targets(end_model: EndModel, dataset, threshold: float):
             f = p.sum(dim=(0, 1), keepdim=True).clamp(min=1e-6)
             q = p ** 2 / f
             q = q / q.sum(-1, keepdim=True)
-            keep = (p.max(-1).values >= threshold) & (batch["word_index"] >= 0)
+            confident = p.max(-1).values >= threshold
+            keep = confident & (batch["word_index"] >= 0)
+            if select == "agree":
+                tm = _type_matrix(end_model.label_list)
+                weak = batch["soft_labels"]
+                agree = (p @ tm).argmax(-1) == (weak @ tm).argmax(-1)
+                keep = (agree | confident) & (batch["word_index"] >= 0)
+                q = torch.where(agree.unsqueeze(-1), weak, q)
             q = q * keep.unsqueeze(-1)
             lengths = batch["attention_mask"].sum(-1).tolist()
             for r, n in enumerate(lengths):
@@ -601,7 +624,8 @@ def train_end_model(
                               on_epoch_end=_hook(on_epoch_end, "weak", end_model))
         history["weak_losses"] = _summarise(losses)
         for rnd in range(config.self_training_rounds):
-            st_ds = _self_training_targets(end_model, train_ds, config.self_training_threshold)
+            st_ds = _self_training_targets(end_model, train_ds, config.self_training_threshold,
+                                           config.self_training_select)
             losses = _train_phase(model, st_ds, collate, epochs=config.self_training_epochs,
                                   learning_rate=config.learning_rate, config=config,
                                   desc=f"self-training round {rnd + 1}", seed=config.seed + 1 + rnd,

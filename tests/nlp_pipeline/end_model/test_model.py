@@ -269,3 +269,49 @@ def test_viterbi_bio_never_starts_a_span_with_an_inside_tag():
     # arg-max tags would read O, I, I: the valid reading is one span B, I over words 1-2 or none
     probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.35, 0.45], [0.1, 0.1, 0.8]])
     assert [s[:3] for s in viterbi_bio(probs, names)] == [(1, 2, "Disease")]
+
+
+@pytest.mark.parametrize("select", ["model", "agree"])
+def test_self_training_targets_select_by_agreement_and_confidence(trained_model_dir, select):
+    import numpy as np
+    import torch
+
+    from nlp_pipeline.end_model.data import SoftLabelCollator, weak_example, window_dataset
+    from nlp_pipeline.end_model.model import _self_training_targets, _type_matrix
+
+    model = load_end_model(trained_model_dir)
+    rng = random.Random(11)
+    recs = [make_weak_record(300 + i, rng) for i in range(6)]
+    # flip the weak labels of every chemical to Disease: the model (trained on the right ones) disagrees there
+    for r in recs:
+        for row in r["weak_labels"]["probs"]:
+            if row[1] == max(row):
+                row[1], row[3] = row[3], row[1]
+    ds = window_dataset([weak_example(r, model.label_list) for r in recs], model.tokenizer, max_length=32, stride=4)
+    new = _self_training_targets(model, ds, 0.5, select)  # the fixture model peaks near 0.8 (its soft labels)
+    tm = _type_matrix(model.label_list)
+    collate = SoftLabelCollator(model.tokenizer.pad_token_id, len(model.label_list))
+    with torch.inference_mode():
+        batch = collate([ds[i] for i in range(len(ds))])
+        p = torch.softmax(model.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits, -1)
+    n_agree = n_disagree = 0
+    for r in range(len(ds)):
+        weak = np.asarray(ds[r]["soft_labels"])
+        target = np.asarray(new[r]["soft_labels"])
+        for j, w in enumerate(ds[r]["word_index"]):
+            if w < 0:
+                assert not target[j].any()
+                continue
+            agree = int((p[r, j] @ tm).argmax()) == int((torch.as_tensor(weak[j]).float() @ tm).argmax())
+            confident = float(p[r, j].max()) >= 0.5
+            if select == "agree" and agree:
+                assert np.allclose(target[j], weak[j], atol=1e-6)
+                n_agree += 1
+            elif not confident:
+                assert not target[j].any()  # masked
+            else:
+                assert int(target[j].argmax()) == int(p[r, j].argmax())
+                n_disagree += (not agree)
+    assert n_disagree > 0  # the flipped chemicals: the confident model overrides the weak label
+    if select == "agree":
+        assert n_agree > n_disagree
