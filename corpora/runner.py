@@ -166,9 +166,24 @@ def _filter_side_file(path: Path, keep: set[str]) -> None:
 _WORKER_PROCESSOR: Processor | None = None
 
 
-def _worker_init(factory: ProcessorFactory) -> None:
+def _worker_init(factory: ProcessorFactory, workers: int = 1) -> None:
     global _WORKER_PROCESSOR
+    _share_cores(workers)
     _WORKER_PROCESSOR = factory()
+
+
+def _share_cores(workers: int) -> None:
+    """Give each of ``workers`` processes its share of the cores for multi-threaded maths (torch,
+    BLAS): N workers that each start one thread per core oversubscribe the machine.  A thread
+    count the user set (``OMP_NUM_THREADS``) is left alone."""
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
+    if "OMP_NUM_THREADS" in os.environ:
+        return
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(name, threads)
+    torch = sys.modules.get("torch")  # already imported before the fork: set it directly (never import it here)
+    if torch is not None:
+        torch.set_num_threads(int(threads))
 
 
 def _safe_process(processor: Processor, record: dict[str, Any]) -> Processed:
@@ -379,7 +394,7 @@ def _results(
             yield ("done", _safe_process(processor, payload))
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(config.workers, initializer=_worker_init, initargs=(factory,)) as pool:
+    with ctx.Pool(config.workers, initializer=_worker_init, initargs=(factory, config.workers)) as pool:
         for kind, payload in pool.imap(_worker_run, items, chunksize=1 if size > 1 else config.chunk_size):
             if kind == "done_many":
                 for result in payload:

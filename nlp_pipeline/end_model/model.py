@@ -348,8 +348,10 @@ def load_end_model(path: str | Path, *, num_threads: int | None = None, quantize
     folder = Path(path)
     cfg_values = {k: v for k, v in (meta.get("config") or {}).items() if k in EndModelConfig.field_names()}
     config = EndModelConfig(**cfg_values)
-    if num_threads or config.num_threads:
-        torch.set_num_threads(num_threads or config.num_threads)
+    if num_threads:
+        torch.set_num_threads(num_threads)
+    elif config.num_threads and "OMP_NUM_THREADS" not in os.environ:  # a worker's share of the cores wins
+        torch.set_num_threads(config.num_threads)
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder)
         model = AutoModelForTokenClassification.from_pretrained(folder)

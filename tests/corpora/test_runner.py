@@ -132,3 +132,33 @@ def test_errors_pickle_with_code_and_location():
     err = corpus_error(IO_JSON, "bad", "fix it", file="a.jsonl", line=2)
     again = pickle.loads(pickle.dumps(err))
     assert (again.code, again.file, again.line, str(again)) == (err.code, err.file, err.line, str(err))
+
+
+@pytest.mark.parametrize("cpus,workers,expected", [(2, 2, "1"), (4, 2, "2"), (2, 1, "2"), (1, 3, "1")])
+def test_workers_share_the_cores_for_threaded_maths(monkeypatch, cpus, workers, expected):
+    import os
+
+    from corpora import runner
+
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    calls = []
+    fake_torch = type("FakeTorch", (), {"set_num_threads": staticmethod(calls.append)})
+    monkeypatch.setitem(__import__("sys").modules, "torch", fake_torch)  # torch imported before the fork
+    runner._share_cores(workers)
+    assert os.environ["OMP_NUM_THREADS"] == expected
+    assert os.environ["MKL_NUM_THREADS"] == expected
+    assert calls == [int(expected)]
+
+
+def test_a_thread_count_the_user_set_is_left_alone(monkeypatch):
+    import os
+
+    from corpora import runner
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    runner._share_cores(2)
+    assert os.environ["OMP_NUM_THREADS"] == "3"
+    assert "MKL_NUM_THREADS" not in os.environ
