@@ -141,7 +141,8 @@ def test_workers_share_the_cores_for_threaded_maths(monkeypatch, cpus, workers, 
     from corpora import runner
 
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "x")  # recorded, so the values set below are undone after the test
+        monkeypatch.delenv(name)
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
     calls = []
     fake_torch = type("FakeTorch", (), {"set_num_threads": staticmethod(calls.append)})
@@ -158,7 +159,9 @@ def test_a_thread_count_the_user_set_is_left_alone(monkeypatch):
     from corpora import runner
 
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
-    monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "x")
+    monkeypatch.delenv("MKL_NUM_THREADS")
     runner._share_cores(2)
     assert os.environ["OMP_NUM_THREADS"] == "3"
     assert "MKL_NUM_THREADS" not in os.environ
+
