@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chia-split", action="store_true",
                     help="Chia: gold = the first N files of the clinical preset's 'tune' half (chia_split), "
                          "evaluated = the 'check' half")
+    ap.add_argument("--refine-folds", type=int, default=0,
+                    help="with --model: cross-fitted refinement on the gold documents (K folds) -- the combiner "
+                         "sees out-of-fold probabilities of gold-refined models, the evaluated documents those of "
+                         "the model refined on all gold documents")
+    ap.add_argument("--gold-epochs", type=int, default=None, help="refinement epochs (default: the model's config)")
     ap.add_argument("--span-models", action="store_true",
                     help="also score the span-level label models (fit without labels on the evaluated documents)")
     args = ap.parse_args(argv)
@@ -78,11 +83,39 @@ def main(argv: list[str] | None = None) -> int:
                                            cache=args.cache / f"{key}_gold.json")
     eval_in, _, _ = doc_inputs(evaluated, preset=args.preset, lfs=args.lfs, model=args.model,
                                cache=args.cache / f"{key}_eval.json")
+    if args.refine_folds and args.model:
+        import numpy as np
+
+        from labeling_functions.gold import cross_fitted_refinement, model_probs_for
+        from nlp_pipeline.end_model import load_end_model
+
+        work = args.cache / f"{key}_refine{args.refine_folds}_e{args.gold_epochs}"
+        oof_file = work / "oof.json"
+        if not oof_file.is_file():
+            t1 = time.perf_counter()
+            oof = cross_fitted_refinement(args.model, gold_recs, [d.words for d in gold_in], labels, work_dir=work,
+                                          folds=args.refine_folds, gold_epochs=args.gold_epochs,
+                                          final_dir=work / "final")
+            final = load_end_model(work / "final")
+            eval_probs = model_probs_for(final, [d.words for d in eval_in], labels)
+            oof_file.write_text(json.dumps({"gold": [np.round(p, 4).tolist() for p in oof],
+                                            "eval": [np.round(p, 4).tolist() for p in eval_probs],
+                                            "seconds": round(time.perf_counter() - t1, 1)}), encoding="utf-8")
+        data = json.loads(oof_file.read_text(encoding="utf-8"))
+        for d, p in zip(gold_in, data["gold"]):
+            d.model_probs = np.asarray(p, dtype=float)
+        for d, p in zip(eval_in, data["eval"]):
+            d.model_probs = np.asarray(p, dtype=float)
+        refine_seconds = data["seconds"]
+        print(f"cross-fitted refinement ({args.refine_folds} folds): {data['seconds']} s", flush=True)
+    else:
+        refine_seconds = None
     prep_s = time.perf_counter() - t0
     gold_spans = [gold_token_spans(r, d.tokens) for r, d in zip(gold_recs, gold_in)]
 
     results: dict = {"preset": args.preset, "gold_docs": len(gold_recs), "eval_docs": len(evaluated),
-                     "model": str(args.model) if args.model else None, "prepare_seconds": round(prep_s, 1), "f1": {}}
+                     "model": str(args.model) if args.model else None, "prepare_seconds": round(prep_s, 1), "f1": {},
+                     "refine_folds": args.refine_folds, "refine_seconds": refine_seconds}
 
     def score(name: str, combiner: Combiner) -> None:
         from corpora.evaluation import evaluate_spans

@@ -185,3 +185,35 @@ def test_word_features_handle_a_gold_document_without_any_candidate():
     space_width = space.featurize(empty, space.prepare(empty)).shape
     assert space_width == (0, space.size)
     assert combiner.mode in ("learned", "lf")
+
+
+def test_cross_fitted_refinement_predicts_each_gold_document_with_a_model_that_never_saw_it(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nlp_pipeline" / "end_model"))
+    from end_model_support import TINY, build_tiny_backbone, make_weak_record
+
+    from labeling_functions.gold import cross_fitted_refinement
+    from nlp_pipeline.end_model import EndModelConfig, load_end_model, train_end_model
+
+    backbone = build_tiny_backbone(tmp_path / "bert")
+    rng = random.Random(4)
+    weak = [make_weak_record(i, rng) for i in range(8)]
+    model_dir = train_end_model(weak, EndModelConfig(backbone=str(backbone), **{**TINY, "epochs": 2, "gold_epochs": 1}),
+                                output_dir=tmp_path / "weak")
+    gold = []
+    for i in range(6):
+        r = make_weak_record(100 + i, rng)
+        toks = r["tokens"]
+        spans = [{"start": toks[k]["start"], "end": toks[k]["end"], "label": t[2:]}
+                 for k, t in enumerate(r["_gold_tags"]) if t.startswith("B-")]
+        gold.append({"text": r["text"], "meta": r["meta"], "spans": spans})
+    words = [r["text"].split(" ") for r in gold]
+    probs = cross_fitted_refinement(model_dir, gold, words, ["Chemical", "Disease"], work_dir=tmp_path / "cf", folds=3,
+                                    final_dir=tmp_path / "final")
+    assert [p.shape for p in probs] == [(len(w), 5) for w in words]
+    assert all(np.allclose(p.sum(axis=1), 1.0) for p in probs)
+    counts = sorted(load_end_model(tmp_path / "cf" / f"fold{f}").info["gold_docs"] for f in range(3))
+    assert counts == [4, 4, 4]  # each fold model was refined on the other two folds' documents only
+    assert load_end_model(tmp_path / "final").info["gold_docs"] == 6
