@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
                          "sees out-of-fold probabilities of gold-refined models, the evaluated documents those of "
                          "the model refined on all gold documents")
     ap.add_argument("--gold-epochs", type=int, default=None, help="refinement epochs (default: the model's config)")
+    ap.add_argument("--save-model", type=Path, default=None,
+                    help="with --model: write a model folder (the end model used on the evaluated documents + the "
+                         "fitted combiner.json) that `clinlabel annotate --model` runs")
     ap.add_argument("--span-models", action="store_true",
                     help="also score the span-level label models (fit without labels on the evaluated documents)")
     args = ap.parse_args(argv)
@@ -152,6 +155,20 @@ def main(argv: list[str] | None = None) -> int:
     results["combiner"] = {k: v for k, v in comb.report.items()}
     print("combiner chosen by CV on the gold documents:", json.dumps({k: v for k, v in comb.report.items() if k != "cv"}))
     score(f"with {len(gold_recs)} gold documents ({comb.mode})", comb)
+    if args.save_model and args.model:
+        import shutil
+
+        from labeling_functions.combined import COMBINER_FILE
+
+        source = (args.cache / f"{key}_refine{args.refine_folds}_e{args.gold_epochs}" / "final") if (
+            args.refine_folds) else args.model
+        shutil.rmtree(args.save_model, ignore_errors=True)
+        shutil.copytree(source, args.save_model, ignore=shutil.ignore_patterns("arrow_cache", COMBINER_FILE))
+        train_rate = json.loads((Path(args.model) / "clinlabel_end_model.json").read_text()).get("train_span_rate")
+        (args.save_model / COMBINER_FILE).write_text(json.dumps(
+            {"combiner": comb.to_dict(), "lfs": {"preset": args.preset, "lfs": args.lfs},
+             "train_span_rate": train_rate}) + "\n", encoding="utf-8")
+        print(f"model folder with the combiner: {args.save_model}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
