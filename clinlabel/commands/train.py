@@ -229,6 +229,8 @@ def train(
     self_training_rounds: Optional[int] = typer.Option(None, "--self-training-rounds", help="BOND-style self-training rounds."),
     num_threads: Optional[int] = typer.Option(None, "--threads", help="Torch CPU threads."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Cap optimiser steps per phase (quick runs)."),
+    num_layers: Optional[int] = typer.Option(None, "--num-layers", help="Keep only the backbone's first N layers "
+                                             "(a faster, smaller model; docs/end_model.md)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing model folder."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip (and log) bad or duplicate input documents instead of stopping."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bars on stderr."),
@@ -241,6 +243,7 @@ def train(
         config_file, backbone=str(backbone) if backbone else None, epochs=epochs, gold_epochs=gold_epochs, seed=seed,
         max_length=max_length, batch_size=batch_size, learning_rate=learning_rate, label_mode=label_mode,
         self_training_rounds=self_training_rounds, num_threads=num_threads, max_steps=max_steps, progress=progress,
+        num_layers=num_layers,
     )
     path = run_train(corpus, output, preset=preset, lfs=lfs, label_model=label_model, gold=gold, gold_docs=gold_docs,
                      fmt=corpus_opts.fmt, gold_fmt=gold_fmt, overwrite=overwrite, config=cfg,
