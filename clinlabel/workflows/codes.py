@@ -37,7 +37,8 @@ def suggest_codes(in_path: str | Path, out_path: str | Path, *, ontology: str = 
 
     lean_spacy()
 
-    pipeline = PipelineConfig(ontology=ontology, setting=setting, codes=True)
+    # the coder's path: the ICD-10-CM matcher finds the mentions (no clinical LFs to run)
+    pipeline = PipelineConfig(ontology=ontology, setting=setting, codes=True, default_lfs=False)
     options = {k: v for k, v in {"text_col": text_col, "id_col": id_col, **(reader_options or {})}.items() if v is not None}
     records = read_corpus(in_path, fmt, skip_invalid=skip_invalid, **options)
     factory = CodesProcessorFactory(pipeline)
