@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from corpora.doc import SPAN_KEY, doc_text, register_extensions
+from ontologies.code_syntax import flat as _flat, ref_covers
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +101,6 @@ def _words(text: str) -> set[str]:
     return out
 
 
-def _flat(code: str) -> str:
-    return code.replace(".", "").upper()
-
-
 @dataclass
 class Suggestion:
     code: str
@@ -126,52 +123,47 @@ class Suggestion:
 class _CachedOntology:
     """The hierarchy lookups code suggestion makes for every mention, answered from memory.
 
-    For an ontology compiled by ``ontologies`` (its documented SQLite schema), the concepts,
-    their parents and the Excludes1 notes are read once (~0.3 s for ICD-10-CM) and every
-    lookup after that is a dict access; any other object with the ``Ontology`` API is memoised.
+    Read through the :class:`ontologies.store.Ontology` interface only: an ontology that can
+    list its concepts and notes (``iter_concepts``, ``iter_notes``) is read once (~0.3 s for
+    ICD-10-CM) and every lookup after that is a dict access; any other object with the lookup
+    methods (``get``, ``description``, ``children`` ...) is memoised.  The Alphabetic Index, when
+    the ontology has one (``onto.index``), is passed through.
     """
 
     def __init__(self, onto) -> None:
         from functools import lru_cache
 
         self.inner = onto
-        self._loaded = False
-        execute = getattr(onto, "execute", None)
-        if execute is not None:
-            try:
-                self._preload(execute)
-                self._loaded = True
-            except Exception:  # noqa: BLE001 - not our schema: fall back to the API
-                logger.debug("cannot preload the ontology; using its API", exc_info=True)
-        if not self._loaded:
+        self.index = getattr(onto, "index", None)
+        self._norm = getattr(onto, "normalize_code", lambda c: c)
+        self._loaded = hasattr(onto, "iter_concepts") and hasattr(onto, "iter_notes")
+        if self._loaded:
+            self._preload(onto)
+        else:
             for name in ("get", "description", "is_billable", "children", "parents"):
                 setattr(self, name, lru_cache(maxsize=65536)(getattr(onto, name)))
             conflict = getattr(onto, "excludes1_conflict", None)
             self.excludes1_conflict = None if conflict is None else lru_cache(maxsize=65536)(conflict)
+        for name in ("code_first", "use_additional_code"):
+            notes = getattr(onto, name, None)
+            setattr(self, name, (lambda code: []) if notes is None else lru_cache(maxsize=65536)(notes))
 
-    def _preload(self, execute) -> None:
-        rows = execute("SELECT code, description, kind, billable, parent FROM concepts").fetchall()
-        self._desc = {}
-        self._billable = {}
-        self._parent = {}
+    def _preload(self, onto) -> None:
+        self._desc: dict[str, str] = {}
+        self._billable: dict[str, bool] = {}
+        self._parent: dict[str, str] = {}
         self._children: dict[str, list[str]] = {}
-        kinds = {}
-        for code, desc, kind, billable, parent in rows:
-            self._desc[code] = desc
-            kinds[code] = kind
-            self._billable[code] = bool(billable)
-            if parent:
-                self._parent[code] = parent
-                self._children.setdefault(parent, []).append(code)
-        for code, kind in kinds.items():  # 7th-character extensions store only their label
-            if kind == "extension" and code in self._parent:
-                self._desc[code] = f"{self._desc.get(self._parent[code], '')}, {self._desc[code]}"
+        for c in onto.iter_concepts():
+            self._desc[c.code] = c.description
+            self._billable[c.code] = bool(c.billable)
+            if c.parent:
+                self._parent[c.code] = c.parent
+                self._children.setdefault(c.parent, []).append(c.code)
         for kids in self._children.values():
             kids.sort()
         self._excludes1: dict[str, list[str]] = {}
-        for code, refs in execute("SELECT code, refs FROM notes WHERE kind = 'excludes1'"):
-            self._excludes1.setdefault(code, []).extend(json.loads(refs or "[]"))
-        self._norm = getattr(self.inner, "normalize_code", lambda c: c)
+        for note in onto.iter_notes("excludes1"):
+            self._excludes1.setdefault(note["code"], []).extend(note["refs"])
 
     # the Ontology API subset used here
     def get(self, code: str):
@@ -198,8 +190,6 @@ class _CachedOntology:
         return out
 
     def excludes1_conflict(self, a: str, b: str) -> bool:
-        from ontologies.icd10cm import ref_covers
-
         a, b = self._norm(a), self._norm(b)
         for x, y in ((a, b), (b, a)):
             for c in self._lineage(x):

@@ -17,12 +17,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .normalize import STOPWORDS, norm_phrase, norm_token, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .store import Ontology, SearchHit
+    from .store import Ontology
+
+
+@dataclass
+class SearchHit:
+    """One result of :meth:`Ontology.search <ontologies.store.Ontology.search>` (``term`` is the
+    term that scored best: a title, synonym, variant or an Alphabetic Index entry)."""
+
+    code: str
+    description: str
+    score: float
+    term: str
+    billable: bool = False
 
 _CODE_LIKE = re.compile(r"^\s*([A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?|\d{3,18}|C\d{7})\s*$")
 _CANDIDATES = 3000
@@ -117,10 +130,8 @@ def _score(q_keys: list[str], t_keys: list[str]) -> float:
     return score
 
 
-def search(ont: "Ontology", text: str, *, limit: int = 10) -> list["SearchHit"]:
-    """Ranked :class:`~ontologies.store.SearchHit` list for ``text`` (at most ``limit``)."""
-    from .store import SearchHit
-
+def search(ont: "Ontology", text: str, *, limit: int = 10) -> list[SearchHit]:
+    """Ranked :class:`SearchHit` list for ``text`` (at most ``limit``)."""
     if limit <= 0:
         return []
     best: dict[str, tuple[float, str]] = {}

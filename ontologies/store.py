@@ -31,10 +31,12 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from .code_syntax import dotted, icd9_dotted, ref_covers
 from .errors import ONT_NOT_FOUND, ONT_OUTPUT, ONT_UNKNOWN_CODE, ontology_error
 from .normalize import norm_phrase
+from .search import SearchHit, search as _search
 from .terms import KIND_RANK, is_matchable, term_rank, variants
 
 log = logging.getLogger(__name__)
@@ -149,17 +151,6 @@ class MapTarget:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-@dataclass
-class SearchHit:
-    """One result of :meth:`Ontology.search` (``term`` is the term that scored best)."""
-
-    code: str
-    description: str
-    score: float
-    term: str
-    billable: bool = False
 
 
 class OntologyWriter:
@@ -300,14 +291,29 @@ class OntologyWriter:
         return self.path
 
 
+#: How an :class:`Ontology` opens another one by name when none was passed (map descriptions);
+#: :mod:`ontologies.registry` installs its ``load`` here when it is imported, so this module
+#: never imports the registry (which imports this module).
+_default_resolve: Callable[[str], "Ontology"] | None = None
+
+
+def set_default_resolver(resolve: Callable[[str], "Ontology"] | None) -> None:
+    global _default_resolve
+    _default_resolve = resolve
+
+
 class Ontology:
     """Read access to one compiled terminology (see the module doc for the schema).
 
     Codes are normalised on the way in (``"e119"`` finds ``E11.9`` in ICD-10-CM).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, name: str | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, name: str | None = None,
+                 resolve: Callable[[str], "Ontology"] | None = None) -> None:
+        """``resolve(name)`` opens another ontology by name (the registry passes its ``load``):
+        map targets in ICD-10-CM get their descriptions from it."""
         self.path = Path(path)
+        self._resolve = resolve
         if not self.path.is_file():
             raise ontology_error(ONT_NOT_FOUND, f"ontology file {self.path} does not exist",
                                  "build it with `clinlabel ontology build ...`", file=self.path)
@@ -332,8 +338,6 @@ class Ontology:
         """The stored form of ``code`` (dots and case for ICD codes)."""
         code = code.strip()
         if self.system == "ICD-10-CM":
-            from .icd10cm import dotted
-
             return dotted(code)
         return code
 
@@ -360,6 +364,16 @@ class Ontology:
             parent = self._con.execute("SELECT description FROM concepts WHERE code = ?", (row[4],)).fetchone()
             desc = f"{parent[0]}, {desc}" if parent else desc
         return Concept(row[0], desc, self.system, row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], bool(row[9]))
+
+    def iter_concepts(self) -> Iterator[Concept]:
+        """Every concept, in code order (7th-character extensions with their full description):
+        for callers that keep the hierarchy in memory (code suggestion reads it once)."""
+        sql = ("SELECT c.code, c.description, c.kind, c.billable, c.parent, c.depth, c.chapter, c.block, c.category, "
+               "c.active, p.description FROM concepts c LEFT JOIN concepts p ON c.kind = 'extension' AND p.code = c.parent "
+               "ORDER BY c.code")
+        for r in self._con.execute(sql):
+            desc = f"{r[10]}, {r[1]}" if r[2] == "extension" and r[10] else r[1]
+            yield Concept(r[0], desc, self.system, r[2], bool(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]))
 
     def __getitem__(self, code: str) -> Concept:
         concept = self.get(code)
@@ -464,6 +478,12 @@ class Ontology:
                 out.append({"code": r[0], "kind": r[1], "text": r[2], "refs": json.loads(r[3] or "[]")})
         return out
 
+    def iter_notes(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every instructional note (of one ``kind``, e.g. ``"excludes1"``), as :meth:`notes` gives them."""
+        sql = "SELECT code, kind, text, refs FROM notes" + (" WHERE kind = ?" if kind else "") + " ORDER BY rowid"
+        for r in self._con.execute(sql, (kind,) if kind else ()):
+            yield {"code": r[0], "kind": r[1], "text": r[2], "refs": json.loads(r[3] or "[]")}
+
     def inclusion_terms(self, code: str) -> list[str]:
         return [n["text"] for n in self.notes(code, "inclusion")]
 
@@ -484,8 +504,6 @@ class Ontology:
 
     def ref_matches(self, ref: str, code: str) -> bool:
         """Whether ``code`` falls under a note reference (``"E10.-"``, ``"E08-E13"``, ``"O24.4-"``, ``"I10"``)."""
-        from .icd10cm import ref_covers
-
         return ref_covers(ref, self.normalize_code(code))
 
     def excludes1_conflict(self, a: str, b: str) -> bool:
@@ -508,14 +526,10 @@ class Ontology:
         """
         src = canonical_system(source, strict=False) if source else self.system
         if src == "ICD-9-CM":
-            from .icd10cm import icd9_dotted
-
             code = icd9_dotted(code)
         elif src == self.system:
             code = self.normalize_code(code)
         elif src == "ICD-10-CM":
-            from .icd10cm import dotted
-
             code = dotted(code)
         sql = ("SELECT source_system, source_code, target_system, target_code, flags, attrs FROM maps "
                "WHERE source_system = ? AND source_code = ?")
@@ -531,19 +545,15 @@ class Ontology:
             mt = MapTarget(r[0], r[1], r[2], r[3], attrs)
             if mt.target_system == self.system:
                 mt.description = self.description(mt.target_code)
-            elif mt.target_system == "ICD-10-CM":
-                from .registry import load
-
-                mt.description = load("icd10cm").description(mt.target_code)
+            elif mt.target_system == "ICD-10-CM" and (self._resolve or _default_resolve) is not None:
+                mt.description = (self._resolve or _default_resolve)("icd10cm").description(mt.target_code)
             out.append(mt)
         return out
 
     # -- search --------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
         """Ranked codes for free text (see :mod:`ontologies.search`)."""
-        from .search import search
-
-        return search(self, text, limit=limit)
+        return _search(self, text, limit=limit)
 
     def vocabulary(self) -> list[str]:
         """Distinct normalised words of all terms (for spelling correction)."""
