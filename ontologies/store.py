@@ -323,6 +323,7 @@ class Ontology:
         self.name = name or self.meta.get("name", self.path.stem)
         self.system = self.meta.get("system", "")
         self.version = self.meta.get("version", "")
+        self._index: Any = False  # not looked for yet
         self._vocab: list[str] | None = None
         self._vocab_set: frozenset[str] | None = None
         self._abbrev: dict[str, list[str]] | None = None
@@ -332,6 +333,34 @@ class Ontology:
 
     def close(self) -> None:
         self._con.close()
+
+    @property
+    def index_path(self) -> Path:
+        """Where this ontology's Alphabetic Index lives: ``<name>_index.tsv.gz`` beside the file."""
+        return self.path.with_name(self.path.stem + "_index.tsv.gz")
+
+    @property
+    def index(self):
+        """The ICD-10-CM Alphabetic Index compiled beside this file
+        (:class:`~ontologies.alphabetic_index.AlphabeticIndex`), or ``None`` (other terminologies,
+        or an ICD-10-CM built without ``--index``).  Read on first use."""
+        if self._index is False:
+            self._index = None
+            if self.system == "ICD-10-CM" and self.index_path.is_file():
+                from .alphabetic_index import AlphabeticIndex
+
+                self._index = AlphabeticIndex(self.index_path)
+        return self._index
+
+    def index_terms(self, code: str) -> list[dict[str, Any]]:
+        """The Alphabetic Index entries that lead to ``code``: its own, and (when the Index
+        prints a dash, "M70.4-") those of its ancestors (``[]`` without an Index)."""
+        index = self.index
+        if index is None:
+            return []
+        code = self.normalize_code(code)
+        ancestors = [a for a in self.ancestors(code) if "-" not in a and not a.isdigit()]
+        return index.terms_for(code, ancestors=ancestors)
 
     # -- codes ---------------------------------------------------------------------------------
     def normalize_code(self, code: str) -> str:
@@ -393,11 +422,15 @@ class Ontology:
     # -- hierarchy -----------------------------------------------------------------------------
     def parents(self, code: str) -> list[str]:
         code = self.normalize_code(code)
-        return [r[0] for r in self._con.execute("SELECT parent FROM links WHERE child = ? ORDER BY parent", (code,))]
+        # the two tables, not the `links` view: the view's UNION cannot use their indexes
+        sql = ("SELECT parent FROM concepts WHERE code = ? AND parent IS NOT NULL "
+               "UNION SELECT parent FROM edges WHERE child = ? ORDER BY 1")
+        return [r[0] for r in self._con.execute(sql, (code, code))]
 
     def children(self, code: str) -> list[str]:
         code = self.normalize_code(code)
-        return [r[0] for r in self._con.execute("SELECT child FROM links WHERE parent = ? ORDER BY child", (code,))]
+        sql = "SELECT code FROM concepts WHERE parent = ? UNION SELECT child FROM edges WHERE parent = ? ORDER BY 1"
+        return [r[0] for r in self._con.execute(sql, (code, code))]
 
     def ancestors(self, code: str) -> list[str]:
         """All ancestors, nearest first (for ICD-10-CM: subcategory ... category, block, chapter)."""
@@ -556,9 +589,12 @@ class Ontology:
         return _search(self, text, limit=limit)
 
     def vocabulary(self) -> list[str]:
-        """Distinct normalised words of all terms (for spelling correction)."""
+        """Distinct normalised words of all terms and of the Alphabetic Index (for spelling correction)."""
         if self._vocab is None:
-            self._vocab = [r[0] for r in self._con.execute("SELECT term FROM terms_vocab")]
+            vocab = {r[0] for r in self._con.execute("SELECT term FROM terms_vocab")}
+            if self.index is not None:
+                vocab |= self.index.vocabulary()
+            self._vocab = sorted(vocab)
             self._vocab_set = frozenset(self._vocab)
         return self._vocab
 
