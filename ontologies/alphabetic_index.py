@@ -66,7 +66,7 @@ DRUG_COLUMNS = {2: "poisoning, accidental", 3: "poisoning, intentional self-harm
 
 #: Subterms that begin with these name another condition: they match only when the text holds it.
 CONNECTIVES = ("associated with", "complicating", "complicated by", "due to", "secondary to", "with",
-               "without", "in", "following", "after")
+               "without", "in", "following", "after", "on")
 #: Words that never decide whether a subterm applies.
 FILLER = frozenset("nec nos the a an of and or by as to at for on specified unspecified other site part region "
                    "condition conditions".split())
@@ -74,7 +74,21 @@ FILLER = frozenset("nec nos the a an of and or by as to at for on specified unsp
 #: "Nodule, lung"); both sides of a comparison are mapped, so either form matches.
 SITE_ADJECTIVES = {"pulmonary": "lung", "renal": "kidney", "hepatic": "liver", "cardiac": "heart",
                    "gastric": "stomach", "splenic": "spleen", "pancreatic": "pancreas", "colonic": "colon",
-                   "rectal": "rectum", "cutaneous": "skin", "ocular": "eye", "vesical": "bladder"}
+                   "rectal": "rectum", "cutaneous": "skin", "ocular": "eye", "vesical": "bladder",
+                   "extremity": "limb", "extremitie": "limb"}
+#: generic words a deeper subterm may use again ("disease or disorder, digestive system, peptic ulcer disease")
+_REUSABLE = frozenset("disease disorder syndrome".split())
+#: connectives whose link the text must state, and the words that state it
+_STATED = {
+    "due to": frozenset("due secondary caused cause because result resulting related induced from".split()),
+    "secondary to": frozenset("due secondary caused cause because result resulting related induced from".split()),
+    "in": frozenset("in during".split()),
+    "following": frozenset("following after post".split()),
+    "after": frozenset("following after post".split()),
+    "complicating": frozenset("complicating complicated complication pregnancy pregnant".split()),
+    "complicated by": frozenset("complicating complicated complication".split()),
+}
+_SIDES = frozenset("left right bilateral unilateral lower upper".split())
 _ADJECTIVE = re.compile(r"(?:ous|ic|al|ive|ent|ant|ary|ory|ed|ing)$")
 _ROOT_SUFFIXES = ("ical", "al", "ar", "ic", "ous", "um", "us", "a", "y")
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
@@ -514,6 +528,7 @@ class Entry:
     conn: str | None = None
     words: frozenset[str] = frozenset()
     alts: tuple[frozenset[str], ...] = ()  # "atrial or auricular": either applies
+    extra: frozenset[str] = frozenset()     # words of its nonessential modifiers ("(hemodialysis)")
 
 
 @dataclass
@@ -529,6 +544,7 @@ class IndexHit:
     via: list[str] = field(default_factory=list)      # see / see also references followed
     entry: int = 0
     used: set[str] = field(default_factory=set)       # words of the text the walk consumed
+    skips: int = 0                                    # levels passed that the text does not name
 
     @property
     def text(self) -> str:
@@ -546,8 +562,19 @@ class WordContext:
     categories: set[str] = field(default_factory=set)  # categories of other codes in the note
 
     def __post_init__(self) -> None:
-        self.near = spine_regions(set(self.near) | set(self.mention))
+        self.near = sides(spine_regions(set(self.near) | set(self.mention)))
         self.sentence = spine_regions(set(self.sentence)) | self.near
+
+
+def sides(words: set[str]) -> set[str]:
+    """One side named ("right knee") is "unilateral" in the Index's words ("Osteoarthritis, knee,
+    unilateral"); both sides are "bilateral"."""
+    named = words & {"left", "right"}
+    if len(named) == 1:
+        return words | {"unilateral"}
+    if len(named) == 2:
+        return words | {"bilateral"}
+    return words
 
 
 _LEVEL = re.compile(r"^([ctls])(\d{1,2})$")
@@ -586,6 +613,7 @@ class AlphabeticIndex:
         self._by_code: dict[str, list[tuple[int, int, str]]] | None = None
         self._words: dict[str, list[int]] | None = None
         self._canon: dict[str, str] | None = None
+        self._sites: frozenset[str] | None = None
         #: main terms printed with a qualifier ("Fracture, burst"): the words the text must hold
         self._main_req: dict[int, frozenset[str]] = {}
         self._load()
@@ -661,7 +689,8 @@ class AlphabeticIndex:
         return Entry(entry_id, parent, level, source, term, nemod or None, see or None, see_also or None, src or None,
                      code or None, (status or "ok") if (code or src) else None, parsed,
                      int(see_id) if see_id else None, int(see_also_id) if see_also_id else None, path,
-                     conn=conn, words=words, alts=alts)
+                     conn=conn, words=words, alts=alts,
+                     extra=frozenset(self.key(w) for w in words_of(nemod) if w not in FILLER) if nemod else frozenset())
 
     def key(self, word: str) -> str:
         """The form a word is compared in when subterms are matched: canonical, then its root."""
@@ -669,16 +698,18 @@ class AlphabeticIndex:
 
     def _alternatives(self, rest: str) -> tuple[frozenset[str], ...]:
         """The word sets any one of which makes a subterm apply.  Commas join alternatives when
-        the parts share their first four letters ("pleura, pleurisy, pleuritic"), else the parts
-        are all required ("benign, intracranial"); "or" always joins alternatives."""
+        the parts share their first four letters or one holds the other ("pleura, pleurisy,
+        pleuritic"; "acute, subacute"), else the parts are all required ("benign, intracranial");
+        "or" always joins alternatives."""
         out = []
         for part in re.split(r"\s+or\s+", rest):
             pieces = [p.strip() for p in part.split(",") if p.strip()]
             if not pieces:
                 continue
-            stem4 = pieces[0].lower()[:4]
-            alts = [p for p in pieces if p.lower()[:4] == stem4]
-            required = [p for p in pieces if p.lower()[:4] != stem4]
+            first = pieces[0].lower()
+            same = [p for p in pieces if p.lower()[:4] == first[:4] or first in p.lower() or p.lower() in first]
+            alts = same
+            required = [p for p in pieces if p not in same]
             need = {self.key(w) for p in required for w in words_of(p) if w not in FILLER}
             for a in alts:
                 words = frozenset({self.key(w) for w in words_of(a) if w not in FILLER} | need)
@@ -719,21 +750,24 @@ class AlphabeticIndex:
 
     # -- the walk ------------------------------------------------------------------------------
     def lookup(self, ctx: WordContext, *, main_keys: Iterable[str] | None = None,
-               start: int | None = None) -> IndexHit | None:
+               start: int | None = None, start_refs: bool = True) -> IndexHit | None:
         """The code the Index gives for a mention: its main term is a word (or words) of the
         mention (or one of ``main_keys``; or the entry ``start``); subterms follow from the words
-        of ``ctx``.  ``None`` when no main term is found or no code is reached."""
+        of ``ctx``.  ``None`` when no main term is found or no code is reached.  With
+        ``start_refs=False`` the see / see also of the starting entry itself is not followed
+        ("History, personal (see also History, family)")."""
         mention = [self.canon(w) for w in ctx.mention]
         content = [self.key(w) for w in ctx.mention if w not in FILLER]
         avail = _Avail({self.key(w) for w in ctx.near} | set(content),
-                       {self.key(w) for w in ctx.sentence} | set(content), set(content))
-        starts: list[tuple[int, set[str]]] = []
+                       {self.key(w) for w in ctx.sentence} | set(content), set(content),
+                       raw=frozenset(ctx.sentence) | frozenset(ctx.mention))
+        starts: list[tuple[int, set[str], bool]] = []  # (entry, words it uses, names the head word)
         if start is not None:
-            starts.append((start, set()))
+            starts.append((start, set(), True))
         if main_keys is not None:
             for key in main_keys:
-                starts.extend((i, set(key.split())) for i in self.mains(key))
-        else:
+                starts.extend((i, set(key.split()), True) for i in self.mains(key))
+        elif start is None:
             n = len(mention)
             for size in range(min(n, 4), 0, -1):  # longer main terms first ("housemaid knee")
                 for i in range(n - size, -1, -1):  # the head (last) word first
@@ -741,10 +775,10 @@ class AlphabeticIndex:
                     if size == 1 and key in FILLER:
                         continue
                     found = self.mains(key) or (self.mains(key[:-2] + "ion") if key.endswith("ated") else [])
-                    starts.extend((e, {self.key(w) for w in mention[i:i + size]}) for e in found)
+                    starts.extend((e, {self.key(w) for w in mention[i:i + size]}, i + size == n) for e in found)
         best: tuple[tuple, IndexHit] | None = None
         seen: set[int] = set()
-        for entry_id, used in starts:
+        for entry_id, used, head in starts:
             if entry_id in seen:
                 continue
             seen.add(entry_id)
@@ -752,46 +786,50 @@ class AlphabeticIndex:
             if need and not need <= avail.near:
                 continue
             used = used | set(need)
-            hit = self._resolve_from(entry_id, set(used), avail, ctx, depth=0, via=[])
+            hit = self._resolve_from(entry_id, set(used), avail, ctx, depth=0, via=[], root_refs=start_refs)
             if hit is None:
                 continue
             hit.explained = len(set(content) & (hit.absorbed | hit.used))
             hit.mention_words = len(set(content))
-            key = (hit.explained, len(hit.path), hit.status == "ok")
+            # a coder looks up the condition's head word first, and trusts a path without gaps
+            key = (hit.explained, head, -hit.skips, len(hit.path), hit.status == "ok")
             if best is None or key > best[0]:
                 best = (key, hit)
         return best[1] if best else None
 
     def _resolve_from(self, entry_id: int, used: set[str], avail: "_Avail", ctx: WordContext, *,
-                      depth: int, via: list[str], column: int | None = None) -> IndexHit | None:
+                      depth: int, via: list[str], column: int | None = None,
+                      root_refs: bool = True) -> IndexHit | None:
         root = self.entry(entry_id)
         if root is None or depth > 4:
             return None
-        _, nodes, words, absorbed = self._walk(root, frozenset(used), avail, 0, 0)
+        score, nodes, words, absorbed = self._walk(root, frozenset(used), avail, 0, 0)
         path = [root] + nodes
         used = set(used) | words
+        skips = -score[3]
         # the deepest entry that says something: a code, a cell, or a reference
         for k in range(len(path) - 1, -1, -1):
             e = path[k]
             if e.source == "neoplasm" and column is not None:
                 cell = (e.cells or {}).get(column)
                 if cell and cell[1]:
-                    return self._hit(cell[1], cell[2], path[:k + 1], used, absorbed, via)
+                    return self._hit(cell[1], cell[2], path[:k + 1], used, absorbed, via, skips)
                 continue
             if e.code:
-                return self._hit(e.code, e.status or "ok", path[:k + 1], used, absorbed, via)
+                return self._hit(e.code, e.status or "ok", path[:k + 1], used, absorbed, via, skips)
             ref = e.see or (e.see_also if not e.code else None)
-            if ref:
+            if ref and (k > 0 or root_refs):
                 hit = self._follow(e, ref, used, avail, ctx, depth=depth, via=via + [ref])
                 if hit is not None:
                     hit.path = _terms(path[:k + 1]) + hit.path
                     hit.absorbed |= absorbed
+                    hit.skips += skips
                     return hit
         return None
 
     def _hit(self, code: str, status: str, path: list[Entry], used: set[str], absorbed: set[str],
-             via: list[str]) -> IndexHit:
-        return IndexHit(code, status, _terms(path), 0, 0, set(absorbed), list(via), path[-1].id, set(used))
+             via: list[str], skips: int = 0) -> IndexHit:
+        return IndexHit(code, status, _terms(path), 0, 0, set(absorbed), list(via), path[-1].id, set(used), skips)
 
     def _follow(self, e: Entry, ref: str, used: set[str], avail: "_Avail", ctx: WordContext, *,
                 depth: int, via: list[str]) -> IndexHit | None:
@@ -803,7 +841,12 @@ class AlphabeticIndex:
         target = e.see_id if ref == e.see else e.see_also_id
         if target is None:
             return None
-        return self._resolve_from(target, used, avail, ctx, depth=depth + 1, via=via)
+        # the reference names where to go on: the words that led here may serve again below it
+        # ("Failure, heart, with hypertension -> see Hypertension, heart", then "with heart failure")
+        hit = self._resolve_from(target, set(), avail, ctx, depth=depth + 1, via=via)
+        if hit is not None:
+            hit.used |= used
+        return hit
 
     def _range(self, m: re.Match, used: set[str], avail: "_Avail", ctx: WordContext, via: list[str]) -> IndexHit | None:
         """"see E08-E13 with .40": the category comes from the note (a code already there), else
@@ -814,7 +857,8 @@ class AlphabeticIndex:
         if cat is None:
             for word in sorted({self.canon(w) for w in ctx.sentence | set(ctx.mention)}):
                 for main in self.mains(word):
-                    hit = self._resolve_from(main, {self.key(word)}, _Avail(avail.near, avail.sentence, avail.mention, plain_only=True),
+                    hit = self._resolve_from(main, {self.key(word)}, _Avail(avail.near, avail.sentence, avail.mention,
+                                                                            plain_only=True, raw=avail.raw),
                                              ctx, depth=3, via=[])
                     if hit and lo <= category(hit.code) <= hi:
                         cat = category(hit.code)
@@ -865,17 +909,19 @@ class AlphabeticIndex:
         for ch in self.children(node.id):
             options = self._match(ch, used, avail)
             for nodes, words, conn_words in options:
-                sub = self._walk(nodes[-1], used | words, avail, depth + len(nodes), skips)
+                sub = self._walk(nodes[-1], used | (words - _REUSABLE), avail, depth + len(nodes), skips)
                 own = (len(words & avail.mention), len(words), 0 if conn_words else len(words), 0)
                 score = tuple(a + b for a, b in zip(own, sub[0]))
                 if score > best[0]:
                     best = (score, nodes + sub[1], words | sub[2], conn_words | sub[3])
             if options or skips or avail.plain_only:
                 continue
-            if ch.conn is None and ch.alts:
-                # a level the text does not name, passed when a word of the mention lies below it
+            if ch.conn is None and ch.alts and ch.words <= self._site_keys():
+                # a level of anatomy the text does not name, passed when a word of the mention, or a
+                # word near it other than a side, names a subterm below it ("wrist pain" ->
+                # Pain, [joint,] wrist); a qualifier ("adhesive") is never passed
                 sub = self._walk(ch, used, avail, depth + 1, 1)
-                if sub[0][0] > 0:
+                if sub[0][0] > 0 or (sub[0][2] > 0 and sub[2] - _SIDES):
                     score = (sub[0][0], sub[0][1], sub[0][2], sub[0][3] - 1)
                     if score > best[0]:
                         best = (score, [ch] + sub[1], sub[2], sub[3])
@@ -894,6 +940,8 @@ class AlphabeticIndex:
         conn = ch.conn
         if conn == "without" or (conn is not None and avail.plain_only):
             return []
+        if conn in _STATED and not (_STATED[conn] & avail.raw):
+            return []  # only "with" presumes the link (I.A.15); "due to", "in", "following" must be written
         if conn is not None and not ch.alts:  # a grouping node: "with", "due to", "in"
             out = []
             free = avail.sentence - used
@@ -906,6 +954,11 @@ class AlphabeticIndex:
             return out
         free = (avail.sentence if conn is not None else avail.near) - used
         words = next((alt for alt in ch.alts if alt <= free), None)
+        if not words and len(ch.alts) == 1 and len(ch.alts[0]) == 1:
+            # a nonessential modifier the mention names that holds the one-word subterm stands for
+            # it: "on hemodialysis" -> "Status, dialysis (hemodialysis)"
+            (req,) = ch.alts[0]
+            words = {w for w in ch.extra & avail.mention - used if req in w}
         if not words:
             return []
         return [([ch], set(words), set(words) if conn is not None else set())]
@@ -1004,6 +1057,11 @@ class AlphabeticIndex:
             stack.extend(self._kids.get(eid, ()))
         return out
 
+    def _site_keys(self) -> frozenset[str]:
+        if self._sites is None:
+            self._sites = frozenset(self.key(w) for w in self.sites())
+        return self._sites
+
     def sites(self) -> set[str]:
         """Words of the Neoplasm Table's sites (anatomy: "nerve", "placenta", "breast")."""
         out: set[str] = set()
@@ -1025,6 +1083,11 @@ class AlphabeticIndex:
 
         sites = self.sites()
         seen = set(known)
+        heads: dict[str, int] = {}
+        for e in self.main_terms():
+            alts, rest = _split_alternates(e.term)
+            if rest:
+                heads[_norm_key(alts[0])] = heads.get(_norm_key(alts[0]), 0) + 1
         for e in self.main_terms():
             code = e.code
             if not code and e.see_id:
@@ -1034,7 +1097,11 @@ class AlphabeticIndex:
                 continue
             alts, rest = _split_alternates(e.term)
             qualifier = " ".join(rest)
-            form = alts[0] if not rest else (f"{qualifier} {alts[0]}" if len(qualifier.split()) <= 2 else "")
+            head = _norm_key(alts[0])
+            if rest and heads.get(head) == 1 and len(self.mains(head)) == 1:
+                form = alts[0]  # the only main term of its head word: "Hypertriglyceridemia, essential"
+            else:
+                form = alts[0] if not rest else (f"{qualifier} {alts[0]}" if len(qualifier.split()) <= 2 else "")
             key = _norm_key(form)
             if not key or key in seen or not is_matchable(key):
                 continue
@@ -1061,6 +1128,7 @@ class _Avail:
     sentence: set[str]
     mention: set[str]
     plain_only: bool = False
+    raw: frozenset[str] = frozenset()  # the sentence's words as written (connectives included)
 
 
 def _terms(path: list[Entry]) -> list[str]:
