@@ -391,8 +391,10 @@ class CodeSuggester:
         for kid in kids:
             if "uncomplicated" in descs[kid] or "without complication" in descs[kid]:
                 return kid
+        # the child that leaves the most unsaid ("unspecified site of unspecified female breast"
+        # beats "unspecified site of right female breast"), then the shortest title
         unspecified = sorted((k for k in kids if "unspecified" in descs[k] and not descs[k].startswith("other")),
-                             key=lambda k: len(descs[k].split()))
+                             key=lambda k: (-descs[k].count("unspecified"), len(descs[k].split())))
         if unspecified:
             return unspecified[0]
         nines = [k for k in kids if _flat(k).endswith("9")]
