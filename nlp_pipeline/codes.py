@@ -149,9 +149,10 @@ class _CachedOntology:
                 setattr(self, name, lru_cache(maxsize=65536)(getattr(onto, name)))
             conflict = getattr(onto, "excludes1_conflict", None)
             self.excludes1_conflict = None if conflict is None else lru_cache(maxsize=65536)(conflict)
-        for name in ("code_first", "use_additional_code"):
-            notes = getattr(onto, name, None)
-            setattr(self, name, (lambda code: []) if notes is None else lru_cache(maxsize=65536)(notes))
+        if not self._loaded:
+            notes = getattr(onto, "use_additional_code", None)
+            self.use_additional_refs = (lambda code: []) if notes is None else lru_cache(maxsize=65536)(
+                lambda code: [ref for n in notes(code) for ref in n.get("refs", [])])
 
     def _preload(self, onto) -> None:
         self._desc: dict[str, str] = {}
@@ -169,6 +170,9 @@ class _CachedOntology:
         self._excludes1: dict[str, list[str]] = {}
         for note in onto.iter_notes("excludes1"):
             self._excludes1.setdefault(note["code"], []).extend(note["refs"])
+        self._use_additional: dict[str, list[str]] = {}
+        for note in onto.iter_notes("use_additional_code"):
+            self._use_additional.setdefault(note["code"], []).extend(note["refs"])
 
     # the Ontology API subset used here
     def get(self, code: str):
@@ -193,6 +197,10 @@ class _CachedOntology:
         while out[-1] in self._parent:
             out.append(self._parent[out[-1]])
         return out
+
+    def use_additional_refs(self, code: str) -> list[str]:
+        """Codes the "use additional code" notes of ``code`` and its ancestors cite."""
+        return [ref for c in self._lineage(self._norm(code)) for ref in self._use_additional.get(c, ())]
 
     def excludes1_conflict(self, a: str, b: str) -> bool:
         a, b = self._norm(a), self._norm(b)
@@ -328,6 +336,7 @@ class CodeSuggester:
         self.use_index = use_index
         self.conventions = load_conventions(conventions)
         self._z = None
+        self._lookups: dict[tuple, Any] = {}  # Index look-ups by their words (hits are not changed by callers)
 
     # -------------------------------------------------------------- ontology access
     @property
@@ -343,6 +352,7 @@ class CodeSuggester:
         self._onto = _CachedOntology(onto)
         self._specific_cache.clear()
         self._z = None
+        self._lookups = {}
 
     @property
     def zcoder(self):
@@ -490,10 +500,12 @@ class CodeSuggester:
         regions = report_reason_regions(text, meta.get("note_type"), self.conventions)
         spans = [s for s in spans]
         index = self.onto.index if self.use_index else None
-        categories = {category(c) for c in (self._span_code(s) for s in spans) if c}
+        span_codes = [self._span_code(s) for s in spans]
+        categories = {category(c) for c in span_codes if c}
+        sentence_cache: dict[tuple[int, int], set[str]] = {}
+        context_cache: dict[tuple[int, int], set[str]] = {}
         mentions: list[dict[str, Any]] = []
-        for span in spans:
-            code = self._span_code(span)
+        for span, code in zip(spans, span_codes):
             if not code or self.onto.get(code) is None:
                 continue
             if (span._.section or "") in NON_DIAGNOSTIC_SECTIONS:
@@ -502,14 +514,21 @@ class CodeSuggester:
                 continue  # "HISTORY OF PRESENT ILLNESS:" names a section, not an illness
             if self._is_normal_finding(span, text):
                 continue
-            hit = self._index_hit(span, text, categories) if index is not None else None
+            status = mention_status(span)
+            # a negated mention is never coded: it keeps the Tabular code (and costs no look-up)
+            hit = self._index_hit(span, text, categories, status, sentence_cache) \
+                if index is not None and status != "negated" else None
             code = self._choose(code, span, hit)
-            chosen = self.specific_code(code, self._context_words(span, text))
+            bounds = self._sentence_bounds(span, text)
+            context = context_cache.get(bounds)
+            if context is None:
+                context = context_cache[bounds] = self._context_words(span, text)
+            chosen = self.specific_code(code, context)
             if chosen != span._.code:
                 span._.code = chosen
             if chosen.upper().startswith(self.excluded_prefixes):
                 continue
-            status = convention_status(span.start_char, span.end_char, mention_status(span), regions, self.conventions)
+            status = convention_status(span.start_char, span.end_char, status, regions, self.conventions)
             if status == "confirmed" and self._uncertain_by_coding_terms(span, text):
                 status = "uncertain"
             if chosen in QUALIFIED_ELSEWHERE and span.start > 0 and \
@@ -563,10 +582,12 @@ class CodeSuggester:
         return span._.code or span.kb_id_ or None
 
     # -------------------------------------------------------------- the Alphabetic Index
-    def _index_hit(self, span: Span, text: str, categories: set[str]):
+    def _index_hit(self, span: Span, text: str, categories: set[str], status: str,
+                   sentence_cache: dict[tuple[int, int], set[str]]):
         """The Index's code for a mention: main term from the mention's words, subterms from the
-        words near it (site, type, acuity) and, for "with"/"due to" subterms, the sentence."""
-        from ontologies.alphabetic_index import WordContext, words_of
+        words near it (site, type, acuity) and, for "with"/"due to" subterms, the sentence's words
+        outside negated phrases (read once per sentence)."""
+        from ontologies.alphabetic_index import WordContext, spine_regions, words_of
 
         start, end = self._sentence_bounds(span, text)
         doc = span.doc
@@ -585,15 +606,31 @@ class CodeSuggester:
                 j += 1
         lo = doc[i].idx if i < span.start else span.start_char
         hi = doc[j - 1].idx + len(doc[j - 1]) if j > span.end else span.end_char
-        near = text[lo:span.start_char] + " " + span.text + " " + _NEGATED_TAIL.sub(" ", text[span.end_char:hi])
-        sentence = _NEGATED_TAIL.sub(" ", text[start:span.start_char]) + " " + span.text + " " + \
-            _NEGATED_TAIL.sub(" ", text[span.end_char:end])
-        near_words = set(words_of(near))
+        mention = words_of(span.text)
+        near = text[lo:span.start_char] + " " + _NEGATED_TAIL.sub(" ", text[span.end_char:hi])
+        near_words = set(words_of(near)) | set(mention)
         # only a current mention takes another condition of its sentence into a combination code
-        sentence_words = set(words_of(sentence)) if mention_status(span) == "confirmed" else near_words
-        ctx = WordContext(words_of(span.text), near_words, sentence_words,
-                          categories - {category(self._span_code(span) or "")})
-        return self.onto.index.lookup(ctx)
+        if status == "confirmed":
+            sent = sentence_cache.get((start, end))
+            if sent is None:
+                sent = sentence_cache[(start, end)] = set(words_of(_NEGATED_TAIL.sub(" ", text[start:end])))
+            sentence_words = sent | near_words
+        else:
+            sentence_words = near_words
+        index = self.onto.index
+        # only words some subterm uses can change the walk: the rest are left out of the cache key
+        vocab = index.vocabulary()
+        near_words, sentence_words = spine_regions(near_words), spine_regions(sentence_words)
+        key = (tuple(mention), frozenset(near_words & vocab), frozenset(sentence_words & vocab),
+               frozenset(categories) - {category(span._.code or "")})
+        if key in self._lookups:
+            return self._lookups[key]
+        ctx = WordContext(mention, set(key[1]) | set(mention), set(key[2]) | set(mention), set(key[3]))
+        hit = index.lookup(ctx)
+        if len(self._lookups) > 50_000:
+            self._lookups.clear()
+        self._lookups[key] = hit
+        return hit
 
     def _is_under(self, code: str, ancestor: str) -> bool:
         cur = code
@@ -633,15 +670,14 @@ class CodeSuggester:
         index = self.onto.index
 
         def takes(t: dict[str, Any], m: dict[str, Any]) -> bool:
-            if t is m or t["code"] == m["code"]:
+            if t is m or t["code"] == m["code"] or t["hit"] is None or t["status"] != "confirmed":
                 return False
             if self._sentence_bounds(t["span"], text) != self._sentence_bounds(m["span"], text):
                 return False
             words = {index.key(w) for w in words_of(m["span"].text)} - {"nec", "nos"}
             if not words or not words <= t["hit"].absorbed:
                 return False
-            refs = [ref for n in self._use_additional(t["code"]) for ref in n]
-            return not any(ref_covers(ref, m["code"]) for ref in refs)
+            return not any(ref_covers(ref, m["code"]) for ref in self.onto.use_additional_refs(t["code"]))
 
         keep = []
         for m in mentions:
@@ -649,17 +685,6 @@ class CodeSuggester:
             if not any(takes(t, m) and not takes(m, t) for t in takers):
                 keep.append(m)
         return keep
-
-    def _use_additional(self, code: str) -> list[list[str]]:
-        out = []
-        cur = code
-        for _ in range(6):
-            out.extend(n.get("refs", []) for n in self.onto.use_additional_code(cur) or [])
-            parents = self.onto.parents(cur)
-            if not parents:
-                break
-            cur = parents[0]
-        return out
 
     # -------------------------------------------------------------- Z codes
     def _add_z_codes(self, doc: Doc, text: str, mentions: list[dict[str, Any]],

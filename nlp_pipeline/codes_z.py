@@ -29,6 +29,7 @@ The trigger words, drug classes and procedure abbreviations are data
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -60,10 +61,12 @@ class ZRules:
     _compiled: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
     def pattern(self, name: str, words: Iterable[str]) -> re.Pattern:
+        """A regex of the phrases ``words`` as whole words, for lower-case text (no re.I: it is
+        several times slower on long alternations)."""
         pat = self._compiled.get(name)
         if pat is None:
-            alts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-            pat = self._compiled[name] = re.compile(r"(?<![\w/])(?:" + "|".join(alts) + r")(?![\w/])", re.I)
+            alts = sorted((re.escape(w.lower()).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+            pat = self._compiled[name] = re.compile(r"(?<![\w/])(?:" + "|".join(alts) + r")(?![\w/])")
         return pat
 
 
@@ -98,6 +101,7 @@ class ZFinding:
     score: float = 0.8
 
 
+_PLAN_SECTIONS = frozenset({"plan", "assessment_and_plan", "observation_and_plan"})
 _CLAUSE_END = re.compile(r"[.;:\n]|,\s|\band\b|\bbut\b|\bwho\b|\bwhich\b", re.I)
 
 
@@ -111,11 +115,26 @@ class ZCoder:
         self.index = getattr(onto, "index", None)
         self.rules = rules
         self._mains: dict[str, list[int]] = {}
+        self._status_vocab: frozenset[str] | None = None
+        self._drug_class: dict[str, str] | None = None
+        self._history: dict[tuple, tuple[str, str] | None] = {}  # answers depend on the words only
+        self._statuses: dict[str, tuple[str, str] | None] = {}
+        self._drug_said = re.compile(r"(?:^|\W)(?:" + "|".join(map(re.escape, rules.drug_triggers)) +
+                                     r")\s*(?:the\s+|a\s+)?$", re.I)
 
     def _main(self, key: str) -> list[int]:
         if key not in self._mains:
             self._mains[key] = self.index.mains(key) if self.index is not None else []
         return self._mains[key]
+
+    def _status_words(self) -> frozenset[str]:
+        if self._status_vocab is None:
+            words: set[str] = set()
+            for main in self.rules.status_mains:
+                for eid in self._main(main):
+                    words |= self.index._below(eid)
+            self._status_vocab = frozenset(words - {"nec", "nos"})
+        return self._status_vocab
 
     def _titles(self, code: str) -> set[str]:
         """Words of the Tabular titles of ``code`` and its ancestors up to the chapter (what kind of
@@ -156,7 +175,12 @@ class ZCoder:
     def history(self, kind: str, code: str, mention_text: str) -> tuple[str, str] | None:
         """Personal (``kind="historical"``) or family (``"family"``) history code for a mention
         whose condition has ``code``: ``(Z code, Index path)`` or ``None``."""
-        mention = words_of(mention_text)
+        key = (kind, code, tuple(words_of(mention_text)))
+        if key not in self._history:
+            self._history[key] = self._history_code(kind, code, list(key[2]))
+        return self._history[key]
+
+    def _history_code(self, kind: str, code: str, mention: list[str]) -> tuple[str, str] | None:
         near = self._titles(code) | set(mention)
         hit = self._under("history", "personal" if kind == "historical" else "family", mention, near,
                           need_mention=kind == "historical")
@@ -171,7 +195,28 @@ class ZCoder:
         (``sentences``: character bounds; ``sections``: (start, end, category))."""
         out: list[ZFinding] = []
         r = self.rules
-        for s0, s1 in sentences:
+        any_trigger = r.pattern("any", [*r.status_triggers, *r.standalone_status, *r.screening_words,
+                                        *r.follow_up_words, *r.encounter_words])
+        if self._drug_class is None:
+            self._drug_class = {n.lower(): code for code, spec in r.long_term_drugs.items()
+                                for n in list(spec.get("names", ())) + list(spec.get("words", ()))}
+        starts = [a for a, _ in sentences]
+
+        def sentences_with(pattern: re.Pattern) -> set[int]:
+            """Indexes of the sentences where ``pattern`` matches (one pass over the note)."""
+            return {max(0, bisect.bisect_right(starts, m.start()) - 1) for m in pattern.finditer(text)}
+
+        low = text.lower()
+        if len(low) != len(text):  # a character whose lower case is longer: keep offsets exact
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        text = low  # the patterns read lower case; offsets are the same, evidence is cut by the caller
+        triggered = sentences_with(any_trigger)
+        with_drugs = sentences_with(r.pattern("drugs", self._drug_class))
+        for k, (s0, s1) in enumerate(sentences):
+            if k not in triggered:
+                if k in with_drugs and _section_at(sections, s0) not in r.drug_sections_excluded:
+                    out.extend(self._drugs(text[s0:s1], s0, plan=_section_at(sections, s0) in _PLAN_SECTIONS))
+                continue
             sent = text[s0:s1]
             # status: "s/p CABG", "on hemodialysis", "DNR"
             for m in r.pattern("status", r.status_triggers).finditer(sent):
@@ -194,8 +239,7 @@ class ZCoder:
             # follow-up after completed treatment of a condition that is history now
             if r.pattern("follow", r.follow_up_words).search(sent):
                 held = [c for c, spans in historical_codes.items() if any(s0 <= a < s1 for a, _ in spans)]
-                if held and not any(c in current_codes for c in held) and \
-                        (r.pattern("after", r.follow_up_after).search(sent) or all(c not in current_codes for c in held)):
+                if held and not any(c in current_codes for c in held):
                     code = "Z08" if any(c[:1] == "C" for c in held) else "Z09"
                     if self.onto.get(code) is not None:
                         out.append(ZFinding(code, s0, s1, "follow_up", "Encounter, follow-up"))
@@ -210,46 +254,53 @@ class ZCoder:
                     if hit is not None and hit.code.startswith(("Z00", "Z01", "Z02")):
                         out.append(ZFinding(hit.code, s0 + m.start(), s0 + m.end(), "encounter", hit.text))
             # long-term drug therapy: "on Coumadin", "continue metformin", "insulin therapy"
-            if _section_at(sections, s0) in r.drug_sections_excluded:
+            if k not in with_drugs or _section_at(sections, s0) in r.drug_sections_excluded:
                 continue
-            out.extend(self._drugs(sent, s0, plan=_section_at(sections, s0) in ("plan", "assessment_and_plan",
-                                                                                "observation_and_plan")))
+            out.extend(self._drugs(sent, s0, plan=_section_at(sections, s0) in _PLAN_SECTIONS))
         return out
 
     def _status(self, clause: str, start: int, end: int) -> list[ZFinding]:
+        key = " ".join(clause.lower().split())
+        if key not in self._statuses:
+            self._statuses[key] = self._status_code(key)
+        got = self._statuses[key]
+        return [ZFinding(got[0], start, end, "status", got[1])] if got else []
+
+    def _status_code(self, clause: str) -> tuple[str, str] | None:
         r = self.rules
         low = clause.lower()
         for short, long in r.status_phrases.items():
             low = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", long, low)
         mention = words_of(low)[:6]
         if not mention:
-            return []
+            return None
         content = [w for w in mention if len(w) > 2]
+        if not {self.index.key(w) for w in content} & self._status_words():
+            return None  # no word the Status / Dependence / Presence entries use
         for main in r.status_mains:
             hit = self._under(main, None, mention, set(mention))
             if hit is None or not hit.code.startswith(r.status_code_prefixes) or hit.code in r.status_codes_excluded:
                 continue
             if hit.explained * 2 < min(len(set(content)), 4):  # the clause must be about the status
                 continue
-            concept = self.onto.get(hit.code)
-            if concept is None:
+            if self.onto.get(hit.code) is None:
                 continue
-            return [ZFinding(hit.code, start, end, "status", hit.text)]
-        return []
+            return hit.code, hit.text
+        return None
 
     def _drugs(self, sent: str, s0: int, *, plan: bool) -> list[ZFinding]:
         r = self.rules
         out = []
-        for code, spec in r.long_term_drugs.items():
-            names = list(spec.get("names", ())) + list(spec.get("words", ()))
-            for m in r.pattern(f"drug:{code}", names).finditer(sent):
-                before = sent[max(0, m.start() - 30):m.start()]
-                after = sent[m.end():m.end() + 12]
-                said = re.search(r"(?:^|\W)(?:" + "|".join(map(re.escape, r.drug_triggers)) + r")\s*(?:the\s+|a\s+)?$",
-                                 before, re.I) or re.match(r"\s+(?:therapy|treatment)\b", after, re.I) \
-                    or m.group(0).lower() in spec.get("words", ()) or plan
-                if said and self.onto.get(code) is not None:
-                    out.append(ZFinding(code, s0 + m.start(), s0 + m.end(), "drug", f"Long-term (current) drug therapy ({spec.get('about', '')})"))
+        for m in r.pattern("drugs", self._drug_class).finditer(sent):
+            code = self._drug_class[m.group(0).lower()]
+            spec = r.long_term_drugs[code]
+            before = sent[max(0, m.start() - 30):m.start()]
+            after = sent[m.end():m.end() + 12]
+            said = self._drug_said.search(before) or re.match(r"\s+(?:therapy|treatment)\b", after, re.I) \
+                or m.group(0).lower() in spec.get("words", ()) or plan
+            if said and self.onto.get(code) is not None:
+                out.append(ZFinding(code, s0 + m.start(), s0 + m.end(), "drug",
+                                    f"Long-term (current) drug therapy ({spec.get('about', '')})"))
         return out
 
 

@@ -109,6 +109,11 @@ class TabularLike(Protocol):  # pragma: no cover - typing only
 
 def words_of(text: str) -> list[str]:
     """Normalised keys of ``text`` with roman numerals after "type"/"stage"/"grade" as digits."""
+    return list(_words_of(text))
+
+
+@lru_cache(maxsize=200_000)
+def _words_of(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for tok in tokenize(text):
         key = norm_token(tok)
@@ -117,9 +122,10 @@ def words_of(text: str) -> list[str]:
         if key in _ROMAN and out and out[-1] in ("type", "stage", "grade", "class"):
             key = _ROMAN[key]
         out.append(key)
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=100_000)
 def root(word: str) -> str:
     """A word without its adjective or Latin ending, for comparing subterms with text:
     "pleural" / "pleura" -> "pleur", "tibial" / "tibia" -> "tibi" (words under 6 letters as
@@ -524,7 +530,6 @@ class Entry:
     cells: dict[int, list] | None
     see_id: int | None
     see_also_id: int | None
-    path: str
     conn: str | None = None
     words: frozenset[str] = frozenset()
     alts: tuple[frozenset[str], ...] = ()  # "atrial or auricular": either applies
@@ -614,6 +619,11 @@ class AlphabeticIndex:
         self._words: dict[str, list[int]] | None = None
         self._canon: dict[str, str] | None = None
         self._sites: frozenset[str] | None = None
+        self._below_cache: dict[int, frozenset[str]] = {}
+        self._kid_cache: dict[int, tuple] = {}
+        self._vocab: frozenset[str] | None = None
+        self._alt_cache: dict[str, tuple[frozenset[str], ...]] = {}
+        self._extra_cache: dict[str, frozenset[str]] = {}
         #: main terms printed with a qualifier ("Fracture, burst"): the words the text must hold
         self._main_req: dict[int, frozenset[str]] = {}
         self._load()
@@ -684,19 +694,38 @@ class AlphabeticIndex:
                                     st or "ok"]
         if src and not code:
             code = dotted(strip_dash(src)[0])
-        up = self.entry(parent) if parent else None
-        path = f"{up.path}, {term}" if up else term
         return Entry(entry_id, parent, level, source, term, nemod or None, see or None, see_also or None, src or None,
                      code or None, (status or "ok") if (code or src) else None, parsed,
-                     int(see_id) if see_id else None, int(see_also_id) if see_also_id else None, path,
-                     conn=conn, words=words, alts=alts,
-                     extra=frozenset(self.key(w) for w in words_of(nemod) if w not in FILLER) if nemod else frozenset())
+                     int(see_id) if see_id else None, int(see_also_id) if see_also_id else None,
+                     conn=conn, words=words, alts=alts, extra=self._extra(nemod) if nemod else frozenset())
+
+    def path_of(self, entry_id: int) -> str:
+        """The entry as printed from its main term: "Bursitis, prepatellar"."""
+        parts = []
+        cur: int | None = entry_id
+        while cur:
+            r = self._raw[cur]
+            parts.append(r[3])
+            cur = r[0]
+        return ", ".join(reversed(parts))
 
     def key(self, word: str) -> str:
         """The form a word is compared in when subterms are matched: canonical, then its root."""
         return root(self.canon(word))
 
+    def _extra(self, nemod: str) -> frozenset[str]:
+        got = self._extra_cache.get(nemod)
+        if got is None:
+            got = self._extra_cache[nemod] = frozenset(self.key(w) for w in words_of(nemod) if w not in FILLER)
+        return got
+
     def _alternatives(self, rest: str) -> tuple[frozenset[str], ...]:
+        got = self._alt_cache.get(rest)
+        if got is None:
+            got = self._alt_cache[rest] = self._alternatives_of(rest)
+        return got
+
+    def _alternatives_of(self, rest: str) -> tuple[frozenset[str], ...]:
         """The word sets any one of which makes a subterm apply.  Commas join alternatives when
         the parts share their first four letters or one holds the other ("pleura, pleurisy,
         pleuritic"; "acute, subacute"), else the parts are all required ("benign, intracranial");
@@ -906,8 +935,21 @@ class AlphabeticIndex:
         best = ((0, 0, 0, 0), [], set(), set())
         if depth >= 8:
             return best
-        for ch in self.children(node.id):
-            options = self._match(ch, used, avail)
+        near_free = avail.near - used
+        sent_free = avail.sentence - used
+        if not (sent_free | avail.mention) & self._below(node.id):
+            return best  # no word of the sentence appears anywhere below: nothing to walk
+        wanted = (avail.mention | (avail.near - _SIDES)) - used  # words that may justify a skip
+        kids, by_word, always, by_below = self._child_index(node.id)
+        picked = set(always)
+        for w in sent_free | avail.mention:
+            picked.update(by_word.get(w, ()))
+        if not skips and not avail.plain_only:
+            for w in wanted:
+                picked.update(by_below.get(w, ()))
+        for pos in sorted(picked):  # the Index's order decides ties
+            ch = kids[pos]
+            options = self._match(ch, near_free, sent_free, avail)
             for nodes, words, conn_words in options:
                 sub = self._walk(nodes[-1], used | (words - _REUSABLE), avail, depth + len(nodes), skips)
                 own = (len(words & avail.mention), len(words), 0 if conn_words else len(words), 0)
@@ -916,7 +958,7 @@ class AlphabeticIndex:
                     best = (score, nodes + sub[1], words | sub[2], conn_words | sub[3])
             if options or skips or avail.plain_only:
                 continue
-            if ch.conn is None and ch.alts and ch.words <= self._site_keys():
+            if ch.conn is None and ch.alts and ch.words <= self._site_keys() and wanted & self._below(ch.id):
                 # a level of anatomy the text does not name, passed when a word of the mention, or a
                 # word near it other than a side, names a subterm below it ("wrist pain" ->
                 # Pain, [joint,] wrist); a qualifier ("adhesive") is never passed
@@ -935,16 +977,59 @@ class AlphabeticIndex:
                         best = (score, [ch] + sub[1], sub[2], sub[3])
         return best
 
-    def _match(self, ch: Entry, used: frozenset[str], avail: "_Avail") -> list[tuple[list[Entry], set[str], set[str]]]:
-        """Ways ``ch`` applies: ``[(entries, words used, words of another condition)]``."""
+    def _child_index(self, entry_id: int):
+        """An entry's children; word -> positions of the children that use it (their words and
+        nonessential modifiers); the positions always worth a look (grouping "with" nodes,
+        "without" branches); and word -> positions of the anatomy levels below which it appears
+        (levels that may be skipped)."""
+        got = self._kid_cache.get(entry_id)
+        if got is None:
+            kids = self.children(entry_id)
+            by_word: dict[str, list[int]] = {}
+            always = []
+            sites = self._site_keys()
+            by_below: dict[str, list[int]] = {}
+            for pos, ch in enumerate(kids):
+                for w in ch.words | ch.extra:
+                    by_word.setdefault(w, []).append(pos)
+                if (ch.conn is not None and not ch.alts) or ch.conn == "without":
+                    always.append(pos)
+                elif ch.conn is None and ch.alts and ch.words <= sites:  # an anatomy level: skippable
+                    for w in self._below(ch.id):
+                        by_below.setdefault(w, []).append(pos)
+            got = self._kid_cache[entry_id] = (kids, by_word, tuple(always), by_below)
+        return got
+
+    def _below(self, entry_id: int) -> frozenset[str]:
+        """Words (as compared: :meth:`key`) of the subterms below an entry, read from the raw rows
+        without building their entries (to know whether a walk or a skipped level can pay off)."""
+        got = self._below_cache.get(entry_id)
+        if got is None:
+            words: set[str] = set()
+            for kid in self._kids.get(entry_id, ()):
+                term = self._raw[kid][3]
+                words.update(self.key(w) for w in _words_of(term) if w not in FILLER)
+                if self._kids.get(kid):
+                    words |= self._below(kid)
+            got = self._below_cache[entry_id] = frozenset(words)
+        return got
+
+    def _match(self, ch: Entry, near_free: set[str], sent_free: set[str],
+               avail: "_Avail") -> list[tuple[list[Entry], set[str], set[str]]]:
+        """Ways ``ch`` applies: ``[(entries, words used, words of another condition)]`` (``*_free``:
+        the words near the mention / in its sentence not used yet)."""
         conn = ch.conn
+        if conn is None and ch.alts and not (ch.words & near_free) and not ch.extra:
+            return []  # the common case: a plain subterm none of whose words is there
         if conn == "without" or (conn is not None and avail.plain_only):
             return []
         if conn in _STATED and not (_STATED[conn] & avail.raw):
             return []  # only "with" presumes the link (I.A.15); "due to", "in", "following" must be written
         if conn is not None and not ch.alts:  # a grouping node: "with", "due to", "in"
             out = []
-            free = avail.sentence - used
+            free = sent_free
+            if not free & self._below(ch.id):
+                return out
             for g in self.children(ch.id):
                 if g.conn is not None:
                     continue
@@ -952,13 +1037,13 @@ class AlphabeticIndex:
                 if words:
                     out.append(([ch, g], set(words), set(words)))
             return out
-        free = (avail.sentence if conn is not None else avail.near) - used
+        free = sent_free if conn is not None else near_free
         words = next((alt for alt in ch.alts if alt <= free), None)
         if not words and len(ch.alts) == 1 and len(ch.alts[0]) == 1:
             # a nonessential modifier the mention names that holds the one-word subterm stands for
             # it: "on hemodialysis" -> "Status, dialysis (hemodialysis)"
             (req,) = ch.alts[0]
-            words = {w for w in ch.extra & avail.mention - used if req in w}
+            words = {w for w in ch.extra & avail.mention & near_free if req in w}
         if not words:
             return []
         return [([ch], set(words), set(words) if conn is not None else set())]
@@ -1001,7 +1086,8 @@ class AlphabeticIndex:
                     continue  # an ancestor leads here only when the Index asks for more characters
                 seen.add((eid, col))
                 columns = NEOPLASM_COLUMNS if e.source == "neoplasm" else DRUG_COLUMNS
-                label = e.path + (f" [{columns.get(col)}]" if col else "") + (f" -> see {e.see}" if via == "see" else "")
+                label = self.path_of(eid) + (f" [{columns.get(col)}]" if col else "") + \
+                    (f" -> see {e.see}" if via == "see" else "")
                 out.append({"path": label, "code": printed or target, "via": via, "source": e.source})
         return out
 
@@ -1016,9 +1102,12 @@ class AlphabeticIndex:
             self._words = inv
         return self._words
 
-    def vocabulary(self) -> set[str]:
-        """Normalised words of the main Index and the Neoplasm Table (for spelling correction)."""
-        return set(self._inverted())
+    def vocabulary(self) -> frozenset[str]:
+        """Normalised words of the main Index and the Neoplasm Table (for spelling correction, and
+        to know which words of a text can matter to a look-up)."""
+        if self._vocab is None:
+            self._vocab = frozenset(self._inverted())
+        return self._vocab
 
     def search_rows(self, words: list[str], limit: int = 400) -> list[tuple[int, str, str, str]]:
         """``(entry id, path, code, kind)`` of main-Index and Neoplasm-Table entries whose path
@@ -1042,7 +1131,7 @@ class AlphabeticIndex:
                 cell = e.cells.get(2) or e.cells.get(7)
                 code = cell[1] if cell else None
             if code:
-                out.append((eid, e.path, code, "index"))
+                out.append((eid, self.path_of(eid), code, "index"))
         return out
 
     def _subtree_hits(self, word: str) -> set[int]:

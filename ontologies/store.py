@@ -435,11 +435,21 @@ class Ontology:
     def ancestors(self, code: str) -> list[str]:
         """All ancestors, nearest first (for ICD-10-CM: subcategory ... category, block, chapter)."""
         code = self.normalize_code(code)
-        rows = self._con.execute(
-            "WITH RECURSIVE up(code, d) AS (SELECT parent, 1 FROM links WHERE child = ? "
-            "UNION SELECT e.parent, up.d + 1 FROM links e JOIN up ON e.child = up.code) "
-            "SELECT code, min(d) FROM up GROUP BY code ORDER BY min(d), code", (code,))
-        return [r[0] for r in rows]
+        # breadth first over parents() (the tables' indexes; a recursive query on the `links`
+        # view scans the whole table at every step)
+        depth: dict[str, int] = {}
+        frontier = [code]
+        d = 0
+        while frontier:
+            d += 1
+            nxt = []
+            for c in frontier:
+                for p in self.parents(c):
+                    if p not in depth:
+                        depth[p] = d
+                        nxt.append(p)
+            frontier = nxt
+        return sorted(depth, key=lambda c: (depth[c], c))
 
     def descendants(self, code: str) -> list[str]:
         """All descendants (breadth first, then by code)."""
