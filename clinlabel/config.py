@@ -2,7 +2,8 @@
 
 A config file is JSON or TOML with up to four tables, each optional::
 
-    [input]     # format = "csv", text_col = "transcription", id_col = "note_id", skip_invalid = false
+    [input]     # format = "csv", text_col = "transcription", id_col = "note_id", skip_invalid = false,
+                # limit = 100, sample = 50, seed = 0
     [pipeline]  # fields of nlp_pipeline.pipeline.PipelineConfig (ontology, setting, keep_spans, ...)
     [run]       # resume, overwrite, strict, workers, engine
     [deid]      # enabled = true, mode = "tag" | "surrogate"
@@ -31,6 +32,16 @@ class InputConfig:
     text_col: str | None = None
     id_col: str | None = None
     skip_invalid: bool = False
+    #: the shared corpus selection (clinlabel/options.py): first N notes, N at random, seed
+    limit: int | None = None
+    sample: int | None = None
+    seed: int | None = None
+
+    def reader_options(self) -> dict:
+        """Keyword arguments for ``read_corpus`` besides format and skip_invalid (``None`` left out)."""
+        values = {"text_col": self.text_col, "id_col": self.id_col, "limit": self.limit, "sample": self.sample,
+                  "seed": self.seed}
+        return {k: v for k, v in values.items() if v is not None}
 
 
 @dataclass

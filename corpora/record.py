@@ -119,7 +119,7 @@ def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool
     if check_offsets and isinstance(span.get("text"), str) and text[start:end] != span["text"]:
         raise corpus_error(
             IO_OFFSETS,
-            f"span {i} says {span['text']!r} but the text at {start}-{end} is {text[start:end]!r}",
+            f"span {i}'s \"text\" ({len(span['text'])} characters) differs from the note's text at {start}-{end}",
             "correct the span's offsets (character offsets into \"text\", end exclusive) or drop its \"text\"",
             file=file, line=line,
         )

@@ -113,8 +113,9 @@ class WeakLabeler:
         spans = decode(probs, tm)
         bio = bio_probs(probs, tm, spans)
         out = []
+        names = self.span_lf_names
         for s, e, c, score in spans:
-            sources = [name for j, name in enumerate(self.span_lf_names) if (tm.L[s:e, j] == c).any()]
+            sources = [names[j] for j in np.flatnonzero((tm.L[s:e] == c).any(axis=0))]
             out.append((s, e, self.labels[c - 1], score, sources))
         return out, bio, tm
 
@@ -162,18 +163,24 @@ def labeled_record(record: dict, doc, labeler: WeakLabeler) -> dict[str, Any]:
         }
         for s, e, label, score, sources in spans
     ]
-    out["weak_labels"] = {
-        "scheme": "BIO",
-        "labels": bio_labels(labeler.labels),
-        "probs": [[round(float(x), 4) for x in row] for row in bio],
-    }
-    # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
-    for row in out["weak_labels"]["probs"]:
-        diff = round(1.0 - sum(row), 4)
-        if diff:
-            i = max(range(len(row)), key=row.__getitem__)
-            row[i] = round(row[i] + diff, 4)
+    out["weak_labels"] = soft_labels(labeler, bio)
     return out
+
+
+def soft_labels(labeler: WeakLabeler, bio) -> dict[str, Any]:
+    """The record key ``weak_labels``: ``{"scheme": "BIO", "labels", "probs"}``, one row per Doc token.
+
+    Written by :func:`weak_label_records` and by the ``clinlabel_weak_labels`` component (so
+    ``annotate --lfs/--preset`` keeps the label model's probabilities, see docs/CONTRACTS.md).
+    """
+    probs = np.round(np.asarray(bio, dtype=float), 4)
+    # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
+    if len(probs):
+        diff = np.round(1.0 - probs.sum(axis=1), 4)
+        rows = np.flatnonzero(diff)
+        cols = probs[rows].argmax(axis=1)
+        probs[rows, cols] = np.round(probs[rows, cols] + diff[rows], 4)
+    return {"scheme": "BIO", "labels": bio_labels(labeler.labels), "probs": probs.tolist()}
 
 
 def weak_label_records(
@@ -212,4 +219,4 @@ def weak_label_records(
         yield labeled_record(record, nlp.make_doc(record["text"]), labeler)
 
 
-__all__ = ["WeakLabeler", "weak_label_records", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]
+__all__ = ["WeakLabeler", "weak_label_records", "soft_labels", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]

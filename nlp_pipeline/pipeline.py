@@ -91,7 +91,8 @@ class PipelineConfig:
         if self.finds_targets:
             if self.preset or self.lfs:
                 plan.append(("weak_labels", "clinlabel_weak_labels",
-                             {"preset": self.preset, "lfs": self.lfs, "span_key": SPAN_KEY}))
+                             {"preset": self.preset, "lfs": self.lfs, "span_key": SPAN_KEY,
+                              "ontology": self.ontology if self.ontology != "icd10cm" else None}))
             elif self.model:
                 plan.append(("end_model", "clinlabel_end_model", {"model_dir": self.model, "span_key": SPAN_KEY}))
             elif self.ontology:

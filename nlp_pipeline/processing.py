@@ -69,6 +69,9 @@ class NoteProcessor:
         if not self.config.keep_spans and record.get("spans"):
             # the input's own spans are not targets here: keep them aside, untouched
             record["input_spans"] = record.pop("spans")
+            if record.get("relations"):
+                # and the relations between them (a preset may add relations of its own)
+                record["input_relations"] = record.pop("relations")
         doc = record_to_doc(record, self.nlp)
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)

@@ -12,6 +12,7 @@ from corpora.errors import PIPE_CONFIG_FILE, PipelineError
 
 from .._app import app
 from ..config import AnnotateConfig
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +26,10 @@ def _config(config_file: Optional[Path], **flags) -> AnnotateConfig:
 
 
 @app.command()
+@corpus_options
 def annotate(
     input: Path = typer.Argument(..., help="Notes: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
     output: Path = typer.Option(..., "-o", "--output", help="Prodigy JSONL written as notes finish."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
-    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text."),
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id."),
     resume: Optional[bool] = typer.Option(None, "--resume/--no-resume", help="Continue an interrupted run into OUT."),
     overwrite: Optional[bool] = typer.Option(None, "--overwrite/--no-overwrite", help="Replace an existing OUT."),
     strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help="Stop at the first note that fails."),
@@ -38,7 +37,7 @@ def annotate(
     keep_spans: Optional[bool] = typer.Option(None, "--keep-spans/--no-keep-spans", help="The input's spans are the targets."),
     deid: Optional[bool] = typer.Option(None, "--deid/--no-deid", help="De-identify notes before the pipeline."),
     deid_mode: Optional[str] = typer.Option(None, "--deid-mode", help="tag or surrogate."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: clinical, bc5cdr, ncbi_disease."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
     model: Optional[Path] = typer.Option(None, "--model", help="Trained clinlabel model directory."),
     ontology: Optional[str] = typer.Option(None, "--ontology", help="Ontology for concept matching (default icd10cm)."),
@@ -51,13 +50,15 @@ def annotate(
     engine: Optional[str] = typer.Option(None, "--engine", help="local or spark."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="TOML/JSON config file (flags override it)."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Annotate notes: sentences, sections, concepts, assertions and codes, one JSONL record per note."""
     from ..workflows.annotate import annotate as run
 
     cfg = _config(
         config_file,
-        input__format=fmt, input__text_col=text_col, input__id_col=id_col, input__skip_invalid=skip_invalid,
+        input__format=corpus.fmt, input__text_col=corpus.text_col, input__id_col=corpus.id_col,
+        input__limit=corpus.limit, input__sample=corpus.sample, input__seed=corpus.seed, input__skip_invalid=skip_invalid,
         run__resume=resume, run__overwrite=overwrite, run__strict=strict, run__workers=workers, run__engine=engine,
         run__progress=progress,
         pipeline__keep_spans=keep_spans, pipeline__preset=preset, pipeline__lfs=lfs,

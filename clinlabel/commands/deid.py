@@ -10,20 +10,19 @@ from typing import Optional
 import typer
 
 from clinlabel._app import app
+from clinlabel.options import CorpusOptions, corpus_options
 
 log = logging.getLogger(__name__)
 
 
 @app.command("deid")
+@corpus_options
 def deid_command(
     in_path: Path = typer.Argument(..., metavar="IN", help="Input corpus (Prodigy JSONL, or any format read_corpus knows)."),
     out: Path = typer.Option(..., "--out", "-o", help="De-identified records (JSONL), written as it goes."),
     report: Path = typer.Option(..., "--report", help="Audit JSONL: meta.id + PHI spans in the ORIGINAL text."),
     mode: str = typer.Option("tag", "--mode", help="tag: [NAME], [DATE] ...; surrogate: consistent fake values."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="Input format (default: inferred from the file)."),
-    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text."),
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id."),
-    seed: int = typer.Option(13, "--seed", help="Seed of surrogates and date shifts (same seed = same fakes)."),
+    seed: int = typer.Option(13, "--seed", help="Seed of surrogates, date shifts and --sample (same seed = same fakes)."),
     patient_field: str = typer.Option("patient_id", "--patient-field",
                                       help="meta key of the patient id: one date shift per patient."),
     presidio: bool = typer.Option(False, "--presidio/--no-presidio",
@@ -31,6 +30,7 @@ def deid_command(
     config: Optional[Path] = typer.Option(None, "--config", help="JSON file of DeidConfig settings (flags override)."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log and skip invalid input records instead of stopping."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Replace every HIPAA Safe Harbor identifier in the notes of IN; write OUT and REPORT.
 
@@ -52,8 +52,8 @@ def deid_command(
                               file=config, code=DEID_CONFIG)
     settings.update({"mode": mode, "seed": seed, "patient_field": patient_field, "use_presidio": presidio})
     cfg = DeidConfig.from_dict(settings)
-    stats = deidentify_corpus(in_path, out, report, cfg, fmt=fmt, progress=progress, skip_invalid=skip_invalid,
-                              reader_options={"text_col": text_col, "id_col": id_col})
+    stats = deidentify_corpus(in_path, out, report, cfg, fmt=corpus.fmt, progress=progress, skip_invalid=skip_invalid,
+                              reader_options=corpus.reader_options())
     log.info("de-identified %d notes (%d PHI spans, %d failed) in %.1f s", stats.notes, stats.phi_spans,
              stats.failed, stats.seconds)
     typer.echo(json.dumps(stats.to_dict()), err=True)

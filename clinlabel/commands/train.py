@@ -17,23 +17,12 @@ import typer
 from corpora.errors import MODEL_CONFIG, ConfigError
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
 #: Record keys that carry annotations; the weak-only training path drops them.
 ANNOTATION_KEYS = ("spans", "relations", "codes", "answer", "weak_labels", "_task_hash")
-
-#: Gold label names mapped onto a preset's entity types (NCBI-disease's four mention classes are
-#: one ``Disease`` type, as in the WISER / CHMM benchmarks).
-GOLD_LABEL_MAPS: dict[str, dict[str, str]] = {
-    "ncbi_disease": {
-        "SpecificDisease": "Disease",
-        "DiseaseClass": "Disease",
-        "CompositeMention": "Disease",
-        "Modifier": "Disease",
-    },
-}
-
 
 def strip_annotations(record: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``record`` without its annotations (spans, relations, codes, weak labels, ...)."""
@@ -41,8 +30,10 @@ def strip_annotations(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def map_gold_labels(records: Iterable[Mapping[str, Any]], preset: str | None) -> list[dict[str, Any]]:
-    """Gold records with their span labels mapped onto the preset's entity types."""
-    mapping = GOLD_LABEL_MAPS.get(preset or "", {})
+    """Gold records with their span labels mapped onto the preset's entity types (the preset's ``label_map``)."""
+    from labeling_functions.presets import get_preset
+
+    mapping = dict(get_preset(preset).label_map) if preset else {}
     out = []
     for rec in records:
         rec = dict(rec)
@@ -101,16 +92,18 @@ def run_train(
     overwrite: bool = False,
     config: Any = None,
     skip_invalid: bool = False,
+    reader_options: dict[str, Any] | None = None,
 ) -> Path:
     """Library form of ``clinlabel train`` (read, weak-label, train, refine, save)."""
     from corpora.formats import read_corpus
     from nlp_pipeline.end_model import EndModelConfig, train_end_model
 
     if preset is None and lfs is None:
-        raise ConfigError("no labelling functions chosen", "pass --preset bc5cdr|ncbi_disease or --lfs MODULE",
+        raise ConfigError("no labelling functions chosen", "pass --preset clinical|bc5cdr|ncbi_disease or --lfs MODULE",
                           code=MODEL_CONFIG)
     config = config or EndModelConfig()
-    weak = weak_training_records(read_corpus(corpus, fmt, skip_invalid=skip_invalid), preset=preset, lfs=lfs, label_model=label_model,
+    weak = weak_training_records(read_corpus(corpus, fmt, skip_invalid=skip_invalid, **(reader_options or {})),
+                                 preset=preset, lfs=lfs, label_model=label_model,
                                  limit=limit)
     gold_records = None
     if gold is not None:
@@ -123,21 +116,21 @@ def run_train(
 
 
 @app.command("train")
+@corpus_options
 def train(
     corpus: Path = typer.Option(..., "--corpus", help="Unlabelled training notes (any readable format; annotations are ignored)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model folder to write."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: clinical, bc5cdr, ncbi_disease."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
     label_model: Optional[str] = typer.Option(None, "--label-model", help="Aggregator of the LF votes (default: the preset's)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold corpus for refinement after weak training."),
     gold_docs: int = typer.Option(0, "--gold-docs", min=0, help="Use the first N gold documents (0 = all)."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Corpus format when it cannot be inferred."),
     gold_fmt: Optional[str] = typer.Option(None, "--gold-from", help="Gold corpus format when it cannot be inferred."),
     backbone: Optional[Path] = typer.Option(None, "--backbone", help="Local Hugging Face model folder (default: bundled all-MiniLM-L6-v2)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="End-model config (.toml/.json); flags override it."),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Epochs on the weak labels."),
     gold_epochs: Optional[int] = typer.Option(None, "--gold-epochs", help="Epochs on the gold documents."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (training, and --sample)."),
     max_length: Optional[int] = typer.Option(None, "--max-length", help="Word pieces per window."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Windows per batch."),
     learning_rate: Optional[float] = typer.Option(None, "--learning-rate", help="Learning rate of weak training."),
@@ -145,10 +138,10 @@ def train(
     self_training_rounds: Optional[int] = typer.Option(None, "--self-training-rounds", help="BOND-style self-training rounds."),
     num_threads: Optional[int] = typer.Option(None, "--threads", help="Torch CPU threads."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Cap optimiser steps per phase (quick runs)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Train on the first N corpus documents only."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing model folder."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip (and log) bad or duplicate input documents instead of stopping."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bars on stderr."),
+    corpus_opts: CorpusOptions = None,
 ) -> None:
     """Train the end model on weak labels (the corpus's own annotations are ignored), optionally refine on gold."""
     cfg = build_config(
@@ -157,6 +150,6 @@ def train(
         self_training_rounds=self_training_rounds, num_threads=num_threads, max_steps=max_steps, progress=progress,
     )
     path = run_train(corpus, output, preset=preset, lfs=lfs, label_model=label_model, gold=gold, gold_docs=gold_docs,
-                     fmt=fmt, gold_fmt=gold_fmt, limit=limit, overwrite=overwrite, config=cfg,
-                     skip_invalid=skip_invalid)
+                     fmt=corpus_opts.fmt, gold_fmt=gold_fmt, overwrite=overwrite, config=cfg,
+                     skip_invalid=skip_invalid, reader_options=corpus_opts.reader_options())
     typer.echo(f"model saved to {path}", err=True)

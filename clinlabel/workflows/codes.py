@@ -29,6 +29,7 @@ class CodesProcessorFactory:
 
 def suggest_codes(in_path: str | Path, out_path: str | Path, *, ontology: str = "icd10cm", setting: str = "outpatient",
                   fmt: str | None = None, text_col: str | None = None, id_col: str | None = None,
+                  reader_options: dict[str, Any] | None = None,
                   resume: bool = False, overwrite: bool = False, skip_invalid: bool = False, workers: int = 1,
                   progress: bool = True, z_codes: bool = True) -> RunSummary:
     from corpora.formats import read_corpus
@@ -37,7 +38,7 @@ def suggest_codes(in_path: str | Path, out_path: str | Path, *, ontology: str = 
     lean_spacy()
 
     pipeline = PipelineConfig(ontology=ontology, setting=setting, codes=True, z_codes=z_codes)
-    options = {k: v for k, v in {"text_col": text_col, "id_col": id_col}.items() if v}
+    options = {k: v for k, v in {"text_col": text_col, "id_col": id_col, **(reader_options or {})}.items() if v is not None}
     records = read_corpus(in_path, fmt, skip_invalid=skip_invalid, **options)
     factory = CodesProcessorFactory(pipeline)
     run = RunConfig(resume=resume, overwrite=overwrite, workers=workers, progress=progress)

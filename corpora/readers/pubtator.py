@@ -155,7 +155,7 @@ def _parse_line(line: str, n: int, path: Path, doc: _Doc | None) -> _Doc:
     fields = line.split("\t")
     if doc is None:
         raise corpus_error(
-            IO_PARSE, f"annotation line before any PMID|t| title line: {line[:60]!r}",
+            IO_PARSE, f"annotation line ({len(line)} characters) before any PMID|t| title line",
             "start each document with PMID|t|title and PMID|a|abstract lines", file=path, line=n,
         )
     if fields[0] != doc.pmid:
@@ -169,7 +169,7 @@ def _parse_line(line: str, n: int, path: Path, doc: _Doc | None) -> _Doc:
         doc.relations.append((n, fields))
     else:
         raise corpus_error(
-            IO_PARSE, f"cannot read this line ({len(fields)} tab-separated fields): {line[:80]!r}",
+            IO_PARSE, f"cannot read this line ({len(fields)} tab-separated fields, {len(line)} characters)",
             "write mentions as PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id and relations as PMID<TAB>type<TAB>id1<TAB>id2",
             file=path, line=n,
         )
@@ -187,7 +187,7 @@ def _to_record(d: _Doc, path: Path) -> dict[str, Any]:
         if not (0 <= start <= end <= len(text)) or _WS.sub(" ", text[start:end]).strip() != _WS.sub(" ", f[3]).strip():
             found = text[start:end] if 0 <= start <= end <= len(text) else f"<outside the text, length {len(text)}>"
             raise corpus_error(
-                IO_OFFSETS, f"mention {f[3]!r} at {start}-{end} does not match the text there ({found!r})",
+                IO_OFFSETS, f"mention at {start}-{end} ({len(f[3])} characters) does not match the text there",
                 "offsets count characters in title + ' ' + abstract; fix the offsets or the mention text",
                 file=path, line=n,
             )
