@@ -88,6 +88,9 @@ _PHRASE_BREAK = frozenset("and or but with without no not for since after before
                           "has had have to".split())
 #: prepositions that join a site or part to a condition ("of the left knee", "in the lower lobe")
 _SITE_PREPOSITIONS = frozenset("of in involving at on".split())
+_RANGE_VIA = re.compile(r"^(?:categories\s+)?[A-Z]\d\d\s*-\s*[A-Z]\d\d\s+with\s", re.I)
+#: words that qualify a condition written before them after a comma ("diabetes mellitus, type 1")
+_QUALIFIER_AFTER_COMMA = frozenset("type stage grade class left right bilateral".split())
 #: chapters never suggested by default: external causes (V00-Y99) and factors (Z00-Z99)
 DEFAULT_EXCLUDED_PREFIXES = ("V", "W", "X", "Y", "Z")
 
@@ -501,10 +504,10 @@ class CodeSuggester:
         spans = [s for s in spans]
         index = self.onto.index if self.use_index else None
         span_codes = [self._span_code(s) for s in spans]
-        categories = {category(c) for c in span_codes if c}
         sentence_cache: dict[tuple[int, int], set[str]] = {}
         context_cache: dict[tuple[int, int], set[str]] = {}
         mentions: list[dict[str, Any]] = []
+        ranged: list[int] = []  # mentions whose Index path ended in a category range
         for span, code in zip(spans, span_codes):
             if not code or self.onto.get(code) is None:
                 continue
@@ -516,7 +519,7 @@ class CodeSuggester:
                 continue
             status = mention_status(span)
             # a negated mention is never coded: it keeps the Tabular code (and costs no look-up)
-            hit = self._index_hit(span, text, categories, status, sentence_cache) \
+            hit = self._index_hit(span, text, set(), status, sentence_cache) \
                 if index is not None and status != "negated" else None
             code = self._choose(code, span, hit)
             bounds = self._sentence_bounds(span, text)
@@ -524,6 +527,8 @@ class CodeSuggester:
             if context is None:
                 context = context_cache[bounds] = self._context_words(span, text)
             chosen = self.specific_code(code, context)
+            if hit is not None and any(_RANGE_VIA.match(v) for v in hit.via):
+                ranged.append(len(mentions))
             if chosen != span._.code:
                 span._.code = chosen
             if chosen.upper().startswith(self.excluded_prefixes):
@@ -537,7 +542,9 @@ class CodeSuggester:
             if chosen == "R52" and self._site_before(span):
                 continue  # "wrist pain": pain of a named site is not "pain, unspecified"
             mentions.append({"code": chosen, "status": status, "section": span._.section, "span": span,
-                             "score": float(span._.score or 1.0), "hit": hit})
+                             "score": float(span._.score or 1.0), "hit": hit, "context": context})
+        if ranged:  # "see E08-E13 with .40": now that every mention has its code, the note's type of diabetes
+            self._settle_ranges(mentions, ranged, text, sentence_cache)
         mentions = self._absorb(mentions, text)
         by_code: dict[str, dict[str, Any]] = {}
         for m in mentions:
@@ -568,6 +575,7 @@ class CodeSuggester:
             ]
             suggestions.append(Suggestion(code, self._desc(code), status, score, evidence))
         suggestions = self._combine(suggestions)
+        suggestions = self._drop_unspecified_beside_specific(suggestions)
         suggestions = self._drop_integral(suggestions)
         suggestions = self._drop_excludes1(suggestions)
         if self.z_codes and index is not None:
@@ -598,7 +606,9 @@ class CodeSuggester:
                 and doc[i - 1].lower_ not in _PHRASE_BREAK:
             i -= 1
         j = span.end
-        if j < len(doc) and doc[j].lower_ in _SITE_PREPOSITIONS:
+        if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in _QUALIFIER_AFTER_COMMA:
+            j += 1  # "diabetes mellitus, type 1", "chronic kidney disease, stage 3"
+        if j < len(doc) and (doc[j].lower_ in _SITE_PREPOSITIONS or doc[j].lower_ in _QUALIFIER_AFTER_COMMA):
             j += 1
             while j < len(doc) and j - span.end < 7 and doc[j].idx < end and (doc[j].is_alpha or doc[j].like_num
                                                                                or doc[j].text == "-") \
@@ -631,6 +641,21 @@ class CodeSuggester:
             self._lookups.clear()
         self._lookups[key] = hit
         return hit
+
+    def _settle_ranges(self, mentions: list[dict[str, Any]], ranged: list[int], text: str,
+                       sentence_cache: dict[tuple[int, int], set[str]]) -> None:
+        """Look again, with the categories the other mentions were given (not the matcher's first
+        guesses), up those whose Index path ended in "see E08-E13 with .40"."""
+        for i in ranged:
+            m = mentions[i]
+            others = {category(o["code"]) for j, o in enumerate(mentions) if j != i and o["status"] != "negated"}
+            if not others:
+                continue
+            hit = self._index_hit(m["span"], text, others, m["status"], sentence_cache)
+            if hit is None or hit.code == m["hit"].code or self.onto.get(hit.code) is None:
+                continue
+            m["hit"] = hit
+            m["code"] = m["span"]._.code = self.specific_code(hit.code, m["context"])
 
     def _is_under(self, code: str, ancestor: str) -> bool:
         cur = code
@@ -793,6 +818,24 @@ class CodeSuggester:
                 add("N18.6" if flat in ("I120", "I132") else "N18.9", combo)
         return out
 
+
+    def _drop_unspecified_beside_specific(self, sugg: list[Suggestion]) -> list[Suggestion]:
+        """A category's default code ("Type 1 diabetes mellitus without complications", "Heart
+        failure, unspecified") is not coded beside a more specific confirmed code of the same
+        category (E10.40, I50.23): the specific code says all it says."""
+        confirmed = [s for s in sugg if s.status == "confirmed"]
+        by_cat: dict[str, list[Suggestion]] = {}
+        for s_ in confirmed:
+            by_cat.setdefault(category(s_.code), []).append(s_)
+        drop = set()
+        for cat, group in by_cat.items():
+            if len(group) < 2:
+                continue
+            default = self.onto.inner.default_code(cat) if hasattr(self.onto.inner, "default_code") else None
+            plain = {s_.code for s_ in group if s_.code == default or "without complication" in s_.description.lower()}
+            if len(plain) < len(group):  # something more specific is there
+                drop |= plain
+        return [s_ for s_ in sugg if not (s_.status == "confirmed" and s_.code in drop)]
 
     # -------------------------------------------------------------- rule 5: integral symptoms
     def _drop_integral(self, sugg: list[Suggestion]) -> list[Suggestion]:

@@ -88,6 +88,14 @@ _STATED = {
     "complicating": frozenset("complicating complicated complication pregnancy pregnant".split()),
     "complicated by": frozenset("complicating complicated complication".split()),
 }
+#: chapters a single Index-only word must not lead to on its own: a bare word of everyday use is
+#: seldom a symptom (R: "score", "anesthesia"), a congenital anomaly (Q: "rest", "deformity"), a
+#: newborn's or pregnancy's condition (P, O: "spells") or an injury (S, T: "injection")
+_BARE_WORD_CHAPTERS = frozenset("QPOST")
+#: Index main terms that clinical notes use in their ordinary sense far more often than as the
+#: condition ("granulation tissue" of a healing wound, "adhesions" seen at surgery, "drift" on exam)
+_ORDINARY_WORDS = frozenset({"adhesion", "drift", "granulation tissue", "infection", "fear", "reflex", "anesthesia",
+                            "score"})
 _SIDES = frozenset("left right bilateral unilateral lower upper".split())
 _ADJECTIVE = re.compile(r"(?:ous|ic|al|ive|ent|ant|ary|ory|ed|ing)$")
 _ROOT_SUFFIXES = ("ical", "al", "ar", "ic", "ous", "um", "us", "a", "y")
@@ -567,8 +575,22 @@ class WordContext:
     categories: set[str] = field(default_factory=set)  # categories of other codes in the note
 
     def __post_init__(self) -> None:
-        self.near = sides(spine_regions(set(self.near) | set(self.mention)))
+        self.near = sides(bowel(spine_regions(set(self.near) | set(self.mention))))
         self.sentence = spine_regions(set(self.sentence)) | self.near
+
+
+_LARGE_BOWEL = frozenset("colon colonic sigmoid cecum cecal rectosigmoid".split())
+_SMALL_BOWEL = frozenset("duodenum duodenal jejunum jejunal ileum ileal".split())
+
+
+def bowel(words: set[str]) -> set[str]:
+    """A part of the bowel names the intestine the Index asks for: "sigmoid colon" -> "large
+    intestine" ("Diverticulitis, intestine, large"), "ileum" -> "small intestine"."""
+    if words & _LARGE_BOWEL:
+        words = words | {"large", "intestine"}
+    if words & _SMALL_BOWEL:
+        words = words | {"small", "intestine"}
+    return words
 
 
 def sides(words: set[str]) -> set[str]:
@@ -878,11 +900,14 @@ class AlphabeticIndex:
         return hit
 
     def _range(self, m: re.Match, used: set[str], avail: "_Avail", ctx: WordContext, via: list[str]) -> IndexHit | None:
-        """"see E08-E13 with .40": the category comes from the note (a code already there), else
-        from the words (main terms whose default code falls in the range: "type 1" -> E10)."""
+        """"see E08-E13 with .40": the category comes from the note (the one code of the range
+        already there), else from the words (main terms whose default code falls in the range:
+        "diabetic" -> E11, "type 1" -> E10), else the note's first such category."""
         lo, hi, suffix = m.group(1).upper(), m.group(2).upper(), m.group(3).upper()
         cats = sorted(c for c in ctx.categories if lo <= c <= hi)
-        cat = cats[0] if cats else None
+        cat = None
+        if len(cats) == 1:
+            cat = cats[0]
         if cat is None:
             for word in sorted({self.canon(w) for w in ctx.sentence | set(ctx.mention)}):
                 for main in self.mains(word):
@@ -894,6 +919,8 @@ class AlphabeticIndex:
                         break
                 if cat:
                     break
+        if cat is None and cats:
+            cat = cats[0]
         if cat is None:
             return None
         code, dash = strip_dash(cat + suffix)
@@ -1167,7 +1194,9 @@ class AlphabeticIndex:
         knee").  Left out: main terms whose code is a factor (Z), an external cause (V-Y) or a
         poisoning (T36-T65); single words that are adjectives ("toxic", "nervous"), anatomy (the
         Neoplasm Table's sites: "nerve"), of fewer than 5 letters ("age", "gas"), eponyms alone
-        ("Marshall's") or acronyms; and generic words (``terms.is_matchable``)."""
+        ("Marshall's"), acronyms, or lead on their own to chapters R, Q, P, O, S or T ("score",
+        "rest", "injection"); words of ordinary use (``_ORDINARY_WORDS``); and generic words
+        (``terms.is_matchable``).  A walk still reaches all of them from a main term the text names."""
         from .terms import is_matchable
 
         sites = self.sites()
@@ -1195,7 +1224,8 @@ class AlphabeticIndex:
             if not key or key in seen or not is_matchable(key):
                 continue
             if " " not in key and (len(form) < 5 or (len(key) >= 6 and _ADJECTIVE.search(key)) or key in sites
-                                   or "'" in form or "\u2019" in form or form.isupper()):
+                                   or "'" in form or "\u2019" in form or form.isupper()
+                                   or code[0] in _BARE_WORD_CHAPTERS or key in _ORDINARY_WORDS):
                 continue
             seen.add(key)
             yield key, form, code
