@@ -183,10 +183,46 @@ def _safe_process(processor: Processor, record: dict[str, Any]) -> Processed:
 
 def _worker_run(item: tuple[str, Any]) -> tuple[str, Any]:
     kind, payload = item
-    if kind != "record":
+    if kind not in ("record", "batch"):
         return item
     assert _WORKER_PROCESSOR is not None  # set by the initializer  # noqa: S101
+    if kind == "batch":
+        return ("done_many", _safe_many(_WORKER_PROCESSOR, payload))
     return ("done", _safe_process(_WORKER_PROCESSOR, payload))
+
+
+def _safe_many(processor: Any, records: list[dict[str, Any]]) -> list[Processed]:
+    """A batch through ``processor.many`` (one result per record, in order)."""
+    return list(processor.many(records))
+
+
+def _batched(items: Iterator[tuple[str, Any]], size: int) -> Iterator[tuple[str, Any]]:
+    """Group consecutive records into ``("batch", [records])`` items of at most ``size``."""
+    buf: list[dict[str, Any]] = []
+    for kind, payload in items:
+        if kind != "record":
+            if buf:
+                yield ("batch", buf)
+                buf = []
+            yield (kind, payload)
+            continue
+        buf.append(payload)
+        if len(buf) >= size:
+            yield ("batch", buf)
+            buf = []
+    if buf:
+        yield ("batch", buf)
+
+
+def _factory_batch_size(factory: Any) -> int:
+    size = getattr(factory, "batch_size", 1)
+    return size if isinstance(size, int) and size > 1 else 1
+
+
+def _batch_size(processor: Any) -> int:
+    """Processors that batch notes (a model in the pipeline) say so with ``batch_size`` and ``many``."""
+    size = getattr(processor, "batch_size", 1)
+    return size if isinstance(size, int) and size > 1 and callable(getattr(processor, "many", None)) else 1
 
 
 def _error_record(record: Mapping[str, Any], err: BaseException) -> dict[str, Any]:
@@ -326,17 +362,29 @@ def run_streaming(
 def _results(
     items: Iterator[tuple[str, Any]], factory: ProcessorFactory, config: RunConfig
 ) -> Iterator[tuple[str, Any]]:
+    processor = factory() if config.workers == 1 else None
+    # workers: the factory says whether its processors batch (building one here would cost a pipeline)
+    size = _batch_size(processor) if processor is not None else _factory_batch_size(factory)
+    if size > 1:
+        items = _batched(items, size)
     if config.workers == 1:
-        processor = factory()
         for kind, payload in items:
             if kind == "raise":
                 yield (kind, payload)
                 return
+            if kind == "batch":
+                for result in _safe_many(processor, payload):
+                    yield ("done", result)
+                continue
             yield ("done", _safe_process(processor, payload))
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ctx.Pool(config.workers, initializer=_worker_init, initargs=(factory,)) as pool:
-        for kind, payload in pool.imap(_worker_run, items, chunksize=config.chunk_size):
+        for kind, payload in pool.imap(_worker_run, items, chunksize=1 if size > 1 else config.chunk_size):
+            if kind == "done_many":
+                for result in payload:
+                    yield ("done", result)
+                continue
             yield (kind, payload)
             if kind == "raise":
                 return

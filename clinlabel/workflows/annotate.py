@@ -67,6 +67,10 @@ class _Prebuilt:
     def __call__(self):
         return self.processor
 
+    @property
+    def batch_size(self) -> int:
+        return getattr(self.processor, "batch_size", 1)
+
 
 def _count_hint(path: str | Path) -> int | None:
     """Number of notes for the progress bar, when cheap to know (JSONL line count)."""

@@ -126,6 +126,9 @@ def test_every_command_reads_the_selected_notes(tmp_path, notes_csv, expected, c
 
     monkeypatch.setattr(analysis, "analyze", spy_analyze)
     monkeypatch.setattr(end_model, "train_end_model", fake_train, raising=False)
+    import clinlabel.commands.train as train_cmd  # the fake writes no model: nothing to combine with
+
+    monkeypatch.setattr(train_cmd, "write_combination", lambda *a, **k: {})
     _run(["lf", "analyze", notes_csv, "--preset", "bc5cdr", *SELECT], capsys)
     _run(["train", "--corpus", notes_csv, "--preset", "bc5cdr", "-o", tmp_path / "model", *SELECT], capsys)
 
