@@ -55,6 +55,8 @@ class PipelineConfig:
     ontology: str = "icd10cm"
     context: bool = True
     codes: bool = True
+    #: code suggestion adds history, family-history, status, screening and long-term-drug Z codes
+    z_codes: bool = True
     setting: str = "outpatient"
     #: the input's spans are the targets; no new ones are found
     keep_spans: bool = False
@@ -142,7 +144,8 @@ class PipelineConfig:
                          {"rules": self.context_rules, "span_key": SPAN_KEY, "use_sections": self.sections}))
         if self.codes and self.ontology and (self.links_codes or not (self.weak_preset or self.lfs or self.model)):
             plan.append(("codes", "clinlabel_codes",
-                         {"ontology": self.ontology, "setting": self.setting, "span_key": SPAN_KEY}))
+                         {"ontology": self.ontology, "setting": self.setting, "span_key": SPAN_KEY,
+                          "z_codes": self.z_codes}))
         return plan
 
 

@@ -44,7 +44,7 @@ from spacy.tokens import Doc, Span
 
 SOURCE = "clinlabel_ontology_matcher"
 #: Score of a match by term kind (others 1.0); same as ``ontologies.term_index.KIND_SCORE``.
-_KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}
+_KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9, "index": 0.9}
 OVERLAP_MODES = ("keep", "longest", "all")
 #: Tokens that end a match (a term never runs across them).
 BLOCKERS = frozenset(".;:!?()[]{}|")
