@@ -37,12 +37,22 @@ def annotate(
     keep_spans: Optional[bool] = typer.Option(None, "--keep-spans/--no-keep-spans", help="The input's spans are the targets."),
     deid: Optional[bool] = typer.Option(None, "--deid/--no-deid", help="De-identify notes before the pipeline."),
     deid_mode: Optional[str] = typer.Option(None, "--deid-mode", help="tag or surrogate."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: clinical, bc5cdr, ncbi_disease."),
-    lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
+    preset: Optional[str] = typer.Option(
+        None, "--preset", help="LF preset: clinical (the default's LFs, with soft labels), bc5cdr, ncbi_disease."),
+    lfs: Optional[str] = typer.Option(
+        None, "--lfs", help="Module path of your labelling functions (added to the clinical ones; see --no-default-lfs)."),
+    default_lfs: Optional[bool] = typer.Option(
+        None, "--default-lfs/--no-default-lfs",
+        help="The clinical preset's LFs find targets unless --preset names others (default on); off: only --lfs, "
+             "or the ICD-10-CM matcher alone."),
+    soft_labels: Optional[bool] = typer.Option(
+        None, "--soft-labels/--no-soft-labels",
+        help="Write the label model's per-token probabilities (record key weak_labels); default: only with --preset/--lfs."),
     model: Optional[Path] = typer.Option(None, "--model", help="Trained clinlabel model directory."),
     ontology: Optional[str] = typer.Option(None, "--ontology", help="Ontology for concept matching (default icd10cm)."),
     setting: Optional[str] = typer.Option(None, "--setting", help="Coding setting: outpatient or inpatient."),
     codes: Optional[bool] = typer.Option(None, "--codes/--no-codes", help="Suggest ICD-10-CM codes."),
+    z_codes: Optional[bool] = typer.Option(None, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes (default on)."),
     section_rules: Optional[Path] = typer.Option(None, "--section-rules", help="Extra section rules (medspaCy format)."),
     context_rules: Optional[Path] = typer.Option(None, "--context-rules", help="Extra ConTextRule JSON."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes."),
@@ -61,8 +71,9 @@ def annotate(
         run__resume=resume, run__overwrite=overwrite, run__strict=strict, run__workers=workers, run__engine=engine,
         run__progress=progress,
         pipeline__keep_spans=keep_spans, pipeline__preset=preset, pipeline__lfs=lfs,
+        pipeline__default_lfs=default_lfs, pipeline__soft_labels=soft_labels,
         pipeline__model=None if model is None else str(model), pipeline__ontology=ontology,
-        pipeline__setting=setting, pipeline__codes=codes,
+        pipeline__setting=setting, pipeline__codes=codes, pipeline__z_codes=z_codes,
         pipeline__section_rules=None if section_rules is None else str(section_rules),
         pipeline__context_rules=None if context_rules is None else str(context_rules),
         deid__enabled=deid, deid__mode=deid_mode,

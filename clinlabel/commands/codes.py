@@ -23,6 +23,7 @@ def codes(
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log and skip malformed input lines."),
     workers: int = typer.Option(1, "--workers", help="Worker processes."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    z_codes: bool = typer.Option(True, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes."),
     corpus: CorpusOptions = None,
 ) -> None:
     """Suggest ICD-10-CM codes, each with its status (confirmed, negated, uncertain, historical, family) and evidence."""
@@ -30,5 +31,5 @@ def codes(
 
     summary = suggest_codes(input, output, ontology=ontology, setting=setting, fmt=corpus.fmt,
                             reader_options=corpus.reader_options(), resume=resume, overwrite=overwrite,
-                            skip_invalid=skip_invalid, workers=workers, progress=progress)
+                            skip_invalid=skip_invalid, workers=workers, progress=progress, z_codes=z_codes)
     typer.echo(f"wrote {summary.written} records with codes to {output} in {summary.seconds:.1f}s", err=True)

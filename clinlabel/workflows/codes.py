@@ -31,13 +31,14 @@ def suggest_codes(in_path: str | Path, out_path: str | Path, *, ontology: str = 
                   fmt: str | None = None, text_col: str | None = None, id_col: str | None = None,
                   reader_options: dict[str, Any] | None = None,
                   resume: bool = False, overwrite: bool = False, skip_invalid: bool = False, workers: int = 1,
-                  progress: bool = True) -> RunSummary:
+                  progress: bool = True, z_codes: bool = True) -> RunSummary:
     from corpora.formats import read_corpus
     from nlp_pipeline.startup import lean_spacy
 
     lean_spacy()
 
-    pipeline = PipelineConfig(ontology=ontology, setting=setting, codes=True)
+    # the coder's path: the ICD-10-CM matcher finds the mentions (no clinical LFs to run)
+    pipeline = PipelineConfig(ontology=ontology, setting=setting, codes=True, z_codes=z_codes, default_lfs=False)
     options = {k: v for k, v in {"text_col": text_col, "id_col": id_col, **(reader_options or {})}.items() if v is not None}
     records = read_corpus(in_path, fmt, skip_invalid=skip_invalid, **options)
     factory = CodesProcessorFactory(pipeline)
