@@ -155,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     results["combiner"] = {k: v for k, v in comb.report.items()}
     print("combiner chosen by CV on the gold documents:", json.dumps({k: v for k, v in comb.report.items() if k != "cv"}))
     score(f"with {len(gold_recs)} gold documents ({comb.mode})", comb)
+    if comb.mode != "learned" and "cv_f1_learned" in comb.report:
+        # diagnostic only (clinlabel train never does this): what the bootstrap guard turned down
+        forced = fit_combiner(gold_in, gold_spans, lf_names, labels, min_bootstrap_wins=0.0)
+        if forced.mode == "learned":
+            results["learned_guard_off"] = {k: forced.report[k] for k in ("cv_f1_learned", "bootstrap_wins", "C")}
+            score("learnt combination, guard off (diagnostic)", forced)
     if args.save_model and args.model:
         import shutil
 

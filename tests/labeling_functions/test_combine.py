@@ -217,3 +217,16 @@ def test_cross_fitted_refinement_predicts_each_gold_document_with_a_model_that_n
     counts = sorted(load_end_model(tmp_path / "cf" / f"fold{f}").info["gold_docs"] for f in range(3))
     assert counts == [4, 4, 4]  # each fold model was refined on the other two folds' documents only
     assert load_end_model(tmp_path / "final").info["gold_docs"] == 6
+
+
+@pytest.mark.parametrize("guard,mode", [(None, "learned"), (0.0, "learned"), (1.01, "lf")])
+def test_the_bootstrap_guard_decides_between_the_learnt_combination_and_the_best_rule(guard, mode):
+    """The guard is a parameter (benchmarks score what it turned down): an unreachable share keeps
+    the best rule although the learnt combination wins in cross-validation."""
+    rng = random.Random(0)
+    train = [_doc(rng) for _ in range(60)]
+    combiner = fit_combiner([d for d, _ in train], [g for _, g in train], ["good", "bad_a", "noise"], ["Disease"],
+                            folds=4, word_options=(False,), min_bootstrap_wins=guard)
+    assert combiner.mode == mode, combiner.report
+    assert combiner.report["cv_f1_learned"] > combiner.report["cv_f1_lf"]
+    assert ("101%" in combiner.report["chosen"]) is (guard == 1.01)
