@@ -8,27 +8,36 @@ from typing import Optional
 import typer
 
 from .._app import app
+from . import _job as opt
 
 
 @app.command()
 def codes(
     input: Path = typer.Argument(..., help="Notes in any supported format."),
     output: Path = typer.Option(..., "-o", "--output", help="JSONL: each input record plus `codes`."),
-    ontology: str = typer.Option("icd10cm", "--ontology", help="Code system to suggest from."),
-    setting: str = typer.Option("outpatient", "--setting", help="outpatient (default) or inpatient; a note's meta.setting overrides."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
-    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text."),
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing OUT."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log and skip malformed input lines."),
-    workers: int = typer.Option(1, "--workers", help="Worker processes."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    ontology: Optional[str] = typer.Option(None, "--ontology", help="Code system to suggest from (default icd10cm)."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="outpatient (default) or inpatient; a note's meta.setting overrides."),
+    fmt: Optional[str] = opt.FORMAT,
+    text_col: Optional[str] = opt.TEXT_COL,
+    id_col: Optional[str] = opt.ID_COL,
+    skip_invalid: Optional[bool] = opt.SKIP_INVALID,
+    resume: Optional[bool] = opt.RESUME,
+    overwrite: Optional[bool] = opt.OVERWRITE,
+    strict: Optional[bool] = opt.STRICT,
+    workers: Optional[int] = opt.WORKERS,
+    max_retries: Optional[int] = opt.MAX_RETRIES,
+    show_text: Optional[bool] = opt.SHOW_TEXT,
+    progress: Optional[bool] = opt.PROGRESS,
+    config_file: Optional[Path] = opt.CONFIG,
 ) -> None:
     """Suggest ICD-10-CM codes, each with its status (confirmed, negated, uncertain, historical, family) and evidence."""
     from ..workflows.codes import suggest_codes
 
-    summary = suggest_codes(input, output, ontology=ontology, setting=setting, fmt=fmt, text_col=text_col,
-                            id_col=id_col, resume=resume, overwrite=overwrite, skip_invalid=skip_invalid,
-                            workers=workers, progress=progress)
-    typer.echo(f"wrote {summary.written} records with codes to {output} in {summary.seconds:.1f}s", err=True)
+    cfg = opt.job_config(
+        config_file, "codes", pipeline__ontology=ontology, pipeline__setting=setting,
+        **opt.run_flags(fmt=fmt, text_col=text_col, id_col=id_col, skip_invalid=skip_invalid, resume=resume,
+                        overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
+                        show_text=show_text, progress=progress),
+    )
+    summary = suggest_codes(input, output, cfg)
+    opt.report_run(summary, output, "records with codes")

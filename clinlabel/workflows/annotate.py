@@ -3,79 +3,46 @@
 from __future__ import annotations
 
 import logging
-import sys
-from dataclasses import dataclass
+import time
 from pathlib import Path
-from typing import Any
 
-from corpora.runner import RunConfig, RunSummary, run_streaming
-from nlp_pipeline.processing import DEID_REPORT_SUFFIX, AnnotateProcessorFactory
+from corpora.errors import PIPE_ENGINE, PipelineError
+from corpora.runner import RunSummary
+from nlp_pipeline.deid.stream import DEID_REPORT, default_report_path
+from nlp_pipeline.processing import AnnotateProcessorFactory
 
-from ..config import AnnotateConfig
+from ..config import JobConfig
+from .run import count_hint, run_job  # noqa: F401 - count_hint kept for callers of the old name
 
 logger = logging.getLogger(__name__)
 
 
-def annotate(in_path: str | Path, out_path: str | Path, config: AnnotateConfig) -> RunSummary:
-    """Run the whole annotate job with ``config``; see :func:`corpora.runner.run_streaming`."""
-    from corpora.formats import read_corpus
-    from nlp_pipeline.startup import lean_spacy
+def annotate(in_path: str | Path, out_path: str | Path, config: JobConfig,
+             *, deid_report: str | Path | None = None) -> RunSummary:
+    """Run the whole annotate job with ``config``; see :func:`corpora.runner.run_streaming`.
 
-    lean_spacy()
-    factory = AnnotateProcessorFactory(config.pipeline, config.deid.enabled, config.deid.mode)
+    With ``config.deid.enabled`` each note is de-identified first (same step, report and errors
+    file as ``clinlabel deid``); the report goes to ``deid_report`` or ``OUT.deid-report.jsonl``.
+    """
+    factory = AnnotateProcessorFactory(config.pipeline, config.deid if config.deid.enabled else None)
     if config.run.engine == "spark":
         return _annotate_spark(in_path, out_path, config, factory)
-    records = read_corpus(
-        in_path,
-        config.input.format,
-        skip_invalid=config.input.skip_invalid,
-        **{k: v for k, v in {"text_col": config.input.text_col, "id_col": config.input.id_col}.items() if v},
-    )
-    if config.run.workers == 1 or sys.platform.startswith("linux"):
-        # build the pipeline once, before the output is opened (a bad config costs nothing);
-        # forked workers inherit it copy-on-write instead of each building their own
-        factory_once = _Prebuilt(factory())
-    else:
-        factory_once = factory
-    run_cfg = RunConfig(
-        resume=config.run.resume,
-        overwrite=config.run.overwrite,
-        strict=config.run.strict,
-        workers=config.run.workers,
-        progress=config.run.progress,
-        side_suffixes=(DEID_REPORT_SUFFIX,) if config.deid.enabled else (),
-    )
-    return run_streaming(records, out_path, factory_once, run_cfg, total=_count_hint(in_path))
+    side = {DEID_REPORT: deid_report or default_report_path(out_path)} if config.deid.enabled else None
+    return run_job(in_path, out_path, config, factory, description="annotate", side_files=side)
 
 
-@dataclass
-class _Prebuilt:
-    processor: Any
-
-    def __call__(self):
-        return self.processor
-
-
-def _count_hint(path: str | Path) -> int | None:
-    """Number of notes for the progress bar, when cheap to know (JSONL line count)."""
-    path = Path(path)
-    if path.is_file() and path.suffix == ".jsonl" and path.stat().st_size < 2_000_000_000:
-        with open(path, "rb") as fh:
-            return sum(1 for line in fh if line.strip())
-    return None
-
-
-def _annotate_spark(in_path, out_path, config: AnnotateConfig, factory: AnnotateProcessorFactory) -> RunSummary:
-    import time
-
+def _annotate_spark(in_path, out_path, config: JobConfig, factory: AnnotateProcessorFactory) -> RunSummary:
     from nlp_pipeline.engines.spark import run_spark
+    from nlp_pipeline.startup import lean_spacy
 
     if config.deid.enabled:
         # the report is a side file; on Spark it would need a second output: keep it simple and safe
-        from corpora.errors import PIPE_ENGINE, PipelineError
-
         raise PipelineError("--deid is not supported with --engine spark yet",
                             "run `clinlabel deid` first and annotate its output on Spark", code=PIPE_ENGINE)
+    if config.run.resume:
+        raise PipelineError("--resume is not supported with --engine spark (Spark retries failed tasks itself)",
+                            "rerun with --overwrite, or use --engine local", code=PIPE_ENGINE)
+    lean_spacy()
     start = time.perf_counter()
     counts = run_spark(str(in_path), str(out_path), factory.to_dict(), master=config.run.spark_master,
                        input_format=config.input.format, overwrite=config.run.overwrite)
