@@ -11,6 +11,14 @@
 
 ``PYSPARK_PYTHON`` is set to this interpreter and ``SPARK_LOCAL_IP`` to 127.0.0.1 unless the
 environment already sets them, so workers run clinlabel's own Python.
+
+Failures: a task whose Python worker dies (killed by the out-of-memory killer, a crash) is
+retried by Spark (``spark.task.maxFailures`` on a cluster; the ``F`` of a ``local[N,F]`` master,
+e.g. ``local[2,3]``, locally); the output commit protocol keeps only the attempt that succeeded,
+so every note is written exactly once.  When a task fails on every attempt the job fails and
+nothing of that output is committed.  For tests, the environment variable
+``CLINLABEL_TEST_SPARK_CRASH_PARTITION=N`` makes the first attempt of partition ``N`` exit its
+Python worker at once (``os._exit``), as a killed worker would.
 """
 
 from __future__ import annotations
@@ -24,6 +32,19 @@ from typing import Any, Iterator
 logger = logging.getLogger(__name__)
 
 _PROCESSORS: dict[str, Any] = {}
+#: fault injection for tests: the first attempt of this partition kills its Python worker
+CRASH_ENV = "CLINLABEL_TEST_SPARK_CRASH_PARTITION"
+
+
+def _maybe_crash() -> None:
+    target = os.environ.get(CRASH_ENV)
+    if not target:
+        return
+    from pyspark import TaskContext
+
+    ctx = TaskContext.get()
+    if ctx is not None and ctx.partitionId() == int(target) and ctx.attemptNumber() == 0:
+        os._exit(3)  # as abrupt as SIGKILL: no cleanup, no exception back to Spark
 
 
 def _set_spark_env() -> None:
@@ -68,6 +89,7 @@ def partition_runner(spec_json: str):
 
             lean_spacy()
             processor = _PROCESSORS[spec_json] = AnnotateProcessorFactory.from_dict(json.loads(spec_json))()
+        _maybe_crash()
         for batch in batches:
             kinds, values = [], []
             for line in batch["value"]:
