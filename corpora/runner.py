@@ -521,6 +521,9 @@ class _Pool:
         """``w`` died: give its unfinished notes to a new worker (or to the errors file)."""
         w.proc.join(timeout=5)
         reason = _death_reason(w.proc.exitcode)
+        if w.proc.is_alive():  # its pipe broke but it runs on: it will never answer again
+            w.proc.kill()
+            w.proc.join(timeout=5)
         self.workers.remove(w)
         w.conn.close()
         self.summary.worker_deaths += 1

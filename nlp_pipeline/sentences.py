@@ -55,6 +55,8 @@ _HEADING = re.compile(r"(?<![A-Za-z0-9])(?P<head>[A-Z][A-Z0-9&/()'\- ]*[A-Z)])[ 
 _LINE_HEADING = re.compile(r"(?m)^[ \t]*[A-Z][A-Za-z0-9&/()'\- ]{2,60}:[ \t]*$")
 # List item markers at a line start ...
 _LIST_LINE = re.compile(r"(?m)^[ \t]*(?P<item>(?:\d{1,2}[.)]|[a-z][.)]|[-*\u2022\u25cf\u25aa])[ \t]+)(?=\S)")
+# A lettered list item at the start of a line ("a) ...", "b. ..."): it starts a new sentence.
+_LIST_ITEM = re.compile(r"[a-z][.)][ \t]+(?=\S)")
 # ... or right after a heading colon / sentence end / MTSamples comma artefact (",1.  She ...").
 _LIST_INLINE = re.compile(r"(?:[:,.][ \t]*|(?<=[A-Za-z] ))(?P<item>\d{1,2}[.)][ \t]+)(?=[A-Z])|[:,.][ \t]*(?P<item2>\d{1,2}[.)][ \t]+)(?=[a-z])")
 # MTSamples turned line breaks into commas: ".,Neck:" / ":,Lungs" start a new line.
@@ -236,9 +238,7 @@ class ClinicalSentencizer:
             tok = numpy.searchsorted(idx, numpy.asarray(offsets, dtype=idx.dtype), side="right") - 1
             text = doc_text(doc)
             for off, t in zip(offsets, tok.tolist()):
-                if t < 0:
-                    continue
-                start = int(idx[t])
+                start = int(idx[t])  # t >= 0: the first token starts at 0 and offsets are >= 0
                 if start < off and t + 1 < n:
                     # spaCy glued two pieces into one token: "ALLERGIES.,SOCIAL" ends a sentence on
                     # the left (the token stays with it, after "HE HAS NO"); "CLINICAL:,Left" and

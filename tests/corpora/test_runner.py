@@ -269,6 +269,7 @@ def test_a_note_that_kills_every_worker_goes_to_the_errors_file(tmp_path, deadli
     assert entry["meta"] == {"id": "n5"} and entry["error"]["code"] == "CL-RUN005"
     assert "SIGKILL" in entry["error"]["message"] and "3 attempts" in entry["error"]["message"]
     assert summary.worker_deaths == 3 and summary.failed == 1
+    assert summary.seconds < 30  # each death is noticed at once, not after a timeout
     # --resume treats it as done (it is in the errors file)
     again = run_streaming(_records(20), out, _factory(), RunConfig(resume=True, workers=2, progress=False))
     assert again.written == 0 and again.skipped_done == 20
