@@ -18,13 +18,15 @@ MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 R = []
 
 
-def rule(literal, category, direction, pattern=None, why="", max_scope=None, terminates=None):
+def rule(literal, category, direction, pattern=None, why="", max_scope=None, terminates=None, requires=None):
     r = {"literal": literal, "category": category, "direction": direction, "pattern": pattern}
     if max_scope:
         r["max_scope"] = max_scope
     meta = {"why": why}
     if terminates:
         meta["terminates"] = terminates
+    if requires:  # regex rules: one of these lower-case strings must be in the sentence (speed)
+        meta["requires"] = requires
     r["metadata"] = meta
     R.append(r)
 
@@ -49,7 +51,7 @@ rule("resolved", NEG, "BIDIRECTIONAL", [OPT("has", "have", "had", "now", "since"
      "(NegEx POST 'resolved'; replaces medSpaCy's FORWARD-only 'resolved')", max_scope=8)
 rule(": no (end)", NEG, "BACKWARD", r"[:\-]\s*(?:no|none|negative|absent|denie[sd])\b(?=\s*(?:[.;,]|$))",
      "'Fever: no.' / 'ALLERGIES - NONE.' as a post-trigger only when the answer ends the item; replaces medSpaCy's "
-     "': no' / ': none' which also swallowed the forward 'no' of 'Extremities: No clubbing'")
+     "': no' / ': none' which also swallowed the forward 'no' of 'Extremities: No clubbing'", requires=[':', '-'])
 rule("denies", NEG, "FORWARD", [L("denies", "denied", "denying"), OPT("any", "all", "having", "ever", "history", "hx")],
      "inflected forms of medSpaCy's 'deny' with the objects that follow them")
 # pseudo-negations (NegEx PSEU list): longer than the trigger they contain, so they hide it
@@ -100,7 +102,7 @@ rule("previous", HIST, "FORWARD",
      max_scope=4)
 rule("old", HIST, "FORWARD",
      r"(?<![-\w])(?<!years )(?<!year )(?<!months )(?<!month )(?<!weeks )(?<!days )(?<!how )old\b(?!\s*-)",
-     "'old infarct', 'an old rib fracture' (but not '70-year-old man', '3 years old')", max_scope=4)
+     "'old infarct', 'an old rib fracture' (but not '70-year-old man', '3 years old')", max_scope=4, requires=['old'])
 rule("long history of", HIST, "FORWARD", [L("long", "longstanding", "long-standing", "lifelong", "remote", "distant", "significant", "extensive"), L("history", "hx"), OPT("of")],
      "emphatic history phrases")
 rule("in the past", HIST, "BIDIRECTIONAL",
@@ -112,15 +114,15 @@ rule("in childhood", HIST, "BIDIRECTIONAL", [L("in", "during", "since"), L("chil
      "childhood events are historical", max_scope=10)
 rule("in 2009", HIST, "BIDIRECTIONAL",
      rf"\b(?:in|since|during|back\s+in)\s+(?:(?:early|late|mid)[\s-]+)?(?:{MONTH}\s+(?:\d{{1,2}},?\s+)?)?(?:19|20)\d\d'?s?\b",
-     "a past year ('in 2009', 'since March 2005') dates the finding (temporal expression)", max_scope=10)
+     "a past year ('in 2009', 'since March 2005') dates the finding (temporal expression)", max_scope=10, requires=['19', '20'])
 rule("two years ago", HIST, "BIDIRECTIONAL",
      rf"\b{NUM}(?:\s*-\s*|\s+)(?:years?|yrs?|months?|decades?)(?:\s*-\s*|\s+)ago\b",
      "'two years ago', 'several months ago' (temporal expression; weeks/days stay recent, ConText's 14-day rule)",
-     max_scope=10)
+     max_scope=10, requires=['ago'])
 rule("years of", HIST, "FORWARD", rf"\b{NUM}(?:\s*-\s*|\s+)(?:years?|yrs?|decades?)(?:\s*-\s*|\s+)(?:history|hx)\s+of\b",
-     "'a ten-year history of diabetes' is historical")
+     "'a ten-year history of diabetes' is historical", requires=['history', 'hx'])
 rule("day history of", HIST, "PSEUDO", rf"\b{NUM}(?:\s*-\s*|\s+)(?:hours?|hrs?|days?|weeks?|wks?)(?:\s*-\s*|\s+)(?:history|hx)\b",
-     "'a two-day history of fever' is the present illness (ConText PSEU 'day history of')")
+     "'a two-day history of fever' is the present illness (ConText PSEU 'day history of')", requires=['history', 'hx'])
 rule("history:", HIST, "PSEUDO", [L("history", "hx"), {"ORTH": ":"}],
      "'CLINICAL HISTORY: dizziness' is a heading, not a history-of trigger")
 rule("family history", HIST, "PSEUDO", [L("family", "fam", "familial"), L("history", "hx")],
@@ -181,6 +183,104 @@ rule("patient", FAM, "TERMINATE",
      "the patient as subject ends the relative's scope and a negation's scope ('no evidence of bleeding, the "
      "patient remained stable') (ConText experiencer CONJ 'patient', 'presents')",
      terminates=[FAM, NEG])
+
+# ---------------------------------------------------------------- issue 17: classes of status errors
+# Ages in every spacing are not past time: "5-year - old", "5 - year - old", "70 year old",
+# "seventy-five-year-old", "3-month-old", "70 y/o", "70yo". A PSEUDO HISTORICAL rule longer than "old"
+# hides it (historical triggers are pruned among themselves, longest first).
+AGE_NUM = (r"(?:\d{1,3}(?:\.\d)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+           r"hundred)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine|hundred|and))*|\]|\))")
+rule("70-year-old", HIST, "PSEUDO",
+     rf"{AGE_NUM}\s*-?\s*(?:years?|yrs?|yr\.|months?|mos?|mo\.|weeks?|wks?|days?)\s*-?\s*old\b",
+     "an age, whatever its spacing or hyphens ('5 - year - old', '70 year old', 'seventy-year-old'), is not a "
+     "past-time trigger: 'old' must never mark the sentence historical", requires=['old'])
+# Hedges and alternatives: uncertain findings must not be read as confirmed.
+rule("favored to represent", POSS, "FORWARD",
+     [L("favored", "favoured", "favor", "favour", "favoring", "favouring"),
+      OPT("to"), OPT("represent", "reflect", "be", "indicate")],
+     "'favored to represent atelectasis', 'favor infection': a radiologist's hedge", max_scope=8)
+rule("unsure whether", POSS, "FORWARD",
+     [L("unsure", "uncertain", "unclear", "unknown", "undetermined", "equivocal", "indeterminate"),
+      L("whether", "if", "of", "as")],
+     "'unsure whether this represents a fracture', 'unclear if infection': a question, not a finding", max_scope=10)
+rule("not sure whether", POSS, "FORWARD", [L("not", "n't"), L("sure", "certain", "clear"), L("whether", "if")],
+     "'not sure whether', 'not certain if' (the PSEUDO 'not certain' keeps 'not' from negating)", max_scope=10)
+rule("rule-out", POSS, "FORWARD", r"\brule\s*-\s*out\b|\br\s*/\s*o\b|\brule\s+outs?\b(?=\s*:)",
+     "'rule-out', 'rule - out', 'r / o' and a 'Rule out:' label are the rule-out hedge, whatever the spacing", requires=['rule', 'r/o', 'r /'])
+rule("differential includes", POSS, "FORWARD",
+     [L("differential", "ddx", "dd"), OPT("diagnosis", "diagnoses", "considerations"),
+      L("includes", "include", "including", "of", "is", ":")],
+     "conditions in a differential are possibilities, not diagnoses", max_scope=15)
+rule("may represent", POSS, "FORWARD",
+     [L("may", "might", "could", "can"), OPT("also"), OPT("possibly"), L("represent", "reflect", "indicate", "suggest",
+                                                                           "signify", "be")],
+     "'may represent infection', 'could reflect atelectasis'", max_scope=8)
+rule("versus", POSS, "BIDIRECTIONAL", [L("versus", "vs", "vs.", "v.")],
+     "'atelectasis versus pneumonia': both sides of an alternative are possibilities", max_scope=5)
+# "no change in the effusion": the effusion is there, unchanged; only a bare "no change in vision"
+# (review-of-systems style) stays a negation.
+rule("no change in the", NEG, "PSEUDO",
+     [{"LOWER": "no"}, {"LOWER": {"IN": ["significant", "definite", "interval", "appreciable", "substantial",
+                                         "major", "further"]}, "OP": "*"},
+      L("change", "changes"), L("in", "of", "from"),
+      L("the", "this", "his", "her", "their", "size", "appearance", "position", "prior", "previous", "known",
+        "previously")],
+     "'no change in the left pleural effusion' describes a present, stable finding, not its absence")
+# "interval resolution of the pneumonia": the finding is gone; it must not be coded as current
+rule("resolution of", NEG, "FORWARD",
+     [OPT("interval", "complete", "near", "near-complete", "nearly", "almost", "total", "partial"),
+      OPT("complete", "total"), L("resolution", "clearing", "disappearance"), L("of")],
+     "'interval resolution of the pneumonia' / 'clearing of the infiltrate': gone now (as 'X resolved')",
+     max_scope=8)
+rule("other", NEG, "TERMINATE", [L("or", "and", ",", "nor"), {"LOWER": "other"}],
+     "'denies fever, chills, or other symptoms; reports cough': 'or other ...' closes a negation list",
+     terminates=[NEG])
+# Template filler words are answers to an empty field, not negations of the next field.
+rule("not obtainable", NEG, "PSEUDO",
+     [L("not", "n't"), L("obtainable", "applicable", "obtained", "assessable", "available", "elicited",
+                          "recorded", "documented", "provided", "reported", "specified", "given")],
+     "template fillers ('Not Obtainable', 'Not Applicable', 'not documented') never negate the next field")
+rule("n/a", NEG, "PSEUDO", r"\bn\s*/\s*a\b|\bunobtainable\b|\bunable to (?:obtain|assess)\b",
+     "'N/A', 'unobtainable' are template fillers, not negations", requires=['n/a', 'n /', 'obtain', 'assess'])
+# A field label (capitals and a colon) starts a new item: it ends negation, hedge, hypothetical,
+# family and history scopes that began in the previous field.
+rule("FIELD:", NEG, "TERMINATE", r"(?-i:\b[A-Z][A-Z/&]{1,}(?:[ \t]+[A-Z][A-Z/&]{1,}){0,4}[ \t]*:)",
+     "a capitalised field label ('MEDICATIONS:', 'PAST SURGICAL HISTORY:') ends every scope of the field before",
+     terminates=[NEG, HYP, FAM, POSS, HIST], requires=[':'])
+# History: field labels that end in HISTORY:, cues after the term, misspellings.
+rule("past medical history:", HIST, "FORWARD",
+     r"\b(?:past|previous|prior|remote|medical|surgical|psychiatric|psych|obstetric(?:al)?|ob|gyn|ob\s*/\s*gyn|"
+     r"gynecologic(?:al)?|cardiac|hospitali[sz]ation|operative|surgery|transfusion|travel|occupational|"
+     r"immuni[sz]ation|substance|drug|alcohol|tobacco|smoking|sexual)(?:\s+(?:medical|surgical|psychiatric))?"
+     r"\s+(?:history|hx)\s*:",
+     "a field label ending in HISTORY: ('PAST SURGICAL HISTORY:', 'PSYCHIATRIC HISTORY:') dates what follows; "
+     "it is longer than the 'history:' exception, which stays for 'CLINICAL HISTORY:' and a bare 'HISTORY:'", requires=['history', 'hx'])
+rule("pmh:", HIST, "FORWARD", r"\b(?:pmh|pmhx|psh|pshx|pmh/psh|pmhx/pshx)\b\s*[:\-]?",
+     "'PMH:', 'PSH' (past medical / surgical history) abbreviations", requires=['pmh', 'psh'])
+rule("h/o", HIST, "FORWARD",
+     r"\bh\s*/\s*o\b|\b(?:histroy|hsitory|hisory|hisotry|histoy|hitory|hstory|histiry|histor)\b(?:\s+of)?",
+     "'h/o', 'h / o' and common misspellings of 'history (of)'", requires=['h/o', 'h /', 'histroy', 'hsitory', 'hisory', 'hisotry', 'histoy', 'hitory', 'hstory', 'histiry', 'histor'])
+rule("X history", HIST, "BACKWARD",
+     r"(?<=[a-z0-9)\]])\s+(?:history|hx)\b(?=\s*(?:[.,;)]|$|\s+(?:and|or|since|until|noted|reported|present)\b))",
+     "a cue after the term: 'asthma history.', 'smoking hx, ...' (only when the cue follows a word directly and "
+     "ends the phrase, so 'medical history significant for' and 'history of' keep their forward reading)",
+     max_scope=4, requires=['history', 'hx'])
+# 'history of' and 'status post' scopes end at the clause: a new finding introduced by 'with', 'for',
+# 'and now', a semicolon or a present-tense clause is not part of the past event.
+rule("; (new clause)", HIST, "TERMINATE", r"[;]|,\s*(?:with|and\s+now|now|but)\b|\b(?:and\s+now|but\s+now)\b",
+     "'history of Billroth II for perforated ulcer, with malnutrition, nausea': a semicolon, or a comma that "
+     "opens a new finding (', with', ', now', ', but') ends a 'history of' / 'status post' scope; plain 'and' and "
+     "'for' do not ('history of AF and DVTs', 's/p XRT for uterine CA')",
+     terminates=[HIST], requires=[';', ',', 'now'])
+
+# Numbered list items ("1) esophagitis s/p biopsy 2) hiatal hernia", "#2.") are separate findings: an
+# enumeration marker ends every scope opened in the item before it.
+rule("2)", NEG, "TERMINATE", r"(?:(?<=\s)|^)(?:#\s*)?\d{1,2}\s*[).](?=\s+[A-Za-z])",
+     "an enumeration marker ('2)', '3.', '#4') starts a new list item: it ends every scope of the item before",
+     terminates=[NEG, HYP, FAM, POSS, HIST])
+rule("patient's know", HIST, "FORWARD", r"\b(?:patient'?'?s|pt'?s|his|her|their)\s+know\b",
+     "'the patient's know transposition' is a misspelling of 'known'", max_scope=6, requires=['know'])
 
 removed = [
     {"literal": "resolved", "category": NEG, "direction": "FORWARD", "why": "replaced by the BIDIRECTIONAL 'resolved'"},

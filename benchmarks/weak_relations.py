@@ -42,9 +42,8 @@ def prf(pred, gold):
 
 def main() -> None:
     from corpora.formats import read_corpus
-    from labeling_functions.relations import (
-        candidates, cid_lfset, fit_relation_model, relation_matrix, relation_probs,
-    )
+    from labeling_functions.presets.bc5cdr import candidates, cid_lfset
+    from labeling_functions.relations import fit_relation_model, relation_matrix, relation_probs
 
     train = list(read_corpus(DATA / "CDR_TrainingSet.PubTator.txt", "pubtator"))
     dev = list(read_corpus(DATA / "CDR_DevelopmentSet.PubTator.txt", "pubtator"))

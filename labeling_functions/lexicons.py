@@ -1,16 +1,19 @@
 """Lexicon resources and a fast token-aligned term matcher (pyahocorasick).
 
-Lexicons ship inside the package (``labeling_functions/resources``, loaded with
+General lexicons ship inside the package (``labeling_functions/resources``, loaded with
 ``importlib.resources``) or come from installed packages:
 
-* AutoNER's BC5CDR dictionaries (Apache-2.0, Shang et al. 2018; ``AUTONER_LICENSE.txt``):
-  ``dict_core`` (typed Chemical/Disease terms from MeSH/CTD).  ``dict_full`` is deliberately NOT
-  shipped: it holds 97% of the distinct gold mentions of the BC5CDR training *and* development
-  sets, i.e. it was harvested from the corpus annotations, and using it would leak hand labels.
 * The drug names of the ``drug-named-entity-recognition`` package (MIT; DrugBank open data,
   NHS, MeSH and Wikipedia names).
 * ICD-10-CM descriptions (US public domain) from ``ontologies`` when it is installed, else from
   ``simple-icd-10-cm``.
+* A small disease lexicon written by hand (``disease_terms.txt``).
+
+A corpus's own dictionaries load in its preset: AutoNER's BC5CDR ``dict_core`` (Apache-2.0,
+``AUTONER_LICENSE.txt``) in ``labeling_functions.presets._pubmed``.  AutoNER's ``dict_full`` is
+deliberately NOT shipped: it holds 97% of the distinct gold mentions of the BC5CDR training *and*
+development sets, i.e. it was harvested from the corpus annotations, and using it would leak hand
+labels.
 
 Every loader is cached per process.
 """
@@ -140,13 +143,9 @@ class TermMatcher:
 
 
 @functools.lru_cache(maxsize=None)
-def autoner_core() -> dict[str, str]:
-    """AutoNER ``dict_core``: {term: "Chemical" | "Disease"}."""
-    out: dict[str, str] = {}
-    for line in read_resource_lines("autoner_bc5cdr_dict_core.txt"):
-        label, _, term = line.partition("\t")
-        out.setdefault(term, label)
-    return out
+def disease_terms() -> tuple[str, ...]:
+    """The shipped disease lexicon (``disease_terms.txt``): frequent disease, sign and symptom names."""
+    return tuple(read_resource_lines("disease_terms.txt"))
 
 
 def read_gz_resource_lines(name: str) -> list[str] | None:

@@ -15,7 +15,16 @@ its own small engine (no medSpaCy import at run time):
 4. a target inside a trigger's scope (and not overlapping the trigger) takes the trigger's
    attribute; with ``use_sections`` the section (``span._.section``, set by
    ``clinlabel_sections``) adds ``family`` under family history, ``historical`` under past
-   medical/surgical history and ``hypothetical`` under return precautions / rule-out headings.
+   medical/surgical history and ``hypothetical`` under return precautions / rule-out headings;
+5. two classes that are not trigger-and-scope: with ``habits_historical`` a target that names a
+   habit (tobacco, alcohol or drug use) is historical, as the NegEx/ConText annotation guideline
+   reads social history (evidence ``{"rule": "habit"}``, so code suggestion can tell it from a
+   dated condition); with ``alternatives_uncertain`` targets of one label joined as alternatives
+   ("atelectasis or pneumonia", "A versus B", "A, B, or C") are uncertain unless negated;
+6. a report-type convention: with ``indication_current`` a past-time trigger inside the indication
+   or clinical-history line of a test report ("INDICATION: history of polyps", "CLINICAL
+   HISTORY: 50-year-old with a history of thymoma", or a target in the ``indication`` section)
+   does not make the target historical: it is the reason for the test, a current problem.
 
 Defaults: medSpaCy's ``context_rules.json`` (``resources/medspacy_context_rules.json``, MIT)
 with the rules clinlabel's error analysis added or removed
@@ -55,6 +64,32 @@ ATTRIBUTES = ("negated", "historical", "hypothetical", "family", "uncertain")
 _CONTEXT_KEYS = {"literal", "direction", "pattern", "category", "metadata", "allowed_types", "excluded_types",
                  "max_targets", "max_scope"}
 _DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO")
+
+#: A target that names a habit (use of tobacco, alcohol or drugs), not a disorder: "smoking",
+#: "ETOH", "IV drug use", "cigarettes".  Abuse and dependence are conditions and are not habits.
+HABIT_RE = re.compile(
+    r"^(?:(?:current|former|daily|heavy|social|occasional|recreational|illicit|street|iv|intravenous|injection|"
+    r"any|other|prior)\s+)*"
+    r"(?:(?:tobacco|cigarettes?|cigars?|pipe|smokeless\s+tobacco|chewing\s+tobacco|snuff|vaping|e-?cigarettes?|"
+    r"nicotine|alcohol|etoh|ethanol|drugs?|substances?|marijuana|cannabis|cocaine|crack|heroin|"
+    r"methamphetamines?|meth|opioids?|opiates?)(?:\s+(?:use|usage|consumption|intake|habits?|smoking))?|"
+    r"smok(?:ing|er|ers|es)|drink(?:ing|s|er|ers)|ivdu|ivda|idu|beer|wine|liquor|spirits|caffeine|coffee)$",
+    re.IGNORECASE)
+#: tokens that may stand between two alternatives, and those that make the link an alternative
+_ALT_FILLER = frozenset({",", "or", "versus", "vs", "vs.", "v.", "v", "a", "an", "the", "possibly", "perhaps",
+                         "less", "more", "likely", "probably"})
+_ALT_WORDS = frozenset({"or", "versus", "vs", "vs.", "v."})
+#: The indication / clinical-history line of a test report, before a past-time trigger.
+INDICATION_RE = re.compile(
+    r"\b(?:indications?(?:\s+for\s+(?:the\s+|this\s+)?[a-z]+(?:\s+[a-z]+)?)?\s*(?:is|are|was|were|:|-|includes?)|"
+    r"reasons?\s+for\s+(?:the\s+|this\s+)?(?:exam(?:ination)?|study|procedure|test|testing|referral|consult(?:ation)?|"
+    r"visit|imaging|scan|request)|clinical\s+(?:history|indications?|information|info|data|question|details|notes?)|"
+    r"referring\s+diagnos[ie]s|(?<![a-z] )(?<![a-z]  )history\s*:)",
+    re.IGNORECASE)
+INDICATION_SECTIONS = frozenset({"indication"})
+#: the triggers the indication convention applies to: "history (of)", "hx", "h/o" (not "past medical
+#: history", not "status post": a dated past condition or a past procedure stays historical)
+_HISTORY_OF = re.compile(r"^(?:(?:a|personal|significant)\s+)*(?:history|hx|h\s*/\s*o|hist)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -154,7 +189,8 @@ class ClinicalContext:
     """spaCy component: ConText assertions on ``doc.spans[span_key]``."""
 
     def __init__(self, nlp: Language, name: str = "clinlabel_context", *, rules: str | None = None,
-                 span_key: str = "clinlabel", use_sections: bool = True) -> None:
+                 span_key: str = "clinlabel", use_sections: bool = True, habits_historical: bool = True,
+                 alternatives_uncertain: bool = True, indication_current: bool = True) -> None:
         from corpora.doc import register_extensions
 
         register_extensions()
@@ -162,6 +198,9 @@ class ClinicalContext:
         self.name = name
         self.span_key = span_key
         self.use_sections = use_sections
+        self.habits_historical = habits_historical
+        self.alternatives_uncertain = alternatives_uncertain
+        self.indication_current = indication_current
         self.rules_path = rules
         self._base = default_context_rules()
         self.user_rules: list[ContextRuleSpec] = []
@@ -186,7 +225,7 @@ class ClinicalContext:
         vocab = self.nlp.vocab
         self._phrase = PhraseMatcher(vocab, attr="LOWER")
         self._matcher = Matcher(vocab)
-        self._regex: list[tuple[re.Pattern, int]] = []
+        self._regex: list[tuple[re.Pattern, int, tuple[str, ...]]] = []
         self._token_rx: list[tuple[re.Pattern, frozenset[str] | None, int]] = []
         self._first_map: dict[str, list[tuple[re.Pattern, int]]] = {}
         self._scan_rx: list[tuple[re.Pattern, int]] = []
@@ -200,7 +239,10 @@ class ClinicalContext:
                 self._phrase.add(key, [self.nlp.make_doc(rule.literal.lower())])
                 self._has_phrase = True
             elif isinstance(rule.pattern, str):
-                self._regex.append((re.compile(rule.pattern, re.IGNORECASE), h))
+                # metadata.requires: lower-case strings one of which must be in the sentence for the
+                # regex to be tried at all (a cheap prefilter; regexes are the costly rules)
+                requires = tuple(str(x).lower() for x in (rule.metadata or {}).get("requires") or ())
+                self._regex.append((re.compile(rule.pattern, re.IGNORECASE), h, requires))
             else:
                 compiled = _compile_token_pattern(rule.pattern)
                 if compiled is None:  # attributes beyond LOWER/ORTH/TEXT: spaCy's Matcher
@@ -233,8 +275,11 @@ class ClinicalContext:
             matches.extend(self._match_token_patterns(doc))
         if self._regex:
             text = doc_text(doc)
+            lower = text.lower()
             base = doc.start_char if is_span else 0
-            for rx, h in self._regex:
+            for rx, h, requires in self._regex:
+                if requires and not any(r in lower for r in requires):
+                    continue
                 for m in rx.finditer(text):
                     sp = d.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
                     if sp is not None and len(sp):
@@ -353,6 +398,30 @@ class ClinicalContext:
                 result[ti].setdefault(attr, {
                     "attribute": attr, "trigger": trig.text, "start": trig.start_char, "end": trig.end_char,
                 })
+        if self.indication_current:
+            heads = sorted((h.start_char, h.end_char) for h in doc.spans["section_headers"]) \
+                if "section_headers" in doc.spans else []
+            for ti, target in enumerate(targets):
+                hist = result[ti].get("historical")
+                if hist is None or "start" not in hist or not _HISTORY_OF.match(hist["trigger"]):
+                    continue
+                if sections[ti] in INDICATION_SECTIONS:
+                    del result[ti]["historical"]
+                    continue
+                sent_start = doc[bounds[int(tstarts[ti])]].idx if int(tstarts[ti]) >= 0 else 0
+                before = doc.text[sent_start:hist["start"]]
+                k = bisect.bisect_right(heads, (target.start_char, target.start_char)) - 1
+                if k >= 0 and sections[ti] is not None:  # the heading of the target's section
+                    before = doc.text[heads[k][0]:heads[k][1]] + " " + before
+                if INDICATION_RE.search(before):
+                    del result[ti]["historical"]
+        if self.habits_historical:
+            for ti, target in enumerate(targets):
+                if "historical" not in result[ti] and HABIT_RE.match(target.text.strip()):
+                    result[ti]["historical"] = {"attribute": "historical", "rule": "habit"}
+        if self.alternatives_uncertain and len(targets) > 1:
+            for ti in self._alternatives(doc, targets, tstarts, result):
+                result[ti].setdefault("uncertain", {"attribute": "uncertain", "rule": "alternatives"})
         for target, found, section in zip(targets, result, sections):
             evidence: list[dict[str, Any]] = []
             values = dict.fromkeys(ATTRIBUTES, False)
@@ -369,6 +438,39 @@ class ClinicalContext:
                 setattr(target._, attr, value)
             target._.assertion_evidence = evidence
         return doc
+
+    @staticmethod
+    def _alternatives(doc: Doc, targets: list[Span], sents, result: list[dict[str, Any]]) -> set[int]:
+        """Targets of one label, in one sentence, chained only by commas/articles and at least one
+        "or" / "versus": a differential, so each member is uncertain.  A negated chain ("no
+        fever or chills") is a negation list and is left alone."""
+        order = sorted(range(len(targets)), key=lambda i: (targets[i].start, -targets[i].end))
+        out: set[int] = set()
+        chain: list[int] = []
+        has_alt = False
+
+        def close() -> None:
+            if len(chain) > 1 and has_alt and not any("negated" in result[i] for i in chain):
+                out.update(chain)
+
+        prev = None
+        for i in order:
+            t = targets[i]
+            if prev is not None:
+                p = targets[prev]
+                between = doc[p.end:t.start]
+                words = {w.lower_ for w in between}
+                linked = (sents[i] == sents[prev] and p.label_ == t.label_ and 0 < len(between) <= 4
+                          and words <= _ALT_FILLER)
+                if linked:
+                    chain.append(i)
+                    has_alt = has_alt or bool(words & _ALT_WORDS)
+                    prev = i
+                    continue
+                close()
+            chain, has_alt, prev = [i], False, i
+        close()
+        return out
 
     @staticmethod
     def _target_sections(doc: Doc, targets: list[Span]) -> list[str | None]:
@@ -512,8 +614,12 @@ def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 @Language.factory(
     "clinlabel_context",
-    default_config={"rules": None, "span_key": "clinlabel", "use_sections": True},
+    default_config={"rules": None, "span_key": "clinlabel", "use_sections": True, "habits_historical": True,
+                    "alternatives_uncertain": True, "indication_current": True},
 )
-def make_context(nlp: Language, name: str, rules: str | None, span_key: str, use_sections: bool) -> ClinicalContext:
+def make_context(nlp: Language, name: str, rules: str | None, span_key: str, use_sections: bool,
+                 habits_historical: bool, alternatives_uncertain: bool, indication_current: bool) -> ClinicalContext:
     """Create the ConText component; ``rules`` is a medSpaCy ConTextRule JSON added to the defaults."""
-    return ClinicalContext(nlp, name, rules=rules, span_key=span_key, use_sections=use_sections)
+    return ClinicalContext(nlp, name, rules=rules, span_key=span_key, use_sections=use_sections,
+                           habits_historical=habits_historical, alternatives_uncertain=alternatives_uncertain,
+                           indication_current=indication_current)

@@ -23,26 +23,16 @@ logger = logging.getLogger(__name__)
 #: Record keys that carry annotations; the weak-only training path drops them.
 ANNOTATION_KEYS = ("spans", "relations", "codes", "answer", "weak_labels", "_task_hash")
 
-#: Gold label names mapped onto a preset's entity types (NCBI-disease's four mention classes are
-#: one ``Disease`` type, as in the WISER / CHMM benchmarks).
-GOLD_LABEL_MAPS: dict[str, dict[str, str]] = {
-    "ncbi_disease": {
-        "SpecificDisease": "Disease",
-        "DiseaseClass": "Disease",
-        "CompositeMention": "Disease",
-        "Modifier": "Disease",
-    },
-}
-
-
 def strip_annotations(record: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``record`` without its annotations (spans, relations, codes, weak labels, ...)."""
     return {k: v for k, v in record.items() if k not in ANNOTATION_KEYS}
 
 
 def map_gold_labels(records: Iterable[Mapping[str, Any]], preset: str | None) -> list[dict[str, Any]]:
-    """Gold records with their span labels mapped onto the preset's entity types."""
-    mapping = GOLD_LABEL_MAPS.get(preset or "", {})
+    """Gold records with their span labels mapped onto the preset's entity types (the preset's ``label_map``)."""
+    from labeling_functions.presets import get_preset
+
+    mapping = dict(get_preset(preset).label_map) if preset else {}
     out = []
     for rec in records:
         rec = dict(rec)

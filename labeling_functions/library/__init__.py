@@ -1,7 +1,21 @@
-"""clinlabel's library of labelling functions (dictionary, ontology, pattern, context, negative LFs).
+"""clinlabel's general library of labelling functions and the helpers to build more.
 
-``ALL_LFS`` maps each LF's name to the function; presets pick from it.  Model LFs are built
-with :func:`labeling_functions.library.model.model_lf` (they need a trained model directory).
+* :mod:`.dictionary`: dictionary/ontology LFs over injected term matchers, and
+  :func:`~.dictionary.dictionary_spans` (a matcher's matches filtered by a ``keep`` predicate and
+  trimmed by a ``trim`` predicate) for a preset's own variants;
+* :mod:`.patterns`: word lists of general biomedical morphology (INN stems, disease suffixes,
+  disease heads and modifiers), pattern and context LFs, the negative (O) LFs, and the walkers
+  presets reuse (:func:`~.patterns.head_phrases` with a preset's own modifier walker);
+* :mod:`.chemicals`: chemical nomenclature (code names, formulae, symbols, isotopes, salts);
+* :mod:`.diseases`: organ phrases, Latin qualifiers, the disease-head test;
+* :mod:`.abbreviations`: ``long form (SF)`` definitions (Schwartz & Hearst) and their LFs;
+* :mod:`.model`: a trained end model as one more LF.
+
+Nothing here is named after or fitted to one corpus: a corpus's guideline (its word lists,
+filters, label map and the LFs only it wants) lives in its preset, ``labeling_functions/presets``.
+``ALL_LFS`` maps each library LF's name to the function; presets pick from it and from their own
+module.  Model LFs are added with :func:`labeling_functions.library.model.with_model_lf` (they
+need a trained model directory).
 """
 
 from __future__ import annotations

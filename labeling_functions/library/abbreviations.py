@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..api import OUTSIDE, span_lf
+from ..api import span_lf
 from .patterns import DISEASE_HEADS, _chemical_like, _disease_like
 
 
@@ -156,7 +156,7 @@ def non_chemical_sfs(doc, dict_matches=()) -> set[str]:
     return out
 
 
-#: class and source words whose abbreviation BC5CDR annotates as a chemical ("SSRI", "BZDs", "DCE")
+#: class and source words: a long form ending in one names substances ("SSRI", "BZDs", "DCE")
 _CLASS_WORDS = frozenset("""
 drug drugs inhibitor inhibitors agonist agonists antagonist antagonists blocker blockers agent agents medication
 medications compound compounds derivative derivatives analogue analogues analog analogs seed seeds root roots leaf
@@ -164,32 +164,12 @@ leaves bark fruit fruits flower flowers tincture symptom symptoms sign signs
 """.split())
 
 
-#: statistics abbreviations after "+/-" that lexicons read as diseases ("mean +/- SE": status epilepticus)
-_STAT_SFS = frozenset({"SE", "SEM", "SD", "S.E.", "S.D.", "S.E.M.", "CI"})
-
-
-@span_lf(labels=[OUTSIDE])
-def abbreviation_outside_cdr(doc, *, core_dict, drug_dict):
-    """O votes: every occurrence of a short form defined by a non-chemical, non-disease long form
-    (``cardiac output (CO)``, ``nerve growth factor (NGF)``), and ``SE``/``SD`` after ``+/-``."""
-    n = len(doc)
-    for i, tok in enumerate(doc):
-        if tok.text in _STAT_SFS and i > 0 and doc[i - 1].text in {"+/-", "/-", "±", "mean"}:
-            yield i, i + 1
-    if "(" not in doc.text:
-        return
-    dict_matches = list(core_dict(doc)) + list(drug_dict(doc))
-    sfs = non_chemical_sfs(doc, dict_matches)
-    for sf in sfs:
-        for m in re.finditer(r"(?<![\w-])" + re.escape(sf) + r"s?(?![\w-])", doc.text):
-            span = doc.char_span(m.start(), m.end())
-            if span is not None and span.end <= n:
-                yield span.start, span.end
-
-
 @span_lf(labels=["Chemical", "Disease"])
 def abbreviation_definition(doc, *, core_dict, drug_dict):
-    """``long form (SF)``: the typed long form's label goes to every occurrence of SF in the doc."""
+    """``long form (SF)``: the typed long form's label goes to every occurrence of SF in the doc.
+
+    The long form is typed by the preset's typed dictionaries (resources ``core_dict`` and
+    ``drug_dict``: term matchers) or, failing them, by its head word's morphology."""
     defs = find_abbreviations(doc)
     if not defs:
         return
@@ -200,7 +180,13 @@ def abbreviation_definition(doc, *, core_dict, drug_dict):
         if label is not None:
             by_sf.setdefault(doc[ss:se].text, label)
     for sf, label in by_sf.items():
-        for m in re.finditer(r"(?<![\w-])" + re.escape(sf) + r"s?(?![\w-])", doc.text):
-            span = doc.char_span(m.start(), m.end())
-            if span is not None:
-                yield span.start, span.end, label
+        for start, end in short_form_spans(doc, sf):
+            yield start, end, label
+
+
+def short_form_spans(doc, sf: str):
+    """``(start, end)`` token ranges of every occurrence of the short form ``sf`` (or its plural ``sfs``) in ``doc``."""
+    for m in re.finditer(r"(?<![\w-])" + re.escape(sf) + r"s?(?![\w-])", doc.text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None:
+            yield span.start, span.end

@@ -1,147 +1,26 @@
-"""Chemical rules after the BC5CDR annotation guidelines (dictionary-term filter, code names, formulae).
+"""General chemical-name LFs: code names, formulae, element symbols, isotope labels, inorganic salts.
 
-BC5CDR annotates the *substance*, not the protein, target or pharmacological class around it:
-``calcium channel blockers`` -> ``calcium``, ``dopamine receptor`` -> ``dopamine``, ``angiotensin
-converting enzyme`` -> ``angiotensin``, ``nicotine gum`` -> ``nicotine``; proteins, enzymes,
-receptors, genes and action classes (``anticonvulsant``, ``vasodilator``, ``opioid``) are not
-chemicals; salt forms are part of the mention (``gentamicin sulfate``); ion charges are not
-(``Na`` in ``Na+``).  :func:`chemical_term_ok` applies these conventions to lexicon entries, so
-a dictionary LF falls back to the embedded substance.  The word lists are ordinary English and
-biomedical head words, written by hand, not taken from any annotation.
+Nomenclature any chemistry text follows (IUPAC element symbols, company code names such as
+``MK-801``, radiolabel brackets, ``<cation> <anion>`` salts), written by hand.  Which terms a
+corpus counts as a chemical mention (the substance inside ``calcium channel blockers``, no
+proteins or classes) is a guideline: the ``bc5cdr`` preset (``labeling_functions/presets``) owns it.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..api import OUTSIDE, span_lf
-
-#: head nouns that make a term a protein, target, class, preparation or measurement, not a substance
-NOT_CHEMICAL_HEADS = frozenset("""
-protein proteins glycoprotein glycoproteins lipoprotein lipoproteins peptide peptides polypeptide
-receptor receptors adrenoceptor adrenoceptors purinoceptor purinoceptors subunit subunits
-factor factors kinase kinases antigen antigens antibody antibodies autoantibodies immunoglobulin immunoglobulins
-enzyme enzymes inhibitor inhibitors antagonist antagonists agonist agonists blocker blockers blockade
-channel channels transporter transporters pump pumps carrier exchanger regulator regulators activator activators
-buffer buffers plasma
-hormone hormones cytokine cytokines chemokine chemokines neurotransmitter neurotransmitters
-vaccine vaccines gene genes dna rna mrna chain chains complex family system systems cell cells
-effect effects activity activities action actions response responses level levels
-agent agents drug drugs medication medications compound compounds derivative derivatives product products
-gum patch patches polacrilex tablet tablets capsule capsules spray cream ointment lozenge lozenges inhaler
-saline vehicle placebo solution solutions marker markers species
-pollen root roots leaf leaves bark seed seeds fruit flower flowers flesh whole top
-""".split())
-
-#: word endings of proteins and enzymes (``-ase``, ``haptoglobin``, ``erythropoietin``, ``angiotensinogen``)
-_PROTEIN_END_RE = re.compile(
-    r"(ases?|globin|globins|poietin|leukin|leukins|inogen|inogens|otropin|otropins|ceptor|ceptors|"
-    r"protein|proteins|kine|kines|[a-z]{0,4}(?:dna|rna)s?)$"
-)
-
-#: pharmacological-action class words (the drug list has many; BC5CDR does not annotate them)
-_ACTION_CLASS_RE = re.compile(
-    r"^(anti[a-z-]{4,}|[a-z-]*(?:icals|ical|ants|ive|ives|ator|ators|corticoid|corticoids|opioid|opioids|"
-    r"ics|gens|otics|leptic|leptics))$"
-)
-#: ordinary words that the drug list carries as entries
-_NOT_SUBSTANCE_WORDS = frozenset("""
-salt salts saline vehicle placebo solution water diet supplement supplements excipient excipients additive
-additives antidote antidotes carcinogen carcinogens toxin toxins tracer indicator indicators adjuvant adjuvants
-sedative sedatives stimulant stimulants convulsant convulsants immunosuppressant relaxant relaxants
-""".split())
-
-
-#: gene/protein symbols: a short letter stem, a one/two-digit or roman number, maybe an isoform
-_GENE_SYMBOL_RE = re.compile(r"^[a-z]{2,6}-?(\d{1,2}|i{1,3}|iv)([a-z]\d{0,2})?$")
-_NUMERAL_RE = re.compile(r"^([ivx]+|\d+[a-z]?|[ivx]+a|alpha|beta|gamma|delta|kappa)$")
-
-
-def chemical_term_ok(term: str, *, drug_list: bool = False) -> bool:
-    """Whether a lexicon term typed Chemical names a substance under the BC5CDR conventions.
-
-    ``drug_list`` also drops single-word pharmacological-action classes (``anticonvulsant``,
-    ``vasodilator``, ``glucocorticoid``), which the broad drug list carries and the curated
-    MeSH/CTD dictionary mostly does not.
-    """
-    words = term.lower().replace("-", " - ").split()
-    if not words:
-        return False
-    if ", " in term or not (term[-1].isalnum() or term[-1] in ")]'+"):  # inverted "alcohol, butyl", "alcohol,"
-        return False
-    first, last = words[0], words[-1]
-    if len(words) >= 2 and _NUMERAL_RE.match(last):  # "factor II", "interferon alpha": judge the noun
-        last = words[-2]
-    if not (first[0].isalnum() or first[0] in "[("):  # fragments like "- II"
-        return False
-    if first in {"reduced", "oxidized", "oxidised"} and len(words) > 1:  # "reduced glutathione" -> "glutathione"
-        return False
-    if last in NOT_CHEMICAL_HEADS or _PROTEIN_END_RE.search(last):
-        return False
-    if len(words) == 1 and (last in _NOT_SUBSTANCE_WORDS or last.endswith("ics")):  # "neuroleptics", "antipsychotics"
-        return False
-    if drug_list and len(words) == 1 and _ACTION_CLASS_RE.match(last):
-        return False
-    if drug_list and _GENE_SYMBOL_RE.match(term.lower()):  # "CYP3A4", "PAI-1", "IGF-I", "ADAM-17"
-        return False
-    return True
-
+from ..api import span_lf
+from .abbreviations import non_chemical_sfs
+from .patterns import code_name_spans
 
 # --- code names ----------------------------------------------------------------------------------
-
-#: company/laboratory prefix + serial number in one token: ``LY274614``, ``FK506``, ``MK-801``, ``SR48692``
-_CODE_ONE_RE = re.compile(r"^(?:[A-Z]{2,4}-?\d{3,7}[A-Za-z]?|[A-Z][a-z][A-Z]?-?\d{3,7}|[A-Z]\d{4,7})$")
-#: prefix token of a spaced code name: ``GR 55562``, ``HOE 140``, ``DuP 753``, ``Ro 40-5967``
-_CODE_PREFIX_RE = re.compile(r"^(?:[A-Z]{2,4}|[A-Z][a-z][A-Z]?)$")
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
-#: prefixes of gene/protein/strain/cell-line symbols and of clinical scales, not compound series
-_NOT_CODE_PREFIXES = frozenset("""
-CD CYP P HSP IL GPR ADAM MMP HLA TNF TGF IGF EGF FGF VEGF PDGF COX NOS ICD DSM NYHA WHO HIV HBV HCV SIV HPV EBV
-CMV HSV HTLV ATCC HEK PN PND GD ISO BMI APACHE ASA NIH PC IQ SF EQ RR OR CI HR SD SE SEM NS UK US USA EU
-""".split())
-
-
-def _code_prefix_ok(text: str) -> bool:
-    return text not in _NOT_CODE_PREFIXES and text.lower() not in _STOP_CODES
-
-
-_STOP_CODES = frozenset("in at on as by to of or an is it if no we up do be so".split())
 
 
 @span_lf(labels=["Chemical"])
 def chemical_code_name(doc):
     """Drug-development code names: ``LY274614``, ``FK506``, ``MK-801``, ``GR 55562``, ``Ro 40-5967``."""
     yield from code_name_spans(doc)
-
-
-def code_name_spans(doc):
-    """``(start, end)`` token ranges of drug-development code names (also used by ``numbers_outside``)."""
-    n = len(doc)
-    for i, tok in enumerate(doc):
-        text = tok.text
-        m = _CODE_ONE_RE.match(text)
-        if m:
-            prefix = re.match(r"^[A-Za-z]+", text).group(0)
-            if _code_prefix_ok(prefix) and len(prefix) + 2 <= len(text):
-                yield i, i + 1
-            continue
-        if not _CODE_PREFIX_RE.match(text) or not _code_prefix_ok(text) or i + 1 >= n:
-            continue
-        nxt = doc[i + 1]
-        if not (nxt.text.isdigit() and 2 <= len(nxt.text) <= 7) or _YEAR_RE.match(nxt.text):
-            continue
-        if tok.whitespace_ != " ":
-            continue
-        end = i + 2
-        # "Ro 40 - 5967": a hyphenated serial number
-        if end + 1 < n and doc[end].text == "-" and doc[end + 1].text.isdigit() and not doc[end - 1].whitespace_:
-            end += 2
-        if end < n and _UNIT_AFTER_RE.match(doc[end].text):  # "CO 100 ppm", "SBP 120 mmHg"
-            continue
-        yield i, end
-
-
-_UNIT_AFTER_RE = re.compile(r"^(%|mg|g|kg|ml|mL|l|mm|mmHg|ppm|h|min|s|days?|weeks?|years?|patients|U|IU|bpm|/)")
 
 
 # --- formulae ------------------------------------------------------------------------------------
@@ -193,34 +72,6 @@ def chemical_formula(doc):
             yield i, i + 1
 
 
-# --- protein targets -----------------------------------------------------------------------------
-
-_TARGET_AFTER = frozenset({"inhibitor", "inhibitors", "inhibition", "antagonist", "antagonists", "blocker",
-                           "blockers"})
-
-
-@span_lf(labels=[OUTSIDE])
-def protein_target_outside(doc, *, core_dict):
-    """O vote: a protein-like word (``-in``) named as the target of an inhibitor is not a chemical
-    (``calcineurin inhibitors``, ``calcineurin-inhibitor therapy``), unless the curated dictionary has it."""
-    n = len(doc)
-    cands = []
-    for i, tok in enumerate(doc):
-        low = tok.lower_
-        if not (low.endswith("in") and len(low) >= 6 and tok.text[1:].islower() and low.isalpha()):
-            continue
-        j = i + 1
-        if j < n and doc[j].text == "-":
-            j += 1
-        if j < n and doc[j].lower_ in _TARGET_AFTER:
-            cands.append(i)
-    if cands:
-        curated = {k for s, e, _ in core_dict(doc, "Chemical") for k in range(s, e)}
-        for i in cands:
-            if i not in curated:
-                yield i, i + 1
-
-
 # --- isotope-labelled ligands and inorganic salts ------------------------------------------------
 
 _ISOTOPE_RE = re.compile(r"^\d{1,3}[A-Z][a-z]?$")  # 3H, 14C, 125I, 99mTc is rare in this form
@@ -259,3 +110,33 @@ def inorganic_salt_name(doc):
         if tok.lower_ in _CATION_WORDS and tok.whitespace_ and _ANION_RE.match(doc[i + 1].lower_) \
                 and doc[i + 1].text.islower():
             yield i, i + 2
+
+
+# --- symbols -------------------------------------------------------------------------------------
+
+#: element symbols, ions and neurotransmitter / small-molecule abbreviations (case-sensitive); charged
+#: forms of elements are left out ("Na" in "Na+" is the element, which one token cannot give)
+CHEMICAL_SYMBOLS = frozenset("""
+Na K Ca Mg Cl Li Fe Zn Cu Mn Al Pb Hg Cd As Se NO N2O O2 CO2 CO H2O2 NaCl KCl CaCl2 MgSO4
+5-HT GABA NMDA ATP ADP AMP cAMP cGMP NAD NADH NADPH DA NE ACh Glu ROS L-DOPA DOPA 6-OHDA MPTP MPP+
+PTZ STZ LPS DEX DOX 5-FU MTX CsA FK506 PAN TAM ASA INH ddI AZT ACTH
+""".split())
+
+
+@span_lf(labels=["Chemical"])
+def chemical_symbols(doc):
+    """Element symbols, ions and common chemical abbreviations (``Na``, ``K+``, ``NO``, ``5-HT``, ``GABA``)."""
+    text = doc.text
+    not_here = non_chemical_sfs(doc) if "(" in text else set()  # "cardiac output (CO)"
+    for m in re.finditer(r"(?<![\w+-])(" + "|".join(re.escape(x) for x in sorted(CHEMICAL_SYMBOLS, key=len, reverse=True)) + r")(?![\w+])", text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None:
+            if span.text in not_here:
+                continue
+            if span.text == "NO" and span.end < len(doc) and doc[span.end].is_upper:  # "NO" in an all-caps title
+                continue
+            if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].text in {".", ":", ";", "?", "!"}):
+                continue
+            if span.start > 0 and doc[span.start - 1].lower_ in {"mm", "cm", "µm", "um"}:  # "mm Hg"
+                continue
+            yield span.start, span.end

@@ -274,34 +274,55 @@ def administration_context(doc):
                 yield i - 1, i
 
 
-#: element symbols, ions and neurotransmitter / small-molecule abbreviations (case-sensitive); charged
-#: forms of elements are left out: BC5CDR annotates "Na" in "Na+", which one token cannot give
-CHEMICAL_SYMBOLS = frozenset("""
-Na K Ca Mg Cl Li Fe Zn Cu Mn Al Pb Hg Cd As Se NO N2O O2 CO2 CO H2O2 NaCl KCl CaCl2 MgSO4
-5-HT GABA NMDA ATP ADP AMP cAMP cGMP NAD NADH NADPH DA NE ACh Glu ROS L-DOPA DOPA 6-OHDA MPTP MPP+
-PTZ STZ LPS DEX DOX 5-FU MTX CsA FK506 PAN TAM ASA INH ddI AZT ACTH
+# --- code names ----------------------------------------------------------------------------------
+
+#: company/laboratory prefix + serial number in one token: ``LY274614``, ``FK506``, ``MK-801``, ``SR48692``
+_CODE_ONE_RE = re.compile(r"^(?:[A-Z]{2,4}-?\d{3,7}[A-Za-z]?|[A-Z][a-z][A-Z]?-?\d{3,7}|[A-Z]\d{4,7})$")
+#: prefix token of a spaced code name: ``GR 55562``, ``HOE 140``, ``DuP 753``, ``Ro 40-5967``
+_CODE_PREFIX_RE = re.compile(r"^(?:[A-Z]{2,4}|[A-Z][a-z][A-Z]?)$")
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+#: prefixes of gene/protein/strain/cell-line symbols and of clinical scales, not compound series
+_NOT_CODE_PREFIXES = frozenset("""
+CD CYP P HSP IL GPR ADAM MMP HLA TNF TGF IGF EGF FGF VEGF PDGF COX NOS ICD DSM NYHA WHO HIV HBV HCV SIV HPV EBV
+CMV HSV HTLV ATCC HEK PN PND GD ISO BMI APACHE ASA NIH PC IQ SF EQ RR OR CI HR SD SE SEM NS UK US USA EU
 """.split())
 
 
-@span_lf(labels=["Chemical"])
-def chemical_symbols(doc):
-    """Element symbols, ions and common chemical abbreviations (``Na``, ``K+``, ``NO``, ``5-HT``, ``GABA``)."""
-    from .abbreviations import non_chemical_sfs
+def _code_prefix_ok(text: str) -> bool:
+    return text not in _NOT_CODE_PREFIXES and text.lower() not in _STOP_CODES
 
-    text = doc.text
-    not_here = non_chemical_sfs(doc) if "(" in text else set()  # "cardiac output (CO)"
-    for m in re.finditer(r"(?<![\w+-])(" + "|".join(re.escape(x) for x in sorted(CHEMICAL_SYMBOLS, key=len, reverse=True)) + r")(?![\w+])", text):
-        span = doc.char_span(m.start(), m.end())
-        if span is not None:
-            if span.text in not_here:
-                continue
-            if span.text == "NO" and span.end < len(doc) and doc[span.end].is_upper:  # "NO" in an all-caps title
-                continue
-            if span.text in {"As", "DA", "NE", "CO", "PAN"} and (span.start == 0 or doc[span.start - 1].text in {".", ":", ";", "?", "!"}):
-                continue
-            if span.start > 0 and doc[span.start - 1].lower_ in {"mm", "cm", "µm", "um"}:  # "mm Hg"
-                continue
-            yield span.start, span.end
+
+_STOP_CODES = frozenset("in at on as by to of or an is it if no we up do be so".split())
+
+
+def code_name_spans(doc):
+    """``(start, end)`` token ranges of drug-development code names (``chemical_code_name``; ``numbers_outside`` skips them)."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        text = tok.text
+        m = _CODE_ONE_RE.match(text)
+        if m:
+            prefix = re.match(r"^[A-Za-z]+", text).group(0)
+            if _code_prefix_ok(prefix) and len(prefix) + 2 <= len(text):
+                yield i, i + 1
+            continue
+        if not _CODE_PREFIX_RE.match(text) or not _code_prefix_ok(text) or i + 1 >= n:
+            continue
+        nxt = doc[i + 1]
+        if not (nxt.text.isdigit() and 2 <= len(nxt.text) <= 7) or _YEAR_RE.match(nxt.text):
+            continue
+        if tok.whitespace_ != " ":
+            continue
+        end = i + 2
+        # "Ro 40 - 5967": a hyphenated serial number
+        if end + 1 < n and doc[end].text == "-" and doc[end + 1].text.isdigit() and not doc[end - 1].whitespace_:
+            end += 2
+        if end < n and _UNIT_AFTER_RE.match(doc[end].text):  # "CO 100 ppm", "SBP 120 mmHg"
+            continue
+        yield i, end
+
+
+_UNIT_AFTER_RE = re.compile(r"^(%|mg|g|kg|ml|mL|l|mm|mmHg|ppm|h|min|s|days?|weeks?|years?|patients|U|IU|bpm|/)")
 
 
 # --- disease patterns ----------------------------------------------------------------------------
@@ -510,8 +531,6 @@ def stopwords_outside(doc):
 def numbers_outside(doc):
     """Numbers and units are outside any entity (votes O), except inside chemical names: the serial
     number of a code name (``GR 55562``) and a unit-like letter before a hyphen (``U-II``)."""
-    from .chemicals import code_name_spans
-
     in_code = {i for s, e in code_name_spans(doc) for i in range(s, e)}
     n = len(doc)
     for i, tok in enumerate(doc):

@@ -1,10 +1,12 @@
-"""Presets: named LF sets with their resources and labels, one module each.
+"""Presets: named LF sets with their resources, labels and label map, one module each.
 
 ``labeling_functions/presets/<name>.py`` defines ``PRESET`` (a :class:`Preset`) and owns its
-guideline: its word lists, filters, label map and any LF that only its corpus wants.  The
-library (``labeling_functions.library``) stays general.  A preset is a recipe; :func:`get_preset`
-imports the preset's module on first use and builds a fresh :class:`~labeling_functions.api.LFSet`
-whose lexicons load lazily on first use.  A preset may ship a pre-fitted label model as a package
+guideline: its word lists, filters, resources (dictionaries built with its filters), label map
+and every LF that only its corpus wants (``_pubmed.py`` holds what the two PubMed presets share).
+The library (``labeling_functions.library``) stays general: a preset builds its LFs from the
+library's LFs and helpers, configured with its own lists and predicates.  A preset is a recipe;
+:func:`get_preset` imports the preset's module on first use and :meth:`Preset.build` makes a fresh
+:class:`~labeling_functions.api.LFSet` whose lexicons load lazily on first use.  A preset may ship a pre-fitted label model as a package
 resource (``resources/label_model_<preset>.json``, written by ``benchmarks/weak_fit_presets.py``
 on the preset's *training* corpus, weak labels only), so ``annotate --preset`` needs no fitting.
 """
@@ -14,73 +16,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any, Callable
+from typing import Any, Mapping
 
 from corpora.errors import LF_PRESET, LFError
 
-from ..api import LFSet, lazy_resource
-
-
-def _core_dict():
-    from ..lexicons import TermMatcher, autoner_core
-
-    from ..library.chemicals import chemical_term_ok
-
-    terms = {t: label for t, label in autoner_core().items() if label != "Chemical" or chemical_term_ok(t)}
-    return TermMatcher(terms, case_sensitive_upto=4)
-
-
-def _drug_dict():
-    from ..lexicons import TermMatcher, drug_names
-
-    return TermMatcher({name: "Chemical" for name in drug_names() if _good_drug_name(name)}, min_len=4,
-                       case_sensitive_upto=4)
-
-
-def _good_drug_name(name: str) -> bool:
-    """Drop drug-list entries that are classes, enzymes/receptors or contain function words/numbers."""
-    from ..library.patterns import STOP
-
-    words = name.split()
-    if any(w in STOP or w.isdigit() for w in words):
-        return False
-    last = words[-1]
-    if last.endswith(("ic", "ics", "ase", "ases", "receptor", "receptors", "synthase", "agent", "agents")) \
-            or last in {"drug", "drugs", "blocker", "blockers", "inhibitor", "inhibitors"}:
-        return False
-    from ..library.chemicals import chemical_term_ok
-
-    return chemical_term_ok(name, drug_list=True)
-
-
-def _icd_dict():
-    from ..lexicons import TermMatcher, icd10cm_disease_terms
-
-    return TermMatcher({t: "Disease" for t in icd10cm_disease_terms() if _good_icd_term(t)}, min_len=5)
-
-
-def _good_icd_term(term: str) -> bool:
-    """Drop ICD-10-CM descriptions that join two conditions or name a cause/behaviour, not a mention.
-
-    "nausea and vomiting" (two mentions), "heparin-induced thrombocytopenia" (the chemical is not
-    part of the disease), "cocaine use" (a behaviour).
-    """
-    words = term.split()
-    return " and " not in f" {term} " and "induced" not in term and words[-1] not in {"use", "users"}
-
-
-def _disease_dict():
-    from ..lexicons import TermMatcher, read_resource_lines
-
-    return TermMatcher({t: "Disease" for t in read_resource_lines("disease_terms.txt")}, min_len=3)
-
-
-RESOURCES: dict[str, Callable[[], Any]] = {
-    "core_dict": lazy_resource(_core_dict),
-    "drug_dict": lazy_resource(_drug_dict),
-    "icd_dict": lazy_resource(_icd_dict),
-    "disease_dict": lazy_resource(_disease_dict),
-}
+from ..api import LFSet
 
 
 @dataclass(frozen=True)
@@ -95,6 +35,15 @@ class Preset:
 
     #: module that defines this preset (its own LFs are looked up there before the library)
     module: str = ""
+    #: resource name -> object or lazy factory (:func:`~labeling_functions.api.lazy_resource`) its LFs ask for
+    resources: Mapping[str, Any] = field(default_factory=dict)
+    #: gold label name -> this preset's entity type, for scoring and refining on the corpus's
+    #: annotations (e.g. NCBI-disease's four mention classes -> ``Disease``)
+    label_map: Mapping[str, str] = field(default_factory=dict)
+
+    def map_label(self, label: str) -> str:
+        """A gold label as this preset's entity type (unchanged when the label map does not name it)."""
+        return self.label_map.get(label, label)
 
     def build(self) -> LFSet:
         import importlib
@@ -106,8 +55,13 @@ class Preset:
         if self.module:
             mod = importlib.import_module(self.module)
             own = {v.name: v for v in vars(mod).values() if isinstance(v, LabelingFunction)}
+        missing = [name for name in self.lf_names if name not in own and name not in ALL_LFS]
+        if missing:
+            raise LFError(f"preset {self.name!r} names labelling functions that exist neither in {self.module or '?'} "
+                          f"nor in the library: {missing}", "define them in the preset's module or fix the names",
+                          code=LF_PRESET)
         lfs = [own.get(name) or ALL_LFS[name] for name in self.lf_names]
-        lfset = LFSet(lfs=lfs, resources=dict(RESOURCES))
+        lfset = LFSet(lfs=lfs, resources=dict(self.resources))
         lfset.labels = list(self.labels)
         return lfset
 

@@ -39,13 +39,20 @@ GOLD = {
 
 
 class _Cells(HTMLParser):
+    """The figures of the report: summary-table cells, chart bars, conflict cells, example rows."""
+
     def __init__(self):
         super().__init__()
         self.rows, self.bars, self.cells, self._row, self._cls = {}, {}, {}, None, None
+        self.examples, self._in_summary = [], False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "tr" and "data-lf" in a:
+        if tag == "table":
+            self._in_summary = a.get("class") == "lf-summary"
+        if tag == "tr" and "example" in (a.get("class") or ""):
+            self.examples.append((a["data-lf"], a["data-label"], a["data-verdict"]))
+        elif tag == "tr" and "data-lf" in a and self._in_summary:
             self._row = a["data-lf"]
             self.rows[self._row] = {}
         elif tag == "td" and self._row:
@@ -126,6 +133,152 @@ def test_cli_lf_analyze_writes_report(tmp_path, monkeypatch, capsys):
     n_tokens = int(re.search(r'data-tokens="(\d+)"', page).group(1))
     assert p.rows["itis_cli"]["coverage"] == pytest.approx(3 / n_tokens, abs=1e-4)
     assert p.rows["itis_cli"]["accuracy"] == 1.0
+    # gold for one note of two: only that note is scored, and the output says so
+    part = tmp_path / "gold_a.jsonl"
+    part.write_text(json.dumps({**RECORDS[0], "spans": GOLD["a"]}) + "\n")
+    capsys.readouterr()
+    assert main(["lf", "analyze", str(notes), "--lfs", "lfpkg_an.lfs", "--gold", str(part)]) == 0
+    assert "gold covers 1 of 2 notes" in capsys.readouterr().err
     # a bad module path is a clean error, exit code 2
     assert main(["lf", "analyze", str(notes), "--lfs", "nope.nothing"]) == 2
     assert "CL-LF002" in capsys.readouterr().err
+
+
+def test_partial_gold_scores_only_the_notes_it_covers(tmp_path):
+    # gold for note "a" only: before, note "b" was scored against no gold (its votes all wrong)
+    result = analyze(RECORDS, LFSet([itis_lf, caps_lf, the_lf]), gold={"a": GOLD["a"]})
+    assert result.n_docs == 2 and result.n_gold_docs == 1
+    assert len(result.Y) == result.scored.sum() < len(result.L)
+    alone = analyze(RECORDS[:1], LFSet([itis_lf, caps_lf, the_lf]), gold={"a": GOLD["a"]})
+    assert np.allclose(result.accuracy(), alone.accuracy())
+    assert result.span_scores == alone.span_scores
+    # coverage still uses every note
+    assert result.coverage()[0] == pytest.approx(3 / len(result.L))
+    assert summary_frame(result)["Emp. Acc."].to_numpy() == pytest.approx(result.accuracy())
+    out = tmp_path / "r.html"
+    write_report(result, out)
+    page = out.read_text()
+    assert 'data-gold-docs="1"' in page and "gold covers 1 of 2 notes" in page
+
+
+def test_labels_are_names_and_examples_are_escaped_in_a_private_file(tmp_path):
+    records = [{"text": "Gastritis and <script>alert(1)</script> Aspirin.", "meta": {"id": "x<1>"}}]
+    gold = {"x<1>": [{"start": 0, "end": 9, "label": "Disease"}]}
+    result = analyze(records, LFSet([itis_lf, caps_lf, the_lf]), gold=gold)
+    frame = summary_frame(result)
+    assert frame.loc["caps_lf", "Labels"] == "Chemical" and frame.loc["the_lf", "Labels"] == "O"
+    assert "Polarity" not in frame.columns
+    out = tmp_path / "r.html"
+    out.write_text("old")  # an existing file is replaced, and ends up private too
+    out.chmod(0o644)
+    write_report(result, out)
+    assert out.stat().st_mode & 0o777 == 0o600
+    page = out.read_text()
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "x&lt;1&gt;" in page
+    p = _Cells()
+    p.feed(page)
+    ex = set(p.examples)
+    assert ("itis_lf", "Disease", "correct") in ex
+    assert ("caps_lf", "Chemical", "incorrect") in ex  # "Gastritis" voted Chemical
+    assert ("the_lf", "O", "correct") in ex
+    assert {label for _, label, _ in ex} <= {"Disease", "Chemical", "O"}
+    assert not list(tmp_path.glob(".r.html.*"))  # no temporary file left behind
+
+
+def test_examples_without_gold_and_their_limit():
+    records = [{"text": "Colitis, gastritis, hepatitis and nephritis.", "meta": {"id": "n"}}]
+    result = analyze(records, LFSet([itis_lf]), examples=2)
+    assert [e.text for e in result.examples["itis_lf"]] == ["Colitis", "gastritis"]
+    assert all(e.verdict == "" and e.label == "Disease" for e in result.examples["itis_lf"])
+    assert result.examples["itis_lf"][1].left.startswith("Colitis")
+
+
+# --- lf analyze measures what annotate runs -----------------------------------------------------------
+
+NOTES = [
+    {"text": "HISTORY OF PRESENT ILLNESS: Cough and fever.\nASSESSMENT: Pneumonia. Asthma.\nPLAN: Azithromycin 500 mg.",
+     "meta": {"id": "n1"}},
+    {"text": "CHIEF COMPLAINT: Chest pain.\nASSESSMENT: Hypertension and diabetes mellitus. Gout.\n"
+             "PLAN: Lisinopril. Follow up.", "meta": {"id": "n2"}},
+    {"text": "Patient reports headache. No assessment section here.", "meta": {"id": "n3"}},
+]
+
+SECTION_LFS = '''
+from labeling_functions import span_lf
+
+LABELS = ["Problem"]
+
+
+@span_lf(labels=["Problem"])
+def assessment_capitalised(doc):
+    """Capitalised words of the assessment section (needs the sections component)."""
+    for sec in doc.spans["sections"] if "sections" in doc.spans else []:
+        if sec.label_ == "observation_and_plan" and sec.text.upper().startswith("ASSESSMENT"):
+            for tok in sec[2:]:
+                if tok.text.istitle() and tok.is_alpha:
+                    yield tok.i, tok.i + 1
+'''
+
+
+def _lf_module(tmp_path, monkeypatch):
+    pkg = tmp_path / "seclfs"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "lfs.py").write_text(SECTION_LFS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return "seclfs.lfs"
+
+
+def _annotate_docs(config, monkeypatch):
+    """The Docs annotate's own note processor makes of NOTES (its votes are in doc.spans["lf:..."])."""
+    import nlp_pipeline.processing as processing
+
+    docs = []
+    real = processing.doc_to_record
+
+    def capture(doc, **kwargs):
+        docs.append(doc)
+        return real(doc, **kwargs)
+
+    monkeypatch.setattr(processing, "doc_to_record", capture)
+    processor = processing.AnnotateProcessorFactory(config)()
+    for rec in NOTES:
+        processor(rec)
+    assert len(docs) == len(NOTES)
+    return docs
+
+
+def test_cli_coverage_equals_the_votes_of_annotate(tmp_path, monkeypatch, capsys):
+    module = _lf_module(tmp_path, monkeypatch)
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text("".join(json.dumps(r) + "\n" for r in NOTES))
+    out = tmp_path / "out.jsonl"
+    assert main(["annotate", str(notes), "--lfs", module, "-o", str(out), "--no-progress"]) == 0
+    annotated = [json.loads(line) for line in out.read_text().splitlines()]
+    # one LF voting single non-adjacent tokens: annotate's spans are exactly its votes
+    voted = [(r["meta"]["id"], s["text"]) for r in annotated for s in r["spans"]]
+    assert voted == [("n1", "Pneumonia"), ("n1", "Asthma"), ("n2", "Hypertension"), ("n2", "Gout")]
+    n_tokens = sum(len(r["tokens"]) for r in annotated)
+    report = tmp_path / "lf.html"
+    assert main(["lf", "analyze", str(notes), "--lfs", module, "--report", str(report)]) == 0
+    page = report.read_text()
+    assert int(re.search(r'data-tokens="(\d+)"', page).group(1)) == n_tokens
+    p = _Cells()
+    p.feed(page)
+    assert p.bars["assessment_capitalised"][0] * n_tokens == pytest.approx(4, abs=1e-3)  # 6-decimal data-value
+
+
+@pytest.mark.parametrize("preset", ["bc5cdr"])
+def test_preset_coverage_equals_the_votes_of_annotate(preset, monkeypatch):
+    from nlp_pipeline.pipeline import PipelineConfig
+
+    from labeling_functions.matrix import token_matrix
+
+    config = PipelineConfig(preset=preset)
+    docs = _annotate_docs(config, monkeypatch)
+    result = analyze(NOTES, config=config)
+    assert result.n_docs == len(NOTES) and len(result.L) == sum(len(d) for d in docs)
+    L = np.concatenate([token_matrix({n: [(s.start, s.end, s.label_) for s in d.spans["lf:" + n]]
+                                      for n in result.names}, result.names, result.labels, len(d)).L for d in docs])
+    assert (result.L == L).all()
+    assert (L != -1).any(axis=0).sum() >= 5  # several LFs vote on these notes

@@ -301,3 +301,104 @@ def test_add_rules_at_run_time():
          {"literal": "awaiting", "category": "HYPOTHETICAL", "direction": "FORWARD", "max_scope": 3}])
     assert attrs(nlp, "Awaiting biopsy results.", "biopsy results") == {"hypothetical"}
     assert attrs(nlp, "Awaiting the results of the biopsy today.", "biopsy") == set()  # beyond max_scope
+
+
+# Issue 17 item 4: classes of status errors, each a general class with several phrasings.
+@pytest.mark.parametrize(
+    "text, target, expected",
+    [
+        # ages in every spacing never trigger historical
+        ("A 5-year - old boy with chest pain.", "chest pain", set()),
+        ("A 5 - year - old boy with chest pain.", "chest pain", set()),
+        ("70 year old man with chest pain.", "chest pain", set()),
+        ("A seventy-five-year-old woman with dyspnea.", "dyspnea", set()),
+        ("3-month - old infant with fever.", "fever", set()),
+        ("70 y/o male with syncope.", "syncope", set()),
+        ("45 yo female with headache.", "headache", set()),
+        ("An old infarct in the left parietal lobe.", "infarct", {"historical"}),  # 'old' still dates a finding
+        # hedges and alternatives
+        ("Opacity favored to represent atelectasis.", "atelectasis", {"uncertain"}),
+        ("Unsure whether this represents a fracture.", "fracture", {"uncertain"}),
+        ("It is unclear if there is infection.", "infection", {"uncertain"}),
+        ("Rule-out pulmonary embolism.", "pulmonary embolism", {"uncertain"}),
+        ("Rule - out pulmonary embolism.", "pulmonary embolism", {"uncertain"}),
+        ("R/O appendicitis.", "appendicitis", {"uncertain"}),
+        ("Atelectasis versus pneumonia.", "Atelectasis", {"uncertain"}),
+        ("Differential includes sarcoidosis.", "sarcoidosis", {"uncertain"}),
+        ("The lesion may represent a cyst.", "cyst", {"uncertain"}),
+        # "no change in the X", "resolution of X"
+        ("No change in the left pleural effusion.", "left pleural effusion", set()),
+        ("No significant change in the size of the nodule.", "nodule", set()),
+        ("No change in vision or diplopia.", "diplopia", {"negated"}),  # review-of-systems style stays negated
+        ("Interval resolution of the right lower lobe pneumonia.", "pneumonia", {"negated"}),
+        ("Near complete resolution of the effusion.", "effusion", {"negated"}),
+        ("The pneumonia has completely resolved.", "pneumonia", {"negated"}),
+        # scopes end at the clause, at 'or other', at list items and field labels
+        ("History of Billroth II for perforated ulcer, with malnutrition and nausea.", "nausea", set()),
+        ("Status post appendectomy; now with abdominal pain.", "abdominal pain", set()),
+        ("Denies fever, chills, or other symptoms and reports a cough.", "cough", set()),
+        ("POSTOPERATIVE DIAGNOSIS: 1) Esophagitis s/p biopsy 2) Hiatal hernia.", "Hiatal hernia", set()),
+        ("ALLERGIES: None. ROS: no rash. ASSESSMENT: cellulitis.", "cellulitis", set()),
+        # field labels ending in HISTORY:, cues after the term, misspellings
+        ("PAST SURGICAL HISTORY: cholecystectomy.", "cholecystectomy", {"historical"}),
+        ("PSYCHIATRIC HISTORY: depression.", "depression", {"historical"}),
+        ("CLINICAL HISTORY: dizziness.", "dizziness", set()),
+        ("She reports an asthma history.", "asthma", {"historical"}),
+        ("H/O stroke.", "stroke", {"historical"}),
+        ("Patient with histroy of seizures.", "seizures", {"historical"}),
+        ("Consistent with the patient's know transposition of the great vessels.", "transposition", {"historical"}),
+        # habits are a historical class (configurable)
+        ("She drinks wine daily; alcohol use noted.", "alcohol use", {"historical"}),
+        ("Denies tobacco.", "tobacco", {"negated", "historical"}),
+        # the indication line of a test report gives current reasons
+        ("CLINICAL HISTORY: 50-year-old male with a history of thymoma.", "thymoma", set()),
+        ("The indication for this procedure is a personal history of polyps.", "polyps", set()),
+        ("CLINICAL HISTORY: status post liver transplant.", "liver transplant", {"historical"}),
+        ("HISTORY: 60-year-old with a past medical history significant for HIV.", "HIV", {"historical"}),
+        ("He has a history of polyps.", "polyps", {"historical"}),
+    ],
+)
+def test_status_error_classes(nlp, text, target, expected):
+    assert attrs(nlp, text, target) == expected
+
+
+@pytest.mark.parametrize("text, targets, uncertain", [
+    ("Atelectasis or pneumonia in the left base.", ("Atelectasis", "pneumonia"), [True, True]),
+    ("Atelectasis, effusion, or pneumonia.", ("Atelectasis", "effusion", "pneumonia"), [True, True, True]),
+    ("Atelectasis and pneumonia.", ("Atelectasis", "pneumonia"), [False, False]),
+    ("Denies fever or chills.", ("fever", "chills"), [False, False]),  # a negation list is not a differential
+    ("Pneumonia. Effusion or edema.", ("Pneumonia", "Effusion", "edema"), [False, True, True]),
+])
+def test_alternatives_are_uncertain(nlp, text, targets, uncertain):
+    doc = annotate(nlp, text, *targets)
+    assert [s._.uncertain for s in doc.spans[SPAN_KEY]] == uncertain
+
+
+@pytest.mark.parametrize("text, target", [
+    ("SOCIAL HISTORY: Not obtainable FAMILY HISTORY: diabetes", "diabetes"),
+    ("Allergies: not applicable, chest pain on exertion.", "chest pain"),
+    ("Medications: N/A, headache since Monday.", "headache"),
+    ("Tobacco: not documented, cough for two days.", "cough"),
+])
+def test_template_words_never_negate_the_next_field(nlp, text, target):
+    assert "negated" not in attrs(nlp, text, target)
+
+
+@pytest.mark.parametrize("flag, text, targets, attr", [
+    ("habits_historical", "Alcohol use noted.", ("Alcohol use",), "historical"),
+    ("alternatives_uncertain", "Atelectasis or pneumonia.", ("Atelectasis", "pneumonia"), "uncertain"),
+    ("indication_current", "INDICATION: history of polyps.", ("polyps",), "historical"),
+])
+def test_class_switches(flag, text, targets, attr):
+    def has(nlp):
+        doc = annotate(nlp, text, *targets)
+        return bool(getattr(doc.spans[SPAN_KEY][-1]._, attr))
+
+    default = has(build())
+    assert default is (flag != "indication_current")
+    assert has(build(**{flag: False})) is (not default)
+
+
+def test_habit_evidence_is_marked(nlp):
+    doc = annotate(nlp, "Smoking noted.", "Smoking")
+    assert {"attribute": "historical", "rule": "habit"} in doc.spans[SPAN_KEY][0]._.assertion_evidence

@@ -1,21 +1,49 @@
-"""NCBI-disease LFs, second round: hyphenated modifiers, abbreviation lists, initials of a disease name."""
+"""The ncbi_disease preset's own LFs (NCBI-disease guideline, labeling_functions/presets/ncbi_disease.py)."""
 
 import pytest
 import spacy
 
 from labeling_functions.library import ALL_LFS
+from labeling_functions.presets import get_preset
 from lf_votes import lf_vote_texts
-from labeling_functions.api import LFSet
-from labeling_functions.presets import RESOURCES, get_preset
 
 NLP = spacy.blank("en")
 
 
 def _votes(name, text):
-    return lf_vote_texts(name, text)
+    return lf_vote_texts(name, text, preset="ncbi_disease")
 
 
 @pytest.mark.parametrize("name, text, expected", [
+    # NCBI keeps inheritance/population modifiers and a trailing type
+    ("disease_head_phrase_ncbi", "Cases of male breast cancer are rare.", ["male breast cancer"]),
+    ("disease_head_phrase_ncbi", "X-linked thrombocytopenia is a disease.", ["X-linked thrombocytopenia"]),
+    ("disease_head_phrase_ncbi", "Patients with mucopolysaccharidosis IVA.", ["mucopolysaccharidosis IVA"]),
+    ("disease_head_phrase_ncbi", "A human disease with informative meioses.", []),
+    ("not_disease_outside_ncbi", "Early death from infection.", ["death", "infection"]),
+    ("disease_abbreviation_ncbi",
+     "Duchenne and Becker muscular dystrophy (DMD/BMD) patients; the DMD gene in BMD.",
+     ["DMD", "BMD", "DMD", "BMD"]),
+    ("disease_abbreviation_ncbi", "Linkage of choroideremia (TCD) in TCD families.", ["TCD", "TCD"]),
+    ("disease_abbreviation_ncbi", "The von Hippel-Lindau (VHL) disease gene; VHL patients.", ["VHL", "VHL"]),
+    ("disease_abbreviation_ncbi", "The breast cancer 1 (BRCA1) gene.", []),
+    ("eponym_short_ncbi", "Lesch-Nyhan syndrome is rare; Lesch-Nyhan patients lack HPRT.", ["Lesch-Nyhan"]),
+    ("coordinated_eponym_ncbi", "Boys with Duchenne and Becker muscular dystrophy.",
+     ["Duchenne and Becker muscular dystrophy"]),
+    ("parenthetical_mention_ncbi", "Diagnosis of glucose-6-phosphate dehydrogenase (G6PD) deficiency in Taiwan.",
+     ["glucose-6-phosphate dehydrogenase (G6PD) deficiency"]),
+    ("abbreviation_pair_outside_ncbi", "Patients with VCFS/DGS were studied.", ["/"]),
+    ("disease_abbreviation_ncbi", "Adrenoleukodystrophy (ALD) in boys with childhood cerebral ALD.",
+     ["ALD", "childhood cerebral ALD"]),
+    ("disease_head_phrase_ncbi", "Patients with autosomal dominant retinal degeneration.",
+     ["autosomal dominant retinal degeneration"]),
+    ("deficiency_ncbi", "Sera of C5-deficient and G6PD deficient patients.", ["C5-deficient", "G6PD deficient"]),
+    ("deficiency_ncbi", "Hereditary deficiency of the fifth component of complement.",
+     ["Hereditary deficiency of the fifth component of complement"]),
+    ("disease_head_phrase_ncbi", "An inherited deficiency and molecular defects.", []),
+    ("disease_abbreviation_ncbi", "Polyposis coli (APC) and wild-type APC.", ["APC", "APC"]),
+    ("disease_head_phrase_ncbi", "Familial neurohypophyseal diabetes insipidus is rare.",
+     ["Familial neurohypophyseal diabetes insipidus"]),
     # hyphenated modifiers whose first half is any word; "-onset" stays out (NCBI leaves "early-onset" out)
     ("disease_head_phrase_ncbi", "Patients with dopa-responsive dystonia.", ["dopa-responsive dystonia"]),
     ("disease_head_phrase_ncbi", "A patient with late-infantile metachromatic leukodystrophy.",
@@ -54,7 +82,7 @@ def _votes(name, text):
     ("eponym_extra_ncbi", "The fragile X syndrome; male fragile X patients.", ["fragile X"]),
     ("eponym_extra_ncbi", "The metabolic syndrome. Severe combined disease.", []),
 ])
-def test_ncbi2_rules(name, text, expected):
+def test_ncbi_rule(name, text, expected):
     assert _votes(name, text) == expected
 
 
@@ -66,11 +94,26 @@ def test_ncbi2_rules(name, text, expected):
     ("Individuals with congenital DM and jaundice.", []),
 ])
 def test_disease_prefix_ncbi(text, expected):
-    lf = ALL_LFS["disease_prefix_ncbi"]
-    kwargs = LFSet(lfs=[lf], resources=dict(RESOURCES)).kwargs_for(lf)
+    assert sorted(_votes("disease_prefix_ncbi", text), key=text.index) == expected
+
+
+@pytest.mark.parametrize("name, resource", [("dict_core_disease_ncbi", "core_dict"), ("icd10cm_terms_ncbi", "icd_dict"),
+                                            ("disease_lexicon_ncbi", "disease_dict")])
+def test_ncbi_dictionary_variants_leave_out_death_and_infection(name, resource):
+    from lf_votes import preset_lfset
+
+    text = "Early death from infection in cystic fibrosis."
     doc = NLP.make_doc(text)
-    assert [doc[s:e].text for s, e in sorted(lf(doc, **kwargs))] == expected
+    raw = [doc[s:e].text for s, e, _ in preset_lfset("ncbi_disease").resource(resource)(doc, "Disease")]
+    assert {"death", "infection"} & set(raw)  # the dictionary has them; the guideline's filter drops them
+    assert _votes(name, text) == [t for t in raw if t not in {"death", "infection"}]
 
 
-def test_ncbi_preset_has_the_initials_lf():
-    assert "disease_initials_ncbi" in get_preset("ncbi_disease").lf_names
+def test_preset_owns_its_lfs_and_label_map():
+    preset = get_preset("ncbi_disease")
+    own = [n for n in preset.lf_names if n not in ALL_LFS]
+    assert "disease_initials_ncbi" in own and "disease_head_phrase_ncbi" in own
+    assert "disease_head_phrase_cdr" not in preset.lf_names
+    assert {preset.map_label(x) for x in ("SpecificDisease", "DiseaseClass", "CompositeMention", "Modifier")} \
+        == {"Disease"}
+    assert get_preset("bc5cdr").map_label("SpecificDisease") == "SpecificDisease"
