@@ -15,6 +15,11 @@ from . import _job as opt
 logger = logging.getLogger(__name__)
 
 
+def _config(config_file: Optional[Path], **flags) -> JobConfig:
+    """The annotate job config from ``--config`` and ``section__option`` flags (``lf analyze`` uses it too)."""
+    return opt.job_config(config_file, "annotate", **flags)
+
+
 @app.command()
 def annotate(
     input: Path = typer.Argument(..., help="Notes: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
