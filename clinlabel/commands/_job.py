@@ -27,7 +27,7 @@ MAX_RETRIES = typer.Option(None, "--max-retries",
 SHOW_TEXT = typer.Option(None, "--show-text/--no-show-text",
                          help="Quote note text in error messages (refused with de-identification).")
 PROGRESS = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr.")
-CONFIG = typer.Option(None, "--config", help="TOML/JSON job config ([input], [pipeline], [run], [deid]); flags override it.")
+CONFIG = typer.Option(None, "--config", help="TOML/JSON job config (tables input, pipeline, run, deid); flags override it.")
 # [deid]
 DEID_SEED = typer.Option(None, "--seed", help="Seed of surrogates and date shifts (same seed = same fakes).")
 DEID_PATIENT_FIELD = typer.Option(None, "--patient-field", help="meta key of the patient id: one date shift per patient.")

@@ -37,7 +37,7 @@ def deid_command(
     max_retries: Optional[int] = opt.MAX_RETRIES,
     progress: Optional[bool] = opt.PROGRESS,
     config: Optional[Path] = typer.Option(None, "--config",
-                                          help="TOML/JSON job config ([input], [run], [deid]) or a flat JSON object of "
+                                          help="TOML/JSON job config (tables input, run, deid) or a flat JSON object of "
                                                "DeidConfig settings; flags override it."),
 ) -> None:
     """Replace every HIPAA Safe Harbor identifier in the notes of IN; write OUT and REPORT.
