@@ -112,6 +112,10 @@ def test_sigkill_then_resume_gives_exactly_one_record_per_note(tmp_path, tokens_
     resumed = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert _ids(out) == ids
+    reference = tmp_path / "reference.jsonl"  # the same run, never interrupted
+    whole = subprocess.run([*cmd[:6], str(reference), *cmd[7:]], capture_output=True, text=True, timeout=300)
+    assert whole.returncode == 0, whole.stderr
+    assert out.read_bytes() == reference.read_bytes()  # byte-identical
 
 
 def _children(pid: int) -> list[int]:
