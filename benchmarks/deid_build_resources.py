@@ -18,6 +18,11 @@ Outputs (one entry a line, UTF-8; ``.gz`` where large):
 - ``street_suffixes.txt`` USPS Publication 28 street suffixes (Faker's ``en_US`` list) + USPS abbreviations
 
 ``clinical_eponyms.txt`` is edited by hand.
+
+``clinical_words.txt.gz`` (the clinical-word filter: a word in it is not a name or a place from lists or
+frames alone) is derived from the public vocabularies under ``../shared/data`` (no download)::
+
+    python benchmarks/deid_build_resources.py --clinical ../shared/data
 """
 
 from __future__ import annotations
@@ -75,5 +80,65 @@ def main(src: str, dict_path: str) -> None:
     print(f"first names {len(first)}, surnames {len(last)}, cities {len(us)}, counties {len(names)}, words {len(words)}")
 
 
+def clinical_words(data: Path) -> list[str]:
+    """Lower-case clinical words (4+ letters, not English words, not census first names or the
+    5,000 most frequent surnames) from ICD-10-CM (codes, tabular list, index), ICD-10-PCS, HCPCS,
+    RxNorm, Drugs@FDA and the Symptom Ontology.  In ICD-10-CM and HCPCS descriptions only words written in lower case count
+    (eponyms such as "Parkinson's" are capitalised there and stay out)."""
+    import csv
+    import re
+
+    words: set[str] = set()
+    token = re.compile(r"[A-Za-z][a-z]{3,}|[A-Z]{4,}")
+
+    def add(text: str, lower_only: bool) -> None:
+        for t in token.findall(text):
+            if lower_only and not t.islower():
+                continue
+            words.add(t.lower())
+
+    for line in (data / "icd10cm" / "icd10cm-codes-2024.txt").read_text(encoding="utf-8").splitlines():
+        add(line[8:], lower_only=True)
+    # the tabular list (inclusion terms, notes) and the alphabetic index, read as plain text
+    add((data / "icd10cm" / "icd10cm-tabular-2026.xml").read_text(encoding="utf-8"), lower_only=True)
+    add((data / "icd10cm" / "index_2025" / "icd10cm_index_2025_flat.csv").read_text(encoding="utf-8"), lower_only=True)
+    with gzip.open(data / "vocab" / "icd10pcs" / "icd10pcs_order_2026.tsv.gz", "rt", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            add(row["long_description"], lower_only=False)
+    with open(data / "vocab" / "hcpcs" / "hcpcs2019_level2.tsv", encoding="utf-8", errors="replace") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            add(row["long_description"] or "", lower_only=True)
+    with open(data / "vocab" / "rxnorm_prescribable" / "rxnorm_prescribable_concepts.tsv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if row["tty"] in {"IN", "PIN", "MIN", "BN"}:
+                add(row["name"], lower_only=False)
+    with open(data / "vocab" / "drugs_fda" / "Products.txt", encoding="utf-8", errors="replace") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            add(f"{row['DrugName']} {row['ActiveIngredient']}", lower_only=False)
+    with open(data / "vocab" / "symptom_ontology" / "symp_terms.tsv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            add(f"{row['name']} {row['synonyms']}", lower_only=False)
+    english = set(gzip.decompress((OUT / "english_words.txt.gz").read_bytes()).decode().split())
+    first = {w.lower() for w in (OUT / "first_names.txt").read_text().split()}
+    common_last = {w.lower() for w in gzip.decompress((OUT / "surnames.txt.gz").read_bytes()).decode().split()[:5000]}
+    return sorted(words - english - first - common_last)
+
+
+def write_clinical(data: str) -> None:
+    words = clinical_words(Path(data))
+    header = ("# Clinical words (lower case) that are not English words, census first names or the 5,000 most\n"
+              "# frequent census surnames: a word in this list is not taken as a name or a place from lists or\n"
+              "# frames alone.  Derived by benchmarks/deid_build_resources.py --clinical from ICD-10-CM (FY2024 codes,\n"
+              "# April 2026 tabular list, FY2025 index),\n"
+              "# ICD-10-PCS FY2026 and HCPCS Level II 2019 (CMS/CDC, US public domain), RxNorm prescribable\n"
+              "# content (NLM, public data), Drugs@FDA (FDA, US public domain) and the Symptom Ontology (CC0).\n")
+    with gzip.GzipFile(OUT / "clinical_words.txt.gz", "wb", mtime=0) as fh:
+        fh.write((header + "\n".join(words) + "\n").encode("utf-8"))
+    print(f"clinical words {len(words)}")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if sys.argv[1:2] == ["--clinical"]:
+        write_clinical(sys.argv[2])
+    else:
+        main(*sys.argv[1:3])

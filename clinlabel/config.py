@@ -3,7 +3,8 @@
 CLI flags, a config file and the Python workflows all fill it.  A config file is TOML or JSON
 with up to four tables, each optional::
 
-    [input]     # format = "csv", text_col = "transcription", id_col = "note_id", skip_invalid = false
+    [input]     # format = "csv", text_col = "transcription", id_col = "note_id", skip_invalid = false,
+                # limit = 100, sample = 50, seed = 0
     [pipeline]  # fields of nlp_pipeline.pipeline.PipelineConfig (ontology, setting, keep_spans, ...)
     [run]       # fields of corpora.runner.RunConfig: resume, overwrite, strict, workers, engine,
                 # spark_master, chunk_size, max_retries, show_text, progress
@@ -37,6 +38,16 @@ class InputConfig:
     text_col: str | None = None
     id_col: str | None = None
     skip_invalid: bool = False
+    #: the shared corpus selection (clinlabel/options.py): first N notes, N at random, seed
+    limit: int | None = None
+    sample: int | None = None
+    seed: int | None = None
+
+    def reader_options(self) -> dict:
+        """Keyword arguments for ``read_corpus`` besides format and skip_invalid (``None`` left out)."""
+        values = {"text_col": self.text_col, "id_col": self.id_col, "limit": self.limit, "sample": self.sample,
+                  "seed": self.seed}
+        return {k: v for k, v in values.items() if v is not None}
 
     def __post_init__(self) -> None:
         for name in ("format", "text_col", "id_col"):
@@ -47,9 +58,11 @@ class InputConfig:
         if not isinstance(self.skip_invalid, bool):
             raise ConfigError(f"input option skip_invalid must be true or false, got {self.skip_invalid!r}",
                               "set skip_invalid to true or false", code=PIPE_CONFIG_FILE)
-
-    def reader_options(self) -> dict[str, Any]:
-        return {k: v for k, v in {"text_col": self.text_col, "id_col": self.id_col}.items() if v}
+        for name in ("limit", "sample", "seed"):  # ranges: corpora.selection checks them
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise ConfigError(f"input option {name} must be an integer, got {value!r}",
+                                  f"give --{name} N, or leave it out", code=PIPE_CONFIG_FILE)
 
 
 def _to_dict(obj: Any) -> dict[str, Any]:

@@ -90,6 +90,15 @@ IO_OUTPUT = "CL-IO012"  # output path problem (exists, not writable, resume mism
 IO_RESUME = "CL-IO013"  # --resume output does not match the input
 IO_TASK = "CL-IO014"  # evaluate: unknown task or its evaluator is not available
 
+# [IO-FORMATS] issue 19: exchange formats and corpus selection (numbered from 101 so that codes
+# added on parallel branches after CL-IO014 cannot collide)
+IO_SELECT = "CL-IO101"  # --limit / --sample / --seed / --split value out of range
+IO_XML_UNSAFE = "CL-IO102"  # XML with a DTD or entity declarations (refused, never expanded)
+IO_LABEL_STUDIO = "CL-IO103"  # Label Studio export / task of the wrong shape
+IO_CONLL = "CL-IO104"  # malformed CoNLL / IOB2 line or tag sequence
+IO_XMI = "CL-IO105"  # UIMA CAS XMI / type system unreadable or of an unexpected shape
+# [/IO-FORMATS]
+
 
 def corpus_error(code: str, what: str, fix: str = "", *, file=None, line=None) -> CorpusError:
     """Build a :class:`CorpusError` with one of the ``IO_*`` codes above."""
@@ -213,6 +222,11 @@ RUN_CONFIG = "CL-RUN004"  # invalid run option (workers, engine, retries, --show
 RUN_NOTE_KILLED = "CL-RUN005"  # errors-file code: the note's worker process died on every attempt
 RUN_OS = "CL-RUN006"  # an operating-system error no command turned into its own error (the CLI's safety net)
 # [/RUN]
+# [REV-TEAM] review for teams (issue 20): users, assignment, audit chain
+REV_USER = "CL-REV010"  # user name unknown / taken / not allowed, or unknown role
+REV_ASSIGN = "CL-REV011"  # assignment: overlap outside 0..1, annotators missing, repeated or disabled
+REV_AUDIT = "CL-REV012"  # the audit log's hash chain is broken (`clinlabel review verify`)
+# [/REV-TEAM]
 
 # [STD] standards-export codes
 STD_NO_SYSTEM = "CL-STD001"  # a span / code suggestion has a code but no system

@@ -14,6 +14,10 @@ reached, so whatever consumed the records before it has finished its work.
 | ``bioc`` | yes | yes | BioC ``.xml`` file |
 | ``brat`` | yes | yes | folder of ``.txt`` + ``.ann`` |
 | ``docbin`` | yes | yes | spaCy ``.spacy`` file |
+| ``label-studio`` | yes | yes | Label Studio JSON export / tasks (``.json``), config XML beside it |
+| ``doccano`` | yes | yes | doccano JSONL (``text``, ``label: [[start, end, label]]``) |
+| ``xmi`` | yes | yes | UIMA CAS XMI (INCEpTION / WebAnno), ``TypeSystem.xml`` beside it |
+| ``conll`` | yes | yes | CoNLL / IOB2 (token per line, blank line per sentence) |
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ _READER_PATHS: dict[str, str] = {
     "bioc": "corpora.readers.bioc:read_bioc",
     "brat": "corpora.readers.brat:read_brat",
     "docbin": "corpora.readers.docbin:read_docbin",
+    "label-studio": "corpora.readers.label_studio:read_label_studio",
+    "doccano": "corpora.readers.doccano:read_doccano",
+    "xmi": "corpora.readers.xmi:read_xmi",
+    "conll": "corpora.readers.conll:read_conll",
 }
 _WRITER_PATHS: dict[str, str] = {
     "prodigy": "corpora.writers.prodigy:write_prodigy",
@@ -45,9 +53,15 @@ _WRITER_PATHS: dict[str, str] = {
     "bioc": "corpora.writers.bioc:write_bioc",
     "brat": "corpora.writers.brat:write_brat",
     "docbin": "corpora.writers.docbin:write_docbin",
+    "label-studio": "corpora.writers.label_studio:write_label_studio",
+    "doccano": "corpora.writers.doccano:write_doccano",
+    "xmi": "corpora.writers.xmi:write_xmi",
+    "conll": "corpora.writers.conll:write_conll",
 }
 #: other spellings users type
-ALIASES: dict[str, str] = {"jsonl": "prodigy", "json": "prodigy", "spacy": "docbin", "bioc-xml": "bioc", "xml": "bioc"}
+ALIASES: dict[str, str] = {"jsonl": "prodigy", "json": "prodigy", "spacy": "docbin", "bioc-xml": "bioc", "xml": "bioc",
+                           "labelstudio": "label-studio", "ls": "label-studio", "uima": "xmi", "inception": "xmi",
+                           "webanno": "xmi", "iob": "conll", "iob2": "conll", "bio": "conll", "conll2003": "conll"}
 
 
 def _load(path: str) -> Callable[..., Any]:
@@ -122,6 +136,25 @@ def _sniff(path: Path, size: int = 4096) -> str:
     return head.decode("utf-8", errors="replace")
 
 
+def _sniff_json(head: str) -> str:
+    """``label-studio`` for a Label Studio export, ``doccano`` for doccano JSONL, else ``prodigy``."""
+    import json
+
+    stripped = head.lstrip()
+    if stripped.startswith("[") and '"data"' in head and (
+            '"annotations"' in head or '"predictions"' in head or '{"data": {' in head):
+        return "label-studio"
+    first = stripped.split("\n", 1)[0]
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return "prodigy"
+    if isinstance(obj, dict) and "spans" not in obj and isinstance(obj.get("label"), list) \
+            and all(isinstance(x, list) for x in obj["label"]):
+        return "doccano"
+    return "prodigy"
+
+
 def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: str | None = None) -> str:
     """The format of ``path`` from its extension, or its content where that is unambiguous.
 
@@ -138,7 +171,8 @@ def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: s
     if suffix == ".gz" and Path(path.stem).suffix.lower() in (".jsonl", ".json"):
         return "prodigy"  # .jsonl.gz, read and written through gzip
     if writing:
-        by_ext = {".jsonl": "prodigy", ".json": "prodigy", ".spacy": "docbin", ".xml": "bioc", ".pubtator": "pubtator"}
+        by_ext = {".jsonl": "prodigy", ".json": "prodigy", ".spacy": "docbin", ".xml": "bioc", ".pubtator": "pubtator",
+                  ".conll": "conll", ".iob": "conll", ".iob2": "conll", ".bio": "conll"}
         if suffix in by_ext:
             return by_ext[suffix]
         if path.name.lower().endswith(".pubtator.txt"):
@@ -151,6 +185,8 @@ def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: s
         raise corpus_error(IO_NOT_FOUND, f"no such file or folder: {path}",
                            "check the path (it is read relative to the current directory)", file=path)
     if path.is_dir():
+        if next(path.glob("*.xmi"), None) is not None:
+            return "xmi"
         if next(path.rglob("*.ann"), None) is not None:
             return "brat"
         if any(p.suffix == ".txt" for p in path.iterdir()):
@@ -158,16 +194,22 @@ def infer_format(path: str | os.PathLike[str], *, writing: bool = False, flag: s
         raise corpus_error(IO_FORMAT, f"folder {path} holds neither .txt nor .ann files",
                            f"point at a folder of notes, or add {flag} FORMAT (one of: {names})", file=path)
     if suffix in (".jsonl", ".json"):
-        return "prodigy"
+        return _sniff_json(_sniff(path))
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix == ".spacy":
         return "docbin"
+    if suffix == ".xmi":
+        return "xmi"
+    if suffix in (".conll", ".iob", ".iob2", ".bio"):
+        return "conll"
     head = _sniff(path)
     first = next((line for line in head.splitlines() if line.strip()), "")
     if suffix == ".xml" or head.lstrip().startswith("<"):
         if "<collection" in head:
             return "bioc"
+        if "http:///uima/cas.ecore" in head or "xmi:XMI" in head:
+            return "xmi"
     elif _PUBTATOR_LINE.match(first):
         return "pubtator"
     raise corpus_error(
@@ -181,6 +223,9 @@ def read_corpus(
     fmt: str | None = None,
     *,
     skip_invalid: bool = False,
+    limit: int | None = None,
+    sample: int | None = None,
+    seed: int | None = None,
     **options: Any,
 ) -> Iterator[dict[str, Any]]:
     """Stream the records of ``path`` (format ``fmt``, inferred when ``None``).
@@ -189,13 +234,20 @@ def read_corpus(
     anything is written); record-level errors are raised lazily when the bad note is reached,
     or logged and skipped with ``skip_invalid``.  Options go to the reader (``text_col``,
     ``id_col`` for CSV; unknown options are ignored by readers that do not use them).
+    ``limit`` keeps the first N records, ``sample`` then N of them at random (``seed``), see
+    :mod:`corpora.selection` (streaming; ``sample`` reads the file twice).
     """
     name = normalize_format(fmt) if fmt else infer_format(path)
     if not Path(path).exists():
         raise corpus_error(IO_NOT_FOUND, f"no such file or folder: {path}",
                            "check the path (it is read relative to the current directory)", file=path)
     reader = READERS[name]
-    return reader(path, skip_invalid=skip_invalid, **options)
+    if limit is None and sample is None:
+        return reader(path, skip_invalid=skip_invalid, **options)
+    from .selection import select_records
+
+    return select_records(lambda: reader(path, skip_invalid=skip_invalid, **options),
+                          limit=limit, sample=sample, seed=seed)
 
 
 def write_corpus(records: Iterable[dict[str, Any]], path: str | os.PathLike[str], fmt: str | None = None,

@@ -103,18 +103,14 @@ def validate_record(
 
 
 def shown(value: str, show_text: bool) -> str:
-    """A piece of note text for an error message: quoted with ``show_text`` (``--show-text``), else
-    only its length (messages reach logs and errors files, which must not hold note text)."""
-    return repr(value) if show_text else f"<{len(value)} characters>"
+    """A piece of note text for a message: its length, quoted too only with ``show_text``
+    (``--show-text``): messages reach logs and errors files, which must not hold note text."""
+    return f"({len(value)} characters: {value!r})" if show_text else f"({len(value)} characters)"
 
 
 def mismatch(claimed: str, found: str, show_text: bool) -> str:
-    """Why an annotation's text does not match the note there, without quoting either unless ``show_text``."""
-    if show_text:
-        return f"says {claimed!r} but the text there is {found!r}"
-    i = next((k for k, (a, b) in enumerate(zip(claimed, found)) if a != b), min(len(claimed), len(found)))
-    return (f"has a text of {len(claimed)} characters that differs from the {len(found)} characters of the note "
-            f"there from character {i} on (add --show-text to see both)")
+    """What an annotation says and what the note has there, for a message: only with ``show_text``."""
+    return f" (it says {claimed!r}, the note has {found!r})" if show_text else ""
 
 
 def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool, show_text: bool = False) -> None:
@@ -135,7 +131,8 @@ def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool
     if check_offsets and isinstance(span.get("text"), str) and text[start:end] != span["text"]:
         raise corpus_error(
             IO_OFFSETS,
-            f"span {i} at {start}-{end} " + mismatch(span["text"], text[start:end], show_text),
+            f"span {i}'s \"text\" ({len(span['text'])} characters) differs from the note's text at {start}-{end}"
+            + mismatch(span["text"], text[start:end], show_text),
             "correct the span's offsets (character offsets into \"text\", end exclusive) or drop its \"text\"",
             file=file, line=line,
         )

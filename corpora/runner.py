@@ -220,6 +220,47 @@ def _safe_process(processor: Processor, record: dict[str, Any], show_text: bool 
         return Processed(error=note_error(record, err, show_text=show_text))
 
 
+def _safe_many(processor: Any, records: list[dict[str, Any]], show_text: bool = False) -> list[Processed]:
+    """A batch through ``processor.many`` (one result per record, in order); should the batch
+    itself raise, each note is processed alone, so only a bad note fails."""
+    try:
+        results = list(processor.many(records))
+        if len(results) == len(records):
+            return results
+    except Exception:  # noqa: BLE001
+        pass
+    return [_safe_process(processor, r, show_text) for r in records]
+
+
+def _batched(items: Iterator[tuple[str, Any]], size: int) -> Iterator[tuple[str, Any]]:
+    """Group consecutive records into ``("batch", [records])`` items of at most ``size``."""
+    buf: list[dict[str, Any]] = []
+    for kind, payload in items:
+        if kind != "record":
+            if buf:
+                yield ("batch", buf)
+                buf = []
+            yield (kind, payload)
+            continue
+        buf.append(payload)
+        if len(buf) >= size:
+            yield ("batch", buf)
+            buf = []
+    if buf:
+        yield ("batch", buf)
+
+
+def _factory_batch_size(factory: Any) -> int:
+    size = getattr(factory, "batch_size", 1)
+    return size if isinstance(size, int) and size > 1 else 1
+
+
+def _batch_size(processor: Any) -> int:
+    """Processors that batch notes (a model in the pipeline) say so with ``batch_size`` and ``many``."""
+    size = getattr(processor, "batch_size", 1)
+    return size if isinstance(size, int) and size > 1 and callable(getattr(processor, "many", None)) else 1
+
+
 # --------------------------------------------------------------------------- writing, every failure located
 
 _WRITE_REASONS: dict[int, tuple[str, str]] = {
@@ -410,9 +451,9 @@ def _portable(err: BaseException) -> ClinlabelError:
 def _worker_main(factory: ProcessorFactory, conn, parent_pid: int, show_text: bool, inherited: list) -> None:
     """A worker process: build the processor once, then answer batches of ``(seq, record)``.
 
-    Each result goes back as soon as its note is done, so the parent always knows which note a
-    worker was on when it died.  The worker leaves when the parent closes the pipe, sends
-    ``None`` or dies (checked every second).
+    Each result goes back as soon as its note is done (a model batch: as soon as the batch is
+    done), so the parent always knows which notes a worker was on when it died.  The worker
+    leaves when the parent closes the pipe, sends ``None`` or dies (checked every second).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the workers
     for other in inherited:  # other workers' pipes, copied by fork: closing them lets EOF reach everyone
@@ -434,9 +475,14 @@ def _worker_main(factory: ProcessorFactory, conn, parent_pid: int, show_text: bo
                 if os.getppid() != parent_pid:
                     return
                 continue
-            batch = conn.recv()
-            if batch is None:
+            message = conn.recv()
+            if message is None:
                 return
+            batch, together = message
+            if together and len(batch) > 1:
+                for (seq, _), result in zip(batch, _safe_many(processor, [r for _, r in batch], show_text)):
+                    conn.send((seq, result))
+                continue
             for seq, record in batch:
                 conn.send((seq, _safe_process(processor, record, show_text)))
     except (EOFError, OSError):
@@ -466,8 +512,14 @@ def _death_reason(exitcode: int | None) -> str:
 class _Pool:
     """Worker processes with one pipe each, so that a dead worker blocks nothing and is seen at once."""
 
-    def __init__(self, factory: ProcessorFactory, config: RunConfig, summary: RunSummary, out: Path) -> None:
+    def __init__(self, factory: ProcessorFactory, config: RunConfig, summary: RunSummary, out: Path,
+                 batch_size: int = 1) -> None:
         self.factory, self.config, self.summary, self.out = factory, config, summary, out
+        #: > 1: the processors batch notes (``many``); a batch is one message
+        self.batch_size = batch_size
+        #: notes that were on a worker when it died: sent alone from then on, so a note that kills
+        #: workers is found exactly even inside a model batch
+        self.alone: set[int] = set()
         self.ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers: list[_Worker] = []
         self.pending: deque[tuple[int, dict[str, Any]]] = deque()
@@ -489,13 +541,20 @@ class _Pool:
         self.workers.append(_Worker(proc, parent_end))
 
     def dispatch(self) -> None:
+        together = self.batch_size > 1
+        size = self.batch_size if together else self.config.chunk_size
         for w in self.workers:
             if w.inflight or not self.pending:
                 continue
-            batch = [self.pending.popleft() for _ in range(min(self.config.chunk_size, len(self.pending)))]
+            if self.pending[0][0] in self.alone:
+                batch = [self.pending.popleft()]
+            else:
+                batch = []
+                while self.pending and len(batch) < size and self.pending[0][0] not in self.alone:
+                    batch.append(self.pending.popleft())
             w.inflight.extend(batch)
             try:
-                w.conn.send(batch)
+                w.conn.send((batch, together))
             except OSError:
                 pass  # the worker is dead: its sentinel says so and its batch is re-queued
 
@@ -510,6 +569,7 @@ class _Pool:
                 if w.inflight and w.inflight[0][0] == seq:
                     w.inflight.popleft()
                 self.attempts.pop(seq, None)
+                self.alone.discard(seq)
                 self.done[seq] = ("done", result)
                 self.deaths_since_progress = 0
                 self.killed_in_a_row = 0
@@ -529,6 +589,7 @@ class _Pool:
         self.summary.worker_deaths += 1
         self.deaths_since_progress += 1
         requeue = list(w.inflight)
+        self.alone.update(seq for seq, _ in requeue)
         if requeue:
             seq, record = requeue[0]  # results come back in order: the first unanswered note was running
             tries = self.attempts[seq] = self.attempts.get(seq, 0) + 1
@@ -543,6 +604,7 @@ class _Pool:
                     "error": {"code": RUN_NOTE_KILLED, "type": "WorkerDied",
                               "message": f"{what}; run it alone with --workers 1 and more memory, or leave it out"}}))
                 requeue = requeue[1:]
+                self.alone.discard(seq)
                 self.deaths_since_progress = 0
                 self.killed_in_a_row += 1
             else:
@@ -658,15 +720,23 @@ def _tag_items(records: Iterable[dict[str, Any]], done: set[str], summary: RunSu
 def _results(
     items: Iterator[tuple[str, Any]], factory: ProcessorFactory, config: RunConfig, summary: RunSummary, out: Path
 ) -> Iterator[tuple[str, Any]]:
-    if config.workers == 1:
-        processor = factory()
-        for kind, payload in items:
-            if kind == "raise":
-                yield (kind, payload)
-                return
-            yield ("done", _safe_process(processor, payload, config.show_text))
+    if config.workers > 1:
+        # the factory says whether its processors batch (building one here would cost a pipeline)
+        yield from _Pool(factory, config, summary, out, _factory_batch_size(factory)).results(items)
         return
-    yield from _Pool(factory, config, summary, out).results(items)
+    processor = factory()
+    size = _batch_size(processor)
+    if size > 1:
+        items = _batched(items, size)
+    for kind, payload in items:
+        if kind == "raise":
+            yield (kind, payload)
+            return
+        if kind == "batch":
+            for result in _safe_many(processor, payload, config.show_text):
+                yield ("done", result)
+            continue
+        yield ("done", _safe_process(processor, payload, config.show_text))
 
 
 # --------------------------------------------------------------------------- the run

@@ -24,8 +24,11 @@ EXTRA_INFIXES = (
     r"(?<=[A-Za-z])\+(?=[\-/A-Z(])",
     r"(?<=[a-z]{4})-(?=\d+\b)",
 )
-#: extra suffixes: an ion charge after an element-like word (``Na+``, ``Ca2+``, ``Mg+2``, ``K(+``)
-EXTRA_SUFFIXES = (r"(?<=[A-Za-z])\(?\d?\+\d?\)?$",)
+#: extra suffixes: an ion charge after an element-like word (``Na+``, ``Ca2+``, ``Mg+2``, ``K(+``), and a
+#: period after a slash unit (``mg/dL.``)
+EXTRA_SUFFIXES = (r"(?<=[A-Za-z])\(?\d?\+\d?\)?$",
+                  # a sentence-final period after a unit written with a slash: "2.0 mg/dL."
+                  r"(?<=/[A-Za-z])\.$", r"(?<=/[A-Za-z]{2})\.$", r"(?<=/[A-Za-z]{3})\.$")
 
 
 #: EHR exports glue sentences with a comma: "124/78.,HEENT", "ALLERGIES.,SOCIAL", "PLAN:,1"

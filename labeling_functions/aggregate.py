@@ -81,15 +81,15 @@ def bio_probs(probs: np.ndarray, tm: TokenMatrix, spans: Sequence[tuple[int, int
     out = np.zeros((n, 1 + 2 * (k - 1)))
     out[:, 0] = probs[:, 0]
     b = start_fraction(tm, k)
-    starts_at = {}
-    for s, e, c, _ in spans:
-        for i in range(s, e):
-            starts_at[(i, c)] = i == s
     for c in range(1, k):
         frac = b[:, c].copy()
-        for i in range(n):
-            if np.isnan(frac[i]):
-                frac[i] = 1.0 if starts_at.get((i, c), True) else 0.0
+        unvoted = np.isnan(frac)
+        if unvoted.any():
+            fill = np.ones(n)  # B, unless inside (not at the start of) a decoded span of class c
+            for s, e, cc, _ in spans:
+                if cc == c:
+                    fill[s + 1:e] = 0.0
+            frac[unvoted] = fill[unvoted]
         out[:, 2 * c - 1] = probs[:, c] * frac
         out[:, 2 * c] = probs[:, c] * (1.0 - frac)
     out /= out.sum(axis=1, keepdims=True)

@@ -129,6 +129,9 @@ class LFSet:
     lfs: list[LabelingFunction] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)
+    #: optional ``(doc, votes) -> votes`` step run on every document's span votes before they are
+    #: written or aggregated (a preset's rule for settling overlaps between labels)
+    resolver: Callable[[Any, dict[str, list[tuple[int, int, str]]]], dict[str, list[tuple[int, int, str]]]] | None = None
     _loaded: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -163,6 +166,8 @@ class LFSet:
         for label in other.labels:
             if label not in self.labels:
                 self.labels.append(label)
+        if self.resolver is None:
+            self.resolver = other.resolver
         return self
 
     def __iter__(self) -> Iterator[LabelingFunction]:
@@ -273,12 +278,14 @@ def apply_span_lfs(doc, lfset: LFSet, *, write: bool = True) -> dict[str, list[t
     votes: dict[str, list[tuple[int, int, str]]] = {}
     for lf in lfset.of_kind("span"):
         result = lf.func(doc, **lfset.kwargs_for(lf))
-        spans = sorted(set(iter_votes(lf, doc, result)))
-        votes[lf.name] = spans
-        if write:
-            from spacy.tokens import Span
+        votes[lf.name] = sorted(set(iter_votes(lf, doc, result)))
+    if lfset.resolver is not None:
+        votes = lfset.resolver(doc, votes)
+    if write:
+        from spacy.tokens import Span
 
-            doc.spans[VOTE_PREFIX + lf.name] = [Span(doc, s, e, label=label) for s, e, label in spans]
+        for name, spans in votes.items():
+            doc.spans[VOTE_PREFIX + name] = [Span(doc, s, e, label=label) for s, e, label in spans]
     return votes
 
 

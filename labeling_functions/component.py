@@ -2,9 +2,11 @@
 
 Cheap to import (spaCy only); LF resources, numpy models and snorkel load on first use.
 
-Config (keyword-only, JSON-friendly): ``preset`` (``bc5cdr``, ``ncbi_disease``), ``lfs`` (a
+Config (keyword-only, JSON-friendly): ``preset`` (``bc5cdr``, ``ncbi_disease``, ``clinical``), ``lfs`` (a
 module path, e.g. ``mypkg.lfs``), ``label_model`` (``majority``, ``snorkel``, ``dawid_skene``,
-``hmm``; default: the preset's measured default), ``span_key`` (default ``"clinlabel"``).
+``hmm``; default: the preset's measured default), ``span_key`` (default ``"clinlabel"``), ``ontology``
+(a compiled ontology the preset's ontology LFs use, e.g. a user's SNOMED CT build; the clinical
+preset's ``user_ontology_concepts`` LF types its terms by semantic tag / semantic type).
 A label model that needs fitting is fit with :meth:`WeakLabelComponent.fit` (or
 ``initialize(get_examples)``) unless the preset ships fitted parameters; ``to_disk`` writes the
 fitted parameters as JSON (no pickle), ``from_disk`` reads them back.
@@ -26,13 +28,22 @@ STATE_FILE = "label_model.json"
 
 class WeakLabelComponent:
     def __init__(self, nlp: Language, name: str, *, preset: Optional[str], lfs: Optional[str],
-                 label_model: Optional[str], span_key: str) -> None:
+                 label_model: Optional[str], span_key: str, ontology: Optional[str] = None) -> None:
         from .weak import WeakLabeler
 
         self.name = name
         self.span_key = span_key
-        self.cfg = {"preset": preset, "lfs": lfs, "label_model": label_model, "span_key": span_key}
+        self.cfg = {"preset": preset, "lfs": lfs, "label_model": label_model, "span_key": span_key, "ontology": ontology}
         self.labeler = WeakLabeler.from_config(preset=preset, lfs=lfs, label_model=label_model)
+        if ontology:
+            # the ontology LFs of a preset read the user's compiled ontology from this resource
+            self.labeler.lfset.resources["ontology_name"] = ontology
+        # a preset may also relate its mentions (the clinical preset: Has_value, Has_temporal)
+        self.relate = None
+        if preset:
+            from .presets import get_preset
+
+            self.relate = getattr(get_preset(preset), "relate", None)
 
     @property
     def labels(self) -> list[str]:
@@ -59,7 +70,11 @@ class WeakLabelComponent:
                 f"the {self.labeler.label_model_name} label model of component {self.name!r} is not fitted",
                 "fit it first (component.fit(docs)) or use label_model='majority'", code=LF_CONFIG,
             )
-        spans, _, _ = self.labeler.label(doc)
+        from .weak import soft_labels
+
+        spans, bio, _ = self.labeler.label(doc)
+        # the soft labels travel as the record key "weak_labels" (doc._.extra -> doc_to_record)
+        doc._.extra = {**(doc._.extra or {}), "weak_labels": soft_labels(self.labeler, bio)}
         existing = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
         from spacy.tokens import Span
 
@@ -70,6 +85,10 @@ class WeakLabelComponent:
             span = group[len(existing) + k]
             span._.score = round(score, 4)
             span._.source = list(sources)
+        if self.relate is not None:
+            relations = self.relate(doc, [(s, e, label) for s, e, label, _, _ in spans])
+            if relations:
+                doc._.relations = list(doc._.relations or []) + relations
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:
@@ -93,8 +112,9 @@ class WeakLabelComponent:
 
 @Language.factory(
     "clinlabel_weak_labels",
-    default_config={"preset": None, "lfs": None, "label_model": None, "span_key": SPAN_KEY},
+    default_config={"preset": None, "lfs": None, "label_model": None, "span_key": SPAN_KEY, "ontology": None},
 )
 def make_weak_labeler(nlp: Language, name: str, preset: Optional[str], lfs: Optional[str],
-                      label_model: Optional[str], span_key: str) -> WeakLabelComponent:
-    return WeakLabelComponent(nlp, name, preset=preset, lfs=lfs, label_model=label_model, span_key=span_key)
+                      label_model: Optional[str], span_key: str, ontology: Optional[str] = None) -> WeakLabelComponent:
+    return WeakLabelComponent(nlp, name, preset=preset, lfs=lfs, label_model=label_model, span_key=span_key,
+                              ontology=ontology)

@@ -335,6 +335,9 @@ class HMM(DawidSkene):
         self.start = np.asarray(params["start"], dtype=float)
 
 
+#: span-level label models over candidate spans (``labeling_functions.candidates``)
+SPAN_MODELS = ("span_majority", "span_snorkel", "span_dawid_skene")
+
 LABEL_MODELS: dict[str, type[LabelModel]] = {
     "majority": MajorityVote,
     "snorkel": SnorkelModel,
@@ -346,7 +349,8 @@ LABEL_MODELS: dict[str, type[LabelModel]] = {
 def make_label_model(name: str, cardinality: int, n_lfs: int, **kwargs: Any) -> LabelModel:
     cls = LABEL_MODELS.get(name)
     if cls is None:
-        raise LFError(f"unknown label model {name!r}", f"choose one of {sorted(LABEL_MODELS)}", code=LF_LABEL_MODEL)
+        raise LFError(f"unknown label model {name!r}", f"choose one of {sorted(LABEL_MODELS) + list(SPAN_MODELS)}",
+                      code=LF_LABEL_MODEL)
     return cls(cardinality, n_lfs, **kwargs)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from corpora.errors import LF_CONFIG, LFError
 
 from .aggregate import bio_labels, bio_probs, decode
+from .candidates import SPAN_MODELS, doc_candidates, make_span_label_model, select_spans
 from .api import VOTE_PREFIX, LFSet, apply_span_lfs, load_lfs
 from .label_model import LabelModel, label_model_from_dict, make_label_model
 from .matrix import TokenMatrix, token_matrix
@@ -54,8 +55,8 @@ class WeakLabeler:
         self.lfset = lfset
         self.labels = list(lfset.labels)
         self.span_lf_names = [lf.name for lf in lfset.of_kind("span")]
-        self.model: LabelModel = make_label_model(label_model, len(self.labels) + 1, len(self.span_lf_names), seed=seed)
         self.label_model_name = label_model
+        self.model: LabelModel = _make_model(label_model, len(self.labels) + 1, len(self.span_lf_names), seed=seed)
 
     @classmethod
     def from_config(cls, *, preset: str | None = None, lfs: str | None = None,
@@ -93,7 +94,7 @@ class WeakLabeler:
         for doc in itertools.islice(docs, max_docs):
             if isinstance(doc, dict):
                 doc = _record_doc(doc, nlp)
-            mats.append(self.matrix(doc).L)
+            mats.append(self._candidates(doc, self.votes(doc)).L if self.span_level else self.matrix(doc).L)
         if not mats:
             raise LFError("cannot fit a label model on no documents", "give at least one document", code=LF_CONFIG)
         self.model.fit(mats)
@@ -109,14 +110,31 @@ class WeakLabeler:
         if votes is None:
             votes = self.votes(doc)
         tm = self.matrix(doc, votes)
-        probs = self.model.predict_doc(tm.L)
-        spans = decode(probs, tm)
+        if self.span_level:  # candidate spans: the selected spans' class probabilities on their tokens
+            cands = self._candidates(doc, votes)
+            spans = select_spans(cands.spans, self.model.predict_proba(cands.L))
+            probs = np.zeros((len(doc), len(self.labels) + 1))
+            probs[:, 0] = 1.0
+            for s, e, c, score in spans:
+                probs[s:e] = (1.0 - score) / len(self.labels)
+                probs[s:e, c] = score
+        else:
+            probs = self.model.predict_doc(tm.L)
+            spans = decode(probs, tm)
         bio = bio_probs(probs, tm, spans)
         out = []
+        names = self.span_lf_names
         for s, e, c, score in spans:
-            sources = [name for j, name in enumerate(self.span_lf_names) if (tm.L[s:e, j] == c).any()]
+            sources = [names[j] for j in np.flatnonzero((tm.L[s:e] == c).any(axis=0))]
             out.append((s, e, self.labels[c - 1], score, sources))
         return out, bio, tm
+
+    @property
+    def span_level(self) -> bool:
+        return self.label_model_name in SPAN_MODELS
+
+    def _candidates(self, doc, votes):
+        return doc_candidates(votes, self.span_lf_names, self.labels, len(doc))
 
     # --- state -----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -129,8 +147,20 @@ class WeakLabeler:
                 f"(saved lfs={data.get('lfs')}, labels={data.get('labels')}; now {self.span_lf_names}, {self.labels})",
                 "refit the label model on the current LF set", code=LF_CONFIG,
             )
-        self.model = label_model_from_dict(data)
+        if data.get("label_model") in SPAN_MODELS:
+            model = make_span_label_model(data["label_model"], int(data["cardinality"]), int(data["n_lfs"]))
+            model.load_params(data.get("params") or {})
+            self.model = model
+        else:
+            self.model = label_model_from_dict(data)
         self.label_model_name = self.model.name
+
+
+def _make_model(name: str, cardinality: int, n_lfs: int, *, seed: int = 0):
+    """A token-level label model, or a span-level one (``span_*``: candidate spans as data points)."""
+    if name in SPAN_MODELS:
+        return make_span_label_model(name, cardinality, n_lfs, seed=seed)
+    return make_label_model(name, cardinality, n_lfs, seed=seed)
 
 
 def _record_doc(record: dict, nlp):
@@ -162,18 +192,24 @@ def labeled_record(record: dict, doc, labeler: WeakLabeler) -> dict[str, Any]:
         }
         for s, e, label, score, sources in spans
     ]
-    out["weak_labels"] = {
-        "scheme": "BIO",
-        "labels": bio_labels(labeler.labels),
-        "probs": [[round(float(x), 4) for x in row] for row in bio],
-    }
-    # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
-    for row in out["weak_labels"]["probs"]:
-        diff = round(1.0 - sum(row), 4)
-        if diff:
-            i = max(range(len(row)), key=row.__getitem__)
-            row[i] = round(row[i] + diff, 4)
+    out["weak_labels"] = soft_labels(labeler, bio)
     return out
+
+
+def soft_labels(labeler: WeakLabeler, bio) -> dict[str, Any]:
+    """The record key ``weak_labels``: ``{"scheme": "BIO", "labels", "probs"}``, one row per Doc token.
+
+    Written by :func:`weak_label_records` and by the ``clinlabel_weak_labels`` component (so
+    ``annotate --lfs/--preset`` keeps the label model's probabilities, see docs/CONTRACTS.md).
+    """
+    probs = np.round(np.asarray(bio, dtype=float), 4)
+    # rounding must not break "rows sum to 1": put the rounding residue on the largest entry
+    if len(probs):
+        diff = np.round(1.0 - probs.sum(axis=1), 4)
+        rows = np.flatnonzero(diff)
+        cols = probs[rows].argmax(axis=1)
+        probs[rows, cols] = np.round(probs[rows, cols] + diff[rows], 4)
+    return {"scheme": "BIO", "labels": bio_labels(labeler.labels), "probs": probs.tolist()}
 
 
 def weak_label_records(
@@ -212,4 +248,4 @@ def weak_label_records(
         yield labeled_record(record, nlp.make_doc(record["text"]), labeler)
 
 
-__all__ = ["WeakLabeler", "weak_label_records", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]
+__all__ = ["WeakLabeler", "weak_label_records", "soft_labels", "build_lfset", "DEFAULT_LABEL_MODEL", "VOTE_PREFIX"]

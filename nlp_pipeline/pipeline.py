@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any, Mapping
 
 from corpora.record import SPAN_KEY
@@ -27,6 +28,7 @@ FACTORY_MODULES: dict[str, str] = {
     "clinlabel_ontology_matcher": "ontologies.matcher",
     "clinlabel_weak_labels": "labeling_functions.component",
     "clinlabel_end_model": "nlp_pipeline.end_model.component",
+    "clinlabel_combined": "labeling_functions.combined",
     "clinlabel_context": "nlp_pipeline.context",
     "clinlabel_codes": "nlp_pipeline.codes",
 }
@@ -89,9 +91,14 @@ class PipelineConfig:
         if self.finds_targets:
             if self.preset or self.lfs:
                 plan.append(("weak_labels", "clinlabel_weak_labels",
-                             {"preset": self.preset, "lfs": self.lfs, "span_key": SPAN_KEY}))
+                             {"preset": self.preset, "lfs": self.lfs, "span_key": SPAN_KEY,
+                              "ontology": self.ontology if self.ontology != "icd10cm" else None}))
             elif self.model:
-                plan.append(("end_model", "clinlabel_end_model", {"model_dir": self.model, "span_key": SPAN_KEY}))
+                # a folder written by `clinlabel train` holds combiner.json: LFs + end model + combiner
+                if (Path(self.model) / "combiner.json").is_file():
+                    plan.append(("combined", "clinlabel_combined", {"model_dir": self.model, "span_key": SPAN_KEY}))
+                else:
+                    plan.append(("end_model", "clinlabel_end_model", {"model_dir": self.model, "span_key": SPAN_KEY}))
             elif self.ontology:
                 plan.append(("ontology_matcher", "clinlabel_ontology_matcher",
                              {"ontology": self.ontology, "span_key": SPAN_KEY}))

@@ -30,6 +30,8 @@ from .pipeline import PipelineConfig, build_pipeline
 
 #: the longest piece of a long note tokenised at once (well below spaCy's default max_length)
 PIECE_CHARS = 200_000
+#: notes per batch when the pipeline runs a model (windows of several notes share forward passes)
+MODEL_BATCH_NOTES = 32
 
 
 @dataclass
@@ -47,6 +49,11 @@ class AnnotateProcessorFactory:
             deidentifier = Deidentifier(self.deid)
         return NoteProcessor(nlp, self.pipeline, deidentifier)
 
+    @property
+    def batch_size(self) -> int:
+        """Notes per batch of the processors it builds (see :class:`NoteProcessor`)."""
+        return MODEL_BATCH_NOTES if self.pipeline.model and self.pipeline.finds_targets else 1
+
     def to_dict(self) -> dict[str, Any]:
         return {"pipeline": self.pipeline.to_dict(), "deid": None if self.deid is None else self.deid.to_dict()}
 
@@ -61,37 +68,82 @@ class AnnotateProcessorFactory:
 
 
 class NoteProcessor:
-    """Turns one record into one output record (plus the de-identification report line)."""
+    """Turns one record into one output record (plus the de-identification report line).
+
+    With a model in the pipeline, ``batch_size`` > 1 and the runner calls :meth:`many` on
+    batches of notes: each component's ``pipe`` sees the whole batch (the model batches the
+    windows of every note, sorted by length)."""
 
     def __init__(self, nlp, config: PipelineConfig, deidentifier=None) -> None:
         self.nlp = nlp
         self.config = config
         self.deidentifier = deidentifier
+        self.batch_size = AnnotateProcessorFactory(config).batch_size
+
+    def _deid(self, record: dict[str, Any]) -> tuple[dict[str, Any] | None, Processed]:
+        """The record to annotate (de-identified first when asked) and its result so far; a note
+        that fails de-identification comes back as ``None`` with its errors-file entry."""
+        if self.deidentifier is None:
+            return record, Processed()
+        from nlp_pipeline.deid.stream import deidentify_note
+
+        return deidentify_note(self.deidentifier, record)
+
+    def many(self, records: list[dict[str, Any]]) -> list[Processed]:
+        """Process a batch; if the batch raises, each note is processed alone (so only the bad
+        note fails, as with one note at a time)."""
+        try:
+            results, slots, prepared = [], [], []
+            for record in records:
+                new, result = self._deid(record)
+                results.append(result)
+                if new is not None:
+                    slots.append(len(results) - 1)
+                    prepared.append(self._prepare(new))
+            docs = [self._to_doc(r) for r in prepared]
+            for _, proc in self.nlp.pipeline:
+                docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+            for i, doc in zip(slots, docs):
+                results[i].line = json.dumps(self._finish(doc), ensure_ascii=False)
+            return results
+        except Exception:  # noqa: BLE001 - fall back to one note at a time to isolate the failure
+            from corpora.runner import _safe_process
+
+            return [_safe_process(self, r) for r in records]
 
     def __call__(self, record: dict[str, Any]) -> Processed:
-        result = Processed()
-        if self.deidentifier is not None:
-            from nlp_pipeline.deid.stream import deidentify_note
-
-            record, result = deidentify_note(self.deidentifier, record)
-            if record is None:  # failed: only the id reaches the errors file
-                return result
-        out = self.annotate_record(record)
-        result.line = json.dumps(out, ensure_ascii=False)
+        record, result = self._deid(record)
+        if record is None:  # failed: only the id reaches the errors file
+            return result
+        result.line = json.dumps(self.annotate_record(record), ensure_ascii=False)
         return result
 
-    def annotate_record(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _prepare(self, record: dict[str, Any]) -> dict[str, Any]:
         record = dict(record)
         if not self.config.keep_spans and record.get("spans"):
             # the input's own spans are not targets here: keep them aside, untouched
             record["input_spans"] = record.pop("spans")
+            if record.get("relations"):
+                # and the relations between them (a preset may add relations of its own)
+                record["input_relations"] = record.pop("relations")
+        return record
+
+    def _to_doc(self, record: dict[str, Any]):
+        """The record's ``Doc``; a note longer than ``nlp.max_length`` is tokenised in pieces."""
         text = record.get("text")
         long_doc = None
         if isinstance(text, str) and len(text) > self.nlp.max_length and not record.get("tokens"):
             long_doc = make_long_doc(self.nlp, text)
-        doc = record_to_doc(record, self.nlp, doc=long_doc)
+        return record_to_doc(record, self.nlp, doc=long_doc)
+
+    def annotate_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        doc = self._to_doc(self._prepare(record))
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
+        return self._finish(doc)
+
+    @staticmethod
+    def _finish(doc) -> dict[str, Any]:
         out = doc_to_record(doc, with_tokens=True)
         out.pop("_input_hash", None)
         out.pop("_task_hash", None)

@@ -4,7 +4,9 @@ Rules (``clinlabel adjudicate --rule ...``):
 
 * ``majority``: the answer given by more than half of the annotators; within it each span
   (start, end, label) and each accepted code kept when more than half of the accepting annotators
-  have it.  A tie anywhere (e.g. two annotators who disagree) leaves the example unresolved.
+  have it, and each of the span's assertion attributes (negated, historical, ...) set as more than
+  half of those who have the span set it.  A tie anywhere (e.g. two annotators who disagree)
+  leaves the example unresolved.
 * ``senior``: the named senior annotator's answer wins; examples the senior did not answer stay
   unresolved.
 
@@ -19,9 +21,10 @@ from collections import Counter
 from typing import Any, Iterable, Mapping, Optional
 
 from corpora.errors import REV_ADJUDICATE, ReviewError
+from corpora.record import ASSERTIONS
 
-from .prodigy import _decision_key
-from .store import Store, span_key
+from .prodigy import _decision_key, span_version
+from .store import Store, span_key, with_assertions
 
 RULES = ("majority", "senior")
 
@@ -56,6 +59,7 @@ def majority_decision(by: Mapping[str, Mapping[str, Any]]) -> Optional[dict[str,
     accepting = [r for r in by.values() if r.get("answer") == "accept"]
     m = len(accepting)
     span_votes: Counter = Counter()
+    attr_votes: Counter = Counter()
     span_obj: dict[tuple, dict[str, Any]] = {}
     code_votes: Counter = Counter()
     code_obj: dict[tuple, dict[str, Any]] = {}
@@ -65,6 +69,8 @@ def majority_decision(by: Mapping[str, Mapping[str, Any]]) -> Optional[dict[str,
             k = span_key(sp)
             span_votes[k] += 1
             span_obj.setdefault(k, dict(sp))
+            for attr in ASSERTIONS:
+                attr_votes[(k, attr)] += bool(sp.get(attr, False))
         for k, c in _accepted_codes(r).items():
             code_votes[k] += 1
             code_obj.setdefault(k, dict(c))
@@ -72,7 +78,16 @@ def majority_decision(by: Mapping[str, Mapping[str, Any]]) -> Optional[dict[str,
             all_codes.setdefault((str(c.get("system")), str(c.get("code"))), dict(c))
     if any(v * 2 == m for v in list(span_votes.values()) + list(code_votes.values())):
         return None  # a tie on a span or code
-    spans = [span_obj[k] for k in sorted(span_votes) if span_votes[k] * 2 > m]
+    spans = []
+    for k in sorted(span_votes):
+        if span_votes[k] * 2 <= m:
+            continue
+        sp = dict(span_obj[k])
+        for attr in ASSERTIONS:
+            if attr_votes[(k, attr)] * 2 == span_votes[k]:
+                return None  # a tie on an assertion attribute
+            sp[attr] = attr_votes[(k, attr)] * 2 > span_votes[k]
+        spans.append(sp)
     codes = []
     for k, c in all_codes.items():
         c = dict(code_obj.get(k, c))
@@ -130,3 +145,29 @@ def manual_decision(store: Store, example_id: int, adjudicator: str, answer: str
     return store.add_adjudication(example_id, rule="manual", decided_by=adjudicator,
                                   annotators=sorted(a for a in others if a != adjudicator), answer=answer,
                                   record=_clean(record), session_id=session_id)
+
+
+def span_rows(by: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The annotators' spans side by side, for the adjudication page.
+
+    ``by`` is ``{annotator: answer record}``; spans of accepting annotators are grouped into rows of
+    overlapping spans (so "type 2 diabetes" and "diabetes" share a row).  Each row has its
+    character range, each annotator's version (a list of spans, empty when they marked nothing
+    there) and ``same``: every accepting annotator has exactly the same spans, labels and
+    assertion attributes in it."""
+    accepting = sorted(a for a, r in by.items() if r.get("answer") == "accept")
+    items = sorted(((int(sp["start"]), int(sp["end"]), a, with_assertions(sp))
+                    for a in accepting for sp in by[a].get("spans") or []), key=lambda x: (x[0], x[1], x[2]))
+    rows: list[dict[str, Any]] = []
+    for start, end, who, sp in items:
+        if rows and start < rows[-1]["end"]:
+            row = rows[-1]
+            row["end"] = max(row["end"], end)
+        else:
+            row = {"start": start, "end": end, "versions": {a: [] for a in accepting}}
+            rows.append(row)
+        row["versions"][who].append(sp)
+    for row in rows:
+        kinds = {tuple(sorted(span_version(sp) for sp in v)) for v in row["versions"].values()}
+        row["same"] = len(kinds) == 1
+    return rows

@@ -14,6 +14,11 @@ For the examples every annotator accepted (matched by ``_input_hash``):
 * **Krippendorff's alpha** (nominal, the ``krippendorff`` package) over all annotators.
 * **code decisions**: for the code options of those examples, percent agreement and Cohen's kappa
   of the annotators' ``decision`` (accepted / rejected / pending), per pair (overall: mean).
+* **assertions**: per attribute (negated, historical, hypothetical, family, uncertain), over the
+  spans both annotators of a pair marked (same start, end and label), percent agreement and Cohen's
+  kappa of the attribute's value (a missing attribute counts as false), per pair (overall: mean);
+  ``positives`` counts the marked spans where either annotator set it (kappa is 1.0 by convention
+  when both left it unset everywhere: read it with ``positives``).
 
 Tokens come from the record's ``tokens`` when present, else from the ``\\w+|[^\\w\\s]`` pattern.
 """
@@ -30,6 +35,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from corpora.errors import REV_AGREEMENT, ReviewError
+from corpora.record import ASSERTIONS
 
 from .jsonl import read_jsonl
 
@@ -39,11 +45,14 @@ Answers = dict[str, dict[Any, dict[str, Any]]]  # annotator -> item key -> answe
 
 
 def item_key(rec: Mapping[str, Any]) -> Any:
-    if rec.get("_input_hash") is not None:
-        return int(rec["_input_hash"])
+    """What makes two answers answers to the same note: the input hash and the note id (notes with
+    identical text but their own ids stay apart), else either of them, else the text."""
     meta = rec.get("meta") or {}
-    if meta.get("id") is not None:
-        return f"id:{meta['id']}"
+    note = meta.get("id") if isinstance(meta, Mapping) else None
+    if rec.get("_input_hash") is not None:
+        return int(rec["_input_hash"]) if note is None else f"{int(rec['_input_hash'])}:{note}"
+    if note is not None:
+        return f"id:{note}"
     return f"text:{rec.get('text')}"
 
 
@@ -239,6 +248,31 @@ def agreement(answers: Answers, *, labels: Optional[Iterable[str]] = None) -> di
                 "percent_agreement": _mean(p["percent_agreement"] for p in pairs),
                 "cohen_kappa": _mean(p["cohen_kappa"] for p in pairs), "pairs": pairs}
 
+    def assertion_figures() -> dict[str, Any]:
+        matched = {}
+        for a, b in itertools.combinations(annotators, 2):
+            pairs = []
+            for k in shared:
+                sa = {(s["start"], s["end"], s.get("label")): s for s in accepted[a][k].get("spans") or []}
+                sb = {(s["start"], s["end"], s.get("label")): s for s in accepted[b][k].get("spans") or []}
+                pairs += [(sa[key], sb[key]) for key in sorted(set(sa) & set(sb), key=str)]
+            matched[(a, b)] = pairs
+        out = {}
+        for attr in ASSERTIONS:
+            rows = []
+            for (a, b), pairs in matched.items():
+                ya = ["yes" if x.get(attr) else "no" for x, _ in pairs]
+                yb = ["yes" if y.get(attr) else "no" for _, y in pairs]
+                rows.append({"a": a, "b": b, "n_spans": len(pairs),
+                             "positives": sum(1 for x, y in zip(ya, yb) if "yes" in (x, y)),
+                             "percent_agreement": (sum(x == y for x, y in zip(ya, yb)) / len(ya)) if ya else None,
+                             "cohen_kappa": cohen_kappa(ya, yb)})
+            out[attr] = {"n_spans": sum(r["n_spans"] for r in rows),
+                         "positives": sum(r["positives"] for r in rows),
+                         "percent_agreement": _mean(r["percent_agreement"] for r in rows),
+                         "cohen_kappa": _mean(r["cohen_kappa"] for r in rows), "pairs": rows}
+        return out
+
     overall = figures(None)
     per_label = {}
     for lab in all_labels:
@@ -254,6 +288,7 @@ def agreement(answers: Answers, *, labels: Optional[Iterable[str]] = None) -> di
         **overall,
         "per_label": per_label,
         "codes": code_figures(),
+        "assertions": assertion_figures(),
     }
 
 
@@ -295,6 +330,12 @@ def format_table(result: Mapping[str, Any]) -> str:
     if codes.get("n_decisions"):
         lines.append(f"code decisions: {codes['n_decisions']} per pair, agreement {f(codes['percent_agreement'])}, "
                      f"Cohen k {f(codes['cohen_kappa'])}")
+    asserted = result.get("assertions") or {}
+    if any(v.get("n_spans") for v in asserted.values()):
+        lines.append(f"{'assertion':<20} {'spans':>9} {'positive':>10} {'agree':>8} {'Cohen k':>8}")
+        for attr, r in asserted.items():
+            lines.append(f"{attr:<20} {r['n_spans']:>9} {r['positives']:>10} {f(r['percent_agreement']):>8} "
+                         f"{f(r['cohen_kappa']):>8}")
     if len(result.get("pairs") or []) > 1:
         lines.append("pairs:")
         for p in result["pairs"]:

@@ -14,14 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import logging
 import os
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from corpora.errors import REV_CARD, ReviewError
+from corpora.record import ASSERTIONS
 
-from .store import Store, span_key
+from .store import Store, span_key, span_problem
+
+logger = logging.getLogger(__name__)
 
 METRIC_KEYS = ("lf_analysis", "label_model", "end_model", "deid")
 
@@ -52,12 +56,26 @@ def _f1(pred: Sequence[tuple], gold: Sequence[tuple]) -> dict[str, Any]:
     return {"precision": prec, "recall": rec, "f1": f1, "tp": tp, "pred": sum(p.values()), "gold": sum(g.values())}
 
 
+def _usable_spans(store: Store, task: dict[str, Any]) -> dict[str, Any]:
+    """The task with its malformed machine spans left out (each named in a warning)."""
+    spans = task.get("spans") or []
+    good = [sp for sp in spans if span_problem(sp, len(task.get("text") or "")) is None]
+    if len(good) != len(spans):
+        for i, sp in enumerate(spans):
+            why = span_problem(sp, len(task.get("text") or ""))
+            if why:
+                logger.warning("%s: task of note %s: machine span %d skipped in the card: %s",
+                               store.where, (task.get("meta") or {}).get("id"), i, why)
+        task = {**task, "spans": good}
+    return task
+
+
 def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str, Any]:
     from .agreement import agreement, answers_from_store
     from .prodigy import gold_records
 
     lineage = store.lineage(dataset)
-    tasks = store.tasks(dataset)
+    tasks = [_usable_spans(store, t) for t in store.tasks(dataset)]
     gold, gold_stats = gold_records(store, dataset)
     gold_by_hash = {g["_task_hash"]: g for g in gold}
     anns = store.annotations(dataset)
@@ -100,6 +118,10 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         gold_keys += [(g["_task_hash"], *span_key(s)) for s in g.get("spans") or []]
     machine_vs_gold = _f1(pred_keys, gold_keys) if gold else None
 
+    assertion_counts = {attr: {"machine": sum(1 for t in tasks for sp in t.get("spans") or [] if sp.get(attr)),
+                               "gold": sum(1 for g in gold for sp in g.get("spans") or [] if sp.get(attr))}
+                        for attr in ASSERTIONS}
+
     codes_suggested = sum(1 for t in tasks for c in t.get("codes") or [] if c.get("origin") != "added")
     codes_added = sum(1 for t in tasks for c in t.get("codes") or [] if c.get("origin") == "added")
     code_status = Counter(c.get("decision") for g in gold for c in g.get("codes") or [])
@@ -110,7 +132,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         agree = None
     if agree is not None:
         agree = {k: agree[k] for k in ("annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa",
-                                       "fleiss_kappa", "krippendorff_alpha", "per_label", "codes")}
+                                       "fleiss_kappa", "krippendorff_alpha", "per_label", "codes", "assertions")}
     elif isinstance(meta.get("agreement"), Mapping):
         agree = dict(meta["agreement"])
 
@@ -131,6 +153,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         "guideline": lineage["guideline"],
         "labels": labels,
         "label_counts": {lab: {"machine": machine_counts.get(lab, 0), "gold": gold_counts.get(lab, 0)} for lab in labels},
+        "assertion_counts": assertion_counts,
         "codes": {"suggested": codes_suggested, "added_by_reviewers": codes_added,
                   "gold_accepted": code_status.get("accepted", 0), "gold_rejected": code_status.get("rejected", 0)},
         "lf": lf_rows,
@@ -141,6 +164,7 @@ def card_data(store: Store, dataset: str, *, by: Sequence[str] = ()) -> dict[str
         "agreement": agree,
         "deid": deid,
         "commands": lineage["commands"],
+        "chain": [dict(step) for step in meta.get("lineage") or [] if isinstance(step, Mapping)],
         "subgroups": subgroups,
     }
 
@@ -254,6 +278,9 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
                                           [(k, v["machine"], v["gold"]) for k, v in lc.items()])
                 + chart("Spans per label", list(lc), {"machine": [v["machine"] for v in lc.values()],
                                                      "gold": [v["gold"] for v in lc.values()]}, False)))
+    ac = d.get("assertion_counts") or {}
+    out.append(("Assertions", table(["attribute", "machine spans", "gold spans"],
+                                    [(attr, v["machine"], v["gold"]) for attr, v in ac.items()])))
     out.append(("Codes", table(["suggested", "added by reviewers", "accepted in gold", "rejected in gold"],
                                [(d["codes"]["suggested"], d["codes"]["added_by_reviewers"], d["codes"]["gold_accepted"],
                                  d["codes"]["gold_rejected"])])))
@@ -287,6 +314,12 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
         if codes.get("n_decisions"):
             body += "\n\n" + table(["code decisions per pair", "percent agreement", "Cohen κ"],
                           [(codes["n_decisions"], codes["percent_agreement"], codes["cohen_kappa"])])
+        asserted = a.get("assertions") or {}
+        if any(r.get("n_spans") for r in asserted.values()):
+            body += "\n\n" + table(["assertion (spans both marked)", "spans", "set by either", "percent agreement",
+                                     "Cohen κ"],
+                                    [(attr, r["n_spans"], r["positives"], r["percent_agreement"], r["cohen_kappa"])
+                                     for attr, r in asserted.items()])
         out.append(("Agreement", body))
     else:
         out.append(("Agreement", "fewer than two annotators answered the same examples"))
@@ -297,9 +330,27 @@ def _sections(d: Mapping[str, Any], table, chart) -> list[tuple[str, str]]:
         body += chart(f"Share of notes with each label, by {field}", [r["value"] for r in rows],
                       {lab: [r["label_rates"][lab] for r in rows] for lab in labs}, True)
         out.append((f"Subgroups by {field}", body))
+    out.append(("Lineage from the source files (runs that made the data)",
+                table(["step", "when", "run id", "inputs (sha256)", "made with", "clinlabel"],
+                      [(c.get("step"), str(c.get("at") or "")[:19], str(c.get("run_id") or "")[:12],
+                        "; ".join(f"{i.get('path')} ({str(i.get('sha256') or '-')[:12]})" for i in c.get("inputs") or []),
+                        _made_with(c), c.get("clinlabel_version")) for c in d.get("chain") or []])
+                if d.get("chain") else "no lineage recorded (the tasks were not made by `clinlabel annotate` with a sidecar)"))
     out.append(("Lineage (commands that made this dataset)",
                 table(["when", "command", "clinlabel"], [(c["at"][:19], c["command"], c["version"]) for c in d["commands"]])))
     return out
+
+
+def _made_with(step: Mapping[str, Any]) -> str:
+    parts = []
+    for key, name in (("preset", "preset"), ("lfs", "LF module"), ("label_model", "label model"),
+                      ("dataset", "dataset")):
+        if step.get(key):
+            parts.append(f"{name} {step[key]}")
+    model = step.get("end_model")
+    if isinstance(model, Mapping):
+        parts.append(f"end model {model.get('path')} ({str(model.get('sha256') or '-')[:12]})")
+    return ", ".join(parts) or "-"
 
 
 def _mapping_table(data: Any, table) -> str:

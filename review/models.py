@@ -15,7 +15,14 @@ Tables
 ``code_reviews``    each annotator's current decision on each code (accepted / rejected)
 ``annotations``     answers, one row per submitted answer (append-only; undo marks ``retracted``)
 ``adjudications``   the gold decision for an example: rule, who decided, the gold record
-``audit_log``       append-only log of every change (who, when, which example, what, before/after)
+``audit_log``       append-only log of every change (who, when, which example, what, before/after),
+                    each entry carrying the hash of the one before it (``review.audit``)
+``users``           reviewers: name, role (annotator / adjudicator / admin), SHA-256 of their token
+``dataset_members`` which users may open which dataset
+``assignments``     each annotator's queue: (dataset, example, user)
+
+CHECK constraints (answers, decisions, roles) are declared here and created by migration 0002,
+which also adds the span-offset triggers (see ``review/migrations/versions/0002_*``).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -36,6 +44,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+#: Roles of review users, from least to most rights.
+ROLES = ("annotator", "adjudicator", "admin")
+ANSWER_VALUES = ("accept", "reject", "ignore")
+DECISION_VALUES = ("accepted", "rejected")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def utcnow() -> dt.datetime:
@@ -129,7 +147,8 @@ class Code(Base):
 
 class CodeReview(Base):
     __tablename__ = "code_reviews"
-    __table_args__ = (UniqueConstraint("code_id", "annotator"),)
+    __table_args__ = (UniqueConstraint("code_id", "annotator"),
+                      CheckConstraint(_in("decision", DECISION_VALUES), name="ck_code_reviews_decision"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), nullable=False, index=True)
     annotator: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -140,6 +159,7 @@ class CodeReview(Base):
 
 class Annotation(Base):
     __tablename__ = "annotations"
+    __table_args__ = (CheckConstraint(_in("answer", ANSWER_VALUES), name="ck_annotations_answer"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     example_id: Mapped[int] = mapped_column(ForeignKey("examples.id"), nullable=False, index=True)
     annotator: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
@@ -155,6 +175,7 @@ class Annotation(Base):
 
 class Adjudication(Base):
     __tablename__ = "adjudications"
+    __table_args__ = (CheckConstraint(_in("answer", ANSWER_VALUES), name="ck_adjudications_answer"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     example_id: Mapped[int] = mapped_column(ForeignKey("examples.id"), nullable=False, index=True)
     rule: Mapped[str] = mapped_column(String(40), nullable=False)  # majority | senior | manual | single | unanimous
@@ -177,3 +198,38 @@ class AuditLog(Base):
     before: Mapped[Optional[Any]] = mapped_column(JSON)
     after: Mapped[Optional[Any]] = mapped_column(JSON)
     session_id: Mapped[Optional[str]] = mapped_column(String(200))
+    #: SHA-256 (hex) of the previous entry (all zeros for the first) and of this entry
+    prev_hash: Mapped[Optional[str]] = mapped_column(String(64))
+    entry_hash: Mapped[Optional[str]] = mapped_column(String(64))
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_users_role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: SHA-256 (hex) of the access token; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class DatasetMember(Base):
+    __tablename__ = "dataset_members"
+    __table_args__ = (UniqueConstraint("dataset_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("example_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"), nullable=False, index=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("examples.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -18,12 +18,13 @@ from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import func, select
 
+from corpora import lineage
 from corpora.errors import IO_EMPTY, REV_ANNOTATOR, REV_ANSWER, ReviewError, corpus_error
-from corpora.record import validate_record
+from corpora.record import ASSERTIONS, record_id, validate_record
 
 from .jsonl import read_jsonl
 from .models import Annotation, Code, CodeReview, Dataset, Example
-from .store import ANSWERS, Store, prepare_task, span_key, strip_answer
+from .store import ANSWERS, Store, prepare_task, span_key, strip_answer, with_assertions
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +35,25 @@ def _labels(records: Iterable[Mapping[str, Any]]) -> set[str]:
 
 def export_tasks(store: Store, source: str | os.PathLike[str], dataset: str, output: str | os.PathLike[str], *,
                  fmt: Optional[str] = None, labels: Optional[Iterable[str]] = None,
-                 guideline: Optional[str | os.PathLike[str]] = None, actor: str = "clinlabel") -> dict[str, Any]:
+                 guideline: Optional[str | os.PathLike[str]] = None, actor: str = "clinlabel",
+                 reader_options: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """Load the records of ``source`` (any format ``corpora.formats.read_corpus`` reads; usually the
     JSONL of ``clinlabel annotate`` / ``codes``) into ``dataset`` and write the dataset's tasks to
     ``output`` as Prodigy JSONL.  Returns counts, the label-scheme version and the source's sha256."""
     from corpora.formats import read_corpus, write_corpus
 
-    records = list(read_corpus(source, fmt))
+    records = list(read_corpus(source, fmt, **(reader_options or {})))
     counts = store.add_tasks(dataset, records, actor=actor)
     version = store.set_label_scheme(dataset, list(labels) if labels else _labels(records), actor=actor)
     guide_version = store.add_guideline(dataset, guideline, actor=actor) if guideline else None
     digest = store.record_source(dataset, "tasks", source, len(records)) if Path(source).is_file() else None
     written = write_corpus(store.tasks(dataset), output, "prodigy")
+    # lineage: the source's chain (e.g. its annotate run) joins the dataset's, and the tasks file gets its own
+    step = lineage.new_step("review export", inputs=[source], output=output, dataset=dataset, store=store.where,
+                            added=counts["added"], label_scheme_version=version)
+    chain = lineage.merge_steps(store.meta(dataset).get("lineage") or [], lineage.read_sidecar(source), [step])
+    store.update_meta(dataset, {"lineage": chain}, actor=actor)
+    lineage.write_sidecar(output, chain)
     return {**counts, "written": written, "label_scheme_version": version, "guideline_version": guide_version,
             "sha256": digest}
 
@@ -61,6 +69,24 @@ def _check_answer(rec: dict[str, Any], file: str, line: int) -> None:
             raise ReviewError(f"{key} is {value!r}", f"{key} must be an integer as Prodigy writes it",
                               file=file, line=line, code=REV_ANSWER)
     validate_record(rec, file=file, line=line)
+    for i, sp in enumerate(rec.get("spans") or []):
+        if sp["start"] >= sp["end"]:
+            raise ReviewError(f"span {i} is empty ({sp['start']}..{sp['end']})",
+                              "give spans with start < end (or drop the span)", file=file, line=line, code=REV_ANSWER)
+        if not isinstance(sp.get("label"), str) or not sp["label"]:
+            raise ReviewError(f"span {i} has no label", "give every span a \"label\"", file=file, line=line,
+                              code=REV_ANSWER)
+
+
+def _check_labels(rec: Mapping[str, Any], labels: Optional[list[str]], dataset: str, file: str, line: int) -> None:
+    if labels is None:
+        return
+    for i, sp in enumerate(rec.get("spans") or []):
+        if sp["label"] not in labels:
+            raise ReviewError(f"span {i} has label {sp['label']!r}, which is not in the label scheme of dataset "
+                              f"{dataset!r} ({', '.join(labels)})",
+                              "fix the label, or add it to the scheme with `clinlabel review export ... --labels`",
+                              file=file, line=line, code=REV_ANSWER)
 
 
 def import_answers(store: Store, path: str | os.PathLike[str], dataset: str, *, annotator: Optional[str] = None,
@@ -73,12 +99,15 @@ def import_answers(store: Store, path: str | os.PathLike[str], dataset: str, *, 
     one of those values is read too) or, for Prodigy's choice interface, from the ``accept`` list of
     option ids (options not listed are rejected).  A code's own ``status`` (its clinical status from
     the code suggester: confirmed, negated, ...) is kept as it is.
-    Re-importing the same file adds nothing.  Lines are checked before anything is written.
+    Re-importing the same file adds nothing.  Lines are checked before anything is written
+    (answer values, hashes, span offsets with start < end, labels in the dataset's label scheme).
     """
     file = str(path)
+    labels = store.label_scheme(dataset) if dataset in store.datasets() else None
     lines = []
     for lineno, rec in read_jsonl(path):
         _check_answer(rec, file, lineno)
+        _check_labels(rec, labels, dataset, file, lineno)
         who = annotator or rec.get("_annotator_id")
         if not who:
             raise ReviewError("answer has no \"_annotator_id\" and no --annotator was given",
@@ -92,7 +121,7 @@ def import_answers(store: Store, path: str | os.PathLike[str], dataset: str, *, 
     ds_id = store.dataset_id(dataset)
     for lineno, who, rec in lines:
         with store.session() as s:
-            ex = store.find_example(s, ds_id, rec.get("_task_hash"), rec.get("_input_hash"))
+            ex = store.find_example(s, ds_id, rec.get("_task_hash"), rec.get("_input_hash"), record_id(rec))
             example_id = None if ex is None else ex.id
         if example_id is None:
             task = prepare_task(strip_answer(rec))
@@ -167,8 +196,13 @@ def _apply_code_decisions(store: Store, example_id: int, who: str, rec: Mapping[
 # --- gold ---------------------------------------------------------------------------------------
 
 
+def span_version(span: Mapping[str, Any]) -> tuple:
+    """A span as a decision: offsets, label and its assertion attributes (missing ones are False)."""
+    return (*span_key(span), *(bool(span.get(a, False)) for a in ASSERTIONS))
+
+
 def _decision_key(rec: Mapping[str, Any]) -> tuple:
-    spans = tuple(sorted(span_key(sp) for sp in rec.get("spans") or []))
+    spans = tuple(sorted(span_version(sp) for sp in rec.get("spans") or []))
     codes = tuple(sorted((str(c.get("system")), str(c.get("code"))) for c in rec.get("codes") or []
                          if c.get("decision") == "accepted"))
     return (rec.get("answer"), spans, codes)
@@ -176,9 +210,10 @@ def _decision_key(rec: Mapping[str, Any]) -> tuple:
 
 def gold_record(task: Mapping[str, Any], decided: Mapping[str, Any], *, rule: str, decided_by: str,
                 annotators: Iterable[str]) -> dict[str, Any]:
-    """The gold form of a task: the decided spans, relations and codes; ``answer`` accept."""
+    """The gold form of a task: the decided spans (each with the five assertion attributes as bools,
+    ``corpora.record.ASSERTIONS``), relations and codes; ``answer`` accept."""
     rec = dict(task)
-    rec["spans"] = [dict(sp) for sp in decided.get("spans") or []]
+    rec["spans"] = [with_assertions(sp) for sp in decided.get("spans") or []]
     rec["relations"] = [dict(r) for r in decided.get("relations") or []]
     rec["codes"] = [{k: v for k, v in c.items() if k != "id"} for c in decided.get("codes") or []]
     rec["answer"] = "accept"
@@ -237,6 +272,10 @@ def export_gold(store: Store, dataset: str, output: str | os.PathLike[str]) -> d
 
     records, stats = gold_records(store, dataset)
     write_corpus(records, output, "prodigy")
+    step = lineage.new_step("review gold", output=output, dataset=dataset, store=store.where,
+                            counts=dict(stats), annotators=sorted({a for r in records
+                                                                  for a in r["meta"]["review"]["annotators"]}))
+    lineage.write_sidecar(output, lineage.merge_steps(store.meta(dataset).get("lineage") or [], [step]))
     if stats["pending"]:
         logger.warning("%d examples have unresolved disagreements and are not in the gold set; "
                        "run `clinlabel adjudicate`", stats["pending"])

@@ -1,5 +1,6 @@
-"""Option groups shared by the streaming commands (``annotate``, ``codes``, ``deid``) and the one
-function that turns a config file plus flags into the job's :class:`clinlabel.config.JobConfig`."""
+"""The run option group shared by the streaming commands (``annotate``, ``codes``, ``deid``; the
+corpus options are :mod:`clinlabel.options`'s) and the one function that turns a config file plus
+flags into the job's :class:`clinlabel.config.JobConfig`."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ import typer
 from corpora.errors import PIPE_CONFIG_FILE, ClinlabelError, PipelineError
 
 from ..config import JobConfig
+from ..options import CorpusOptions
 
-# [input]
-FORMAT = typer.Option(None, "--from", "--format", help="Input format when it cannot be inferred.")
-TEXT_COL = typer.Option(None, "--text-col", help="CSV column holding the note text.")
-ID_COL = typer.Option(None, "--id-col", help="CSV column holding the note id.")
+# [input] (format, columns, --limit/--sample/--seed: the corpus option group, clinlabel/options.py)
 SKIP_INVALID = typer.Option(None, "--skip-invalid/--no-skip-invalid", help="Log and skip malformed input records.")
 # [run]
 RESUME = typer.Option(None, "--resume/--no-resume", help="Continue an interrupted run into OUT.")
@@ -28,16 +27,13 @@ SHOW_TEXT = typer.Option(None, "--show-text/--no-show-text",
                          help="Quote note text in error messages (refused with de-identification).")
 PROGRESS = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr.")
 CONFIG = typer.Option(None, "--config", help="TOML/JSON job config (tables input, pipeline, run, deid); flags override it.")
-# [deid]
-DEID_SEED = typer.Option(None, "--seed", help="Seed of surrogates and date shifts (same seed = same fakes).")
-DEID_PATIENT_FIELD = typer.Option(None, "--patient-field", help="meta key of the patient id: one date shift per patient.")
-DEID_PRESIDIO = typer.Option(None, "--presidio/--no-presidio", help="Also run Presidio's pattern recognizers (slower start-up).")
 
-
-def run_flags(*, fmt, text_col, id_col, skip_invalid, resume, overwrite, strict, workers, max_retries, show_text,
+def run_flags(corpus: CorpusOptions, *, skip_invalid, resume, overwrite, strict, workers, max_retries, show_text,
               progress) -> dict[str, Any]:
-    """The shared flags as ``section__option`` overrides."""
-    return dict(input__format=fmt, input__text_col=text_col, input__id_col=id_col, input__skip_invalid=skip_invalid,
+    """The shared flags (the corpus option group and the run options) as ``section__option`` overrides."""
+    return dict(input__format=corpus.fmt, input__text_col=corpus.text_col, input__id_col=corpus.id_col,
+                input__limit=corpus.limit, input__sample=corpus.sample, input__seed=corpus.seed,
+                input__skip_invalid=skip_invalid,
                 run__resume=resume, run__overwrite=overwrite, run__strict=strict, run__workers=workers,
                 run__max_retries=max_retries, run__show_text=show_text, run__progress=progress)
 

@@ -10,6 +10,7 @@ import typer
 
 from .._app import app
 from ..config import JobConfig
+from ..options import CorpusOptions, corpus_options
 from . import _job as opt
 
 logger = logging.getLogger(__name__)
@@ -21,12 +22,10 @@ def _config(config_file: Optional[Path], **flags) -> JobConfig:
 
 
 @app.command()
+@corpus_options
 def annotate(
     input: Path = typer.Argument(..., help="Notes: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
     output: Path = typer.Option(..., "-o", "--output", help="Prodigy JSONL written as notes finish."),
-    fmt: Optional[str] = opt.FORMAT,
-    text_col: Optional[str] = opt.TEXT_COL,
-    id_col: Optional[str] = opt.ID_COL,
     skip_invalid: Optional[bool] = opt.SKIP_INVALID,
     resume: Optional[bool] = opt.RESUME,
     overwrite: Optional[bool] = opt.OVERWRITE,
@@ -54,6 +53,7 @@ def annotate(
     show_text: Optional[bool] = opt.SHOW_TEXT,
     progress: Optional[bool] = opt.PROGRESS,
     config_file: Optional[Path] = opt.CONFIG,
+    corpus: CorpusOptions = None,
 ) -> None:
     """Annotate notes: sentences, sections, concepts, assertions and codes, one JSONL record per note."""
     from ..workflows.annotate import annotate as run
@@ -68,7 +68,7 @@ def annotate(
         pipeline__context_rules=None if context_rules is None else str(context_rules),
         deid__enabled=deid, deid__mode=deid_mode, deid__seed=deid_seed, deid__patient_field=deid_patient_field,
         deid__use_presidio=deid_presidio,
-        **opt.run_flags(fmt=fmt, text_col=text_col, id_col=id_col, skip_invalid=skip_invalid, resume=resume,
+        **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
                         overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
                         show_text=show_text, progress=progress),
     )

@@ -8,18 +8,17 @@ from typing import Optional
 import typer
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 from . import _job as opt
 
 
 @app.command()
+@corpus_options
 def codes(
     input: Path = typer.Argument(..., help="Notes in any supported format."),
     output: Path = typer.Option(..., "-o", "--output", help="JSONL: each input record plus `codes`."),
     ontology: Optional[str] = typer.Option(None, "--ontology", help="Code system to suggest from (default icd10cm)."),
     setting: Optional[str] = typer.Option(None, "--setting", help="outpatient (default) or inpatient; a note's meta.setting overrides."),
-    fmt: Optional[str] = opt.FORMAT,
-    text_col: Optional[str] = opt.TEXT_COL,
-    id_col: Optional[str] = opt.ID_COL,
     skip_invalid: Optional[bool] = opt.SKIP_INVALID,
     resume: Optional[bool] = opt.RESUME,
     overwrite: Optional[bool] = opt.OVERWRITE,
@@ -29,13 +28,14 @@ def codes(
     show_text: Optional[bool] = opt.SHOW_TEXT,
     progress: Optional[bool] = opt.PROGRESS,
     config_file: Optional[Path] = opt.CONFIG,
+    corpus: CorpusOptions = None,
 ) -> None:
     """Suggest ICD-10-CM codes, each with its status (confirmed, negated, uncertain, historical, family) and evidence."""
     from ..workflows.codes import suggest_codes
 
     cfg = opt.job_config(
         config_file, "codes", pipeline__ontology=ontology, pipeline__setting=setting,
-        **opt.run_flags(fmt=fmt, text_col=text_col, id_col=id_col, skip_invalid=skip_invalid, resume=resume,
+        **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
                         overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
                         show_text=show_text, progress=progress),
     )

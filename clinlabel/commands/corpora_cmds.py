@@ -12,6 +12,7 @@ import typer
 from corpora.errors import IO_FORMAT, IO_NOT_FOUND, IO_OUTPUT, corpus_error
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,11 @@ def convert_corpus(
     if src is not None and src not in READERS and src in plugins.EXTRA_READERS:
         if not in_path.exists():
             raise corpus_error(IO_NOT_FOUND, f"no such file or folder: {in_path}", "check the path", file=in_path)
-        records = plugins.load(plugins.EXTRA_READERS[src])(in_path, **reader_options)
+        from corpora.selection import select_records
+
+        plugin_reader = plugins.load(plugins.EXTRA_READERS[src])
+        selection = {k: reader_options.pop(k) for k in ("limit", "sample", "seed") if k in reader_options}
+        records = select_records(lambda: plugin_reader(in_path, **reader_options), **selection)
     else:
         if src is not None and src not in READERS:
             names = ", ".join([*READERS.names(), *plugins.EXTRA_READERS])
@@ -87,25 +92,29 @@ def convert_corpus(
 
 
 @app.command()
+@corpus_options
 def convert(
-    input: Path = typer.Argument(..., help="Input: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
+    input: Path = typer.Argument(..., help="Input: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder, .spacy, "
+                                           "Label Studio export, doccano JSONL, XMI, CoNLL."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file or folder (written as records are read)."),
-    from_fmt: Optional[str] = typer.Option(None, "--from", help="Input format (prodigy, txt, csv, pubtator, bioc, brat, docbin, omop-note-nlp) when it cannot be inferred."),
-    to_fmt: Optional[str] = typer.Option(None, "--to", help="Output format (prodigy, txt, pubtator, bioc, brat, docbin, hf-dataset, omop-note-nlp, fhir); inferred from the output's extension."),
-    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text (default: text)."),
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id (default: id, else the row's line)."),
+    to_fmt: Optional[str] = typer.Option(None, "--to", help="Output format (prodigy, txt, pubtator, bioc, brat, docbin, label-studio, doccano, xmi, conll, hf-dataset, omop-note-nlp, fhir); inferred from the output's extension."),
+    split: Optional[str] = typer.Option(None, "--split", help="hf-dataset: train,validation,test fractions, e.g. 0.8,0.1,0.1 (by document; seeded by --seed)."),
+    split_by: Optional[str] = typer.Option(None, "--split-by", help="hf-dataset: meta field whose notes stay in one split (e.g. patient_id)."),
+    ents: Optional[str] = typer.Option(None, "--ents", help="docbin: labels put in doc.ents (comma-separated; default: all, overlaps resolved longest first)."),
     omop_vocab: Optional[Path] = typer.Option(None, "--omop-vocab", help="OMOP vocabulary folder (for --to omop-note-nlp)."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log malformed records and go on instead of stopping."),
     tokens: bool = typer.Option(False, "--tokens", help="Prodigy output: add tokens, token_start/token_end and relation head/child."),
     hashes: bool = typer.Option(False, "--hashes", help="Prodigy output: add _input_hash/_task_hash where missing."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Convert a corpus between formats (records streamed; nothing is held in memory)."""
     n, src, dst = convert_corpus(
-        input, output, from_fmt, to_fmt,
+        input, output, corpus.fmt, to_fmt,
         skip_invalid=skip_invalid, progress=progress,
-        reader_options={"text_col": text_col, "id_col": id_col},
+        reader_options=corpus.reader_options(),
         writer_options={"omop_vocab": None if omop_vocab is None else str(omop_vocab),
-                        "tokens": tokens or None, "hashes": hashes or None},
+                        "tokens": tokens or None, "hashes": hashes or None,
+                        "split": split, "split_by": split_by, "seed": corpus.seed, "ents": ents},
     )
     typer.echo(f"wrote {n} records to {output} ({src} -> {dst})", err=True)

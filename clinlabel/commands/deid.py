@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from clinlabel._app import app
+from clinlabel.options import CorpusOptions, corpus_options
 
 from . import _job as opt
 
@@ -17,18 +18,19 @@ log = logging.getLogger(__name__)
 
 
 @app.command("deid")
+@corpus_options
 def deid_command(
     in_path: Path = typer.Argument(..., metavar="IN", help="Input corpus (Prodigy JSONL, or any format read_corpus knows)."),
     out: Path = typer.Option(..., "--out", "-o", help="De-identified records (JSONL), written as it goes."),
     report: Optional[Path] = typer.Option(None, "--report",
                                           help="Audit JSONL: meta.id + PHI spans in the ORIGINAL text (default OUT.deid-report.jsonl)."),
     mode: Optional[str] = typer.Option(None, "--mode", help="tag: [NAME], [DATE] ...; surrogate: consistent fake values."),
-    seed: Optional[int] = opt.DEID_SEED,
-    patient_field: Optional[str] = opt.DEID_PATIENT_FIELD,
-    presidio: Optional[bool] = opt.DEID_PRESIDIO,
-    fmt: Optional[str] = opt.FORMAT,
-    text_col: Optional[str] = opt.TEXT_COL,
-    id_col: Optional[str] = opt.ID_COL,
+    seed: Optional[int] = typer.Option(None, "--seed",
+                                       help="Seed of surrogates, date shifts and --sample (same seed = same fakes)."),
+    patient_field: Optional[str] = typer.Option(None, "--patient-field",
+                                                help="meta key of the patient id: one date shift per patient."),
+    presidio: Optional[bool] = typer.Option(None, "--presidio/--no-presidio",
+                                            help="Also run Presidio's pattern recognizers (slower start-up)."),
     skip_invalid: Optional[bool] = opt.SKIP_INVALID,
     resume: Optional[bool] = opt.RESUME,
     overwrite: Optional[bool] = opt.OVERWRITE,
@@ -39,6 +41,7 @@ def deid_command(
     config: Optional[Path] = typer.Option(None, "--config",
                                           help="TOML/JSON job config (tables input, run, deid) or a flat JSON object of "
                                                "DeidConfig settings; flags override it."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Replace every HIPAA Safe Harbor identifier in the notes of IN; write OUT and REPORT.
 
@@ -49,7 +52,7 @@ def deid_command(
     cfg = opt.job_config(
         config, "deid", deid__enabled=True, deid__mode=mode, deid__seed=seed, deid__patient_field=patient_field,
         deid__use_presidio=presidio,
-        **opt.run_flags(fmt=fmt, text_col=text_col, id_col=id_col, skip_invalid=skip_invalid, resume=resume,
+        **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
                         overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
                         show_text=None, progress=progress),
     )

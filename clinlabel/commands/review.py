@@ -1,4 +1,5 @@
-"""Review-loop commands: ``clinlabel review export|import|gold|serve``, ``clinlabel agreement``,
+"""Review-loop commands: ``clinlabel review export|import|gold|serve|assign|verify``,
+``clinlabel review user add|reset|list|disable|enable``, ``clinlabel agreement``,
 ``clinlabel adjudicate`` and ``clinlabel card`` (thin layers over the ``review`` package)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import List, Optional
 import typer
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +23,8 @@ review_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(review_app, name="review")
+user_app = typer.Typer(name="user", help="Review users: access tokens and roles.", no_args_is_help=True)
+review_app.add_typer(user_app, name="user")
 
 DB_HELP = "Store URL: sqlite:///file.db (default sqlite:///clinlabel.db) or postgresql+psycopg://user:pw@host/db."
 
@@ -64,21 +68,22 @@ def _command_line(ctx: typer.Context) -> str:
 
 
 @review_app.command("export")
+@corpus_options
 def export_cmd(
     ctx: typer.Context,
     input: Path = typer.Argument(..., help="Records to review (usually `clinlabel annotate` / `codes` JSONL)."),
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
     dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
     output: Path = typer.Option(..., "-o", "--output", help="Prodigy tasks JSONL (the whole dataset)."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated label scheme (default: labels found)."),
     guideline: Optional[Path] = typer.Option(None, "--guideline", help="Annotation guideline file (versioned by hash)."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Load records into the store and write them as Prodigy tasks (hashes, spans, relations, code options)."""
     from review.prodigy import export_tasks
 
     with _store(db) as store:
-        stats = export_tasks(store, input, dataset, output, fmt=fmt,
+        stats = export_tasks(store, input, dataset, output, fmt=corpus.fmt, reader_options=corpus.reader_options(),
                              labels=[x.strip() for x in labels.split(",") if x.strip()] if labels else None,
                              guideline=guideline)
         store.record_command(dataset, _command_line(ctx))
@@ -126,37 +131,142 @@ def gold_cmd(
 def serve_cmd(
     ctx: typer.Context,
     db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
-    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store (one dataset per server)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
     port: int = typer.Option(8080, "--port", help="Port."),
-    sort: Optional[str] = typer.Option(None, "--sort", help="uncertainty: most uncertain examples first."),
-    adjudicate: bool = typer.Option(False, "--adjudicate", help="Show only disagreements; answers become adjudications."),
+    sort: Optional[str] = typer.Option(None, "--sort", help="uncertainty: least certain notes first."),
+    adjudicate: bool = typer.Option(False, "--adjudicate", help="Open the page in adjudication mode."),
     ontology: str = typer.Option("icd10cm", "--ontology", help="Ontology searched by 'add a code'."),
     public_host: Optional[str] = typer.Option(
         None, "--public-host",
         help="Host name(s), comma-separated, that browsers use to reach the page (behind a reverse proxy); "
              "any other Host header is refused (DNS rebinding)."),
+    ssl_certfile: Optional[Path] = typer.Option(None, "--ssl-certfile", help="Serve https with this certificate (PEM)."),
+    ssl_keyfile: Optional[Path] = typer.Option(None, "--ssl-keyfile", help="Private key of --ssl-certfile (PEM)."),
 ) -> None:
-    """Serve the review page: accept / reject / edit / add codes, fix spans, keyboard shortcuts, undo."""
+    """Serve the review page: log in with a token, label spans and assertions, review codes, adjudicate."""
     import uvicorn
 
     from review.web import create_app, ontology_search
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        logger.warning("serving on %s: anyone who can reach this address can read the notes", host)
+    if host not in ("127.0.0.1", "localhost", "::1") and not (ssl_certfile or public_host):
+        logger.warning("serving on %s over plain http: tokens and notes cross the network unencrypted; "
+                       "use --ssl-certfile/--ssl-keyfile or a TLS reverse proxy (--public-host)", host)
     store = _store(db)
     try:
         from review.web import LOOPBACK_HOSTS, ontology_code_check
 
+        if not store.users():
+            logger.warning("the store has no users yet: nobody can log in; add one with "
+                           "`clinlabel review user add NAME --role admin --db ...`")
         allowed = list(LOOPBACK_HOSTS) if host in LOOPBACK_HOSTS else [host]
         allowed += [h.strip() for h in (public_host or "").split(",") if h.strip()]
         web = create_app(store, dataset, search=ontology_search(ontology), sort=sort, adjudicate=adjudicate,
                          code_check=ontology_code_check(ontology), allowed_hosts=allowed)
         store.record_command(dataset, _command_line(ctx))
-        typer.echo(f"review page for {dataset}: http://{host}:{port}/  (Ctrl+C to stop)", err=True)
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        scheme = "https" if ssl_certfile else "http"
+        typer.echo(f"review page for {dataset}: {scheme}://{host}:{port}/  (Ctrl+C to stop)", err=True)
+        uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=True,
+                    ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+                    ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None)
     finally:
         store.close()
+
+
+@review_app.command("assign")
+def assign_cmd(
+    ctx: typer.Context,
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+    dataset: str = typer.Option(..., "--dataset", help="Dataset name in the store."),
+    annotators: str = typer.Option(..., "--annotators", help="Comma-separated user names (`review user add`)."),
+    overlap: float = typer.Option(0.0, "--overlap", help="Share of notes given to two annotators (agreement), 0..1."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random choice of doubly annotated notes."),
+    adjudicators: Optional[str] = typer.Option(None, "--adjudicators", help="Comma-separated adjudicators who may open the dataset."),
+) -> None:
+    """Fill annotators' queues with the dataset's unassigned notes; a share --overlap goes to two of them."""
+    with _store(db) as store:
+        stats = store.assign(dataset, annotators.split(","), overlap=overlap, seed=seed,
+                             adjudicators=[a.strip() for a in (adjudicators or "").split(",") if a.strip()])
+        store.record_command(dataset, _command_line(ctx))
+    queues = ", ".join(f"{a} {n} (+{stats['added'][a]})" for a, n in stats["queue"].items())
+    typer.echo(f"{dataset}: {stats['examples']} notes assigned ({stats['doubly_annotated']} to two annotators; "
+               f"{stats['already_assigned']} were assigned before); queues: {queues}", err=True)
+
+
+@review_app.command("verify")
+def verify_cmd(db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP)) -> None:
+    """Check the audit log's hash chain; report the first broken link (exit 2) or the head hash."""
+    from corpora.errors import REV_AUDIT, ReviewError
+
+    with _store(db) as store:
+        report = store.verify_audit()
+        where = store.where
+    if not report.ok:
+        after = f"; entries up to {report.last_good} are intact" if report.last_good else ""
+        raise ReviewError(f"{where}: audit log broken at entry {report.broken_at}: {report.reason}{after}",
+                          "restore the database from a backup and find out who changed it", code=REV_AUDIT)
+    typer.echo(f"audit log intact: {report.entries} entries; head {report.head}")
+
+
+def _token_out(name: str, token: str, what: str) -> None:
+    typer.echo(f"{what} {name}; the access token follows on stdout (shown once: hand it over privately)", err=True)
+    typer.echo(token)
+
+
+@user_app.command("add")
+def user_add_cmd(
+    name: str = typer.Argument(..., help="User name (letters, digits, . _ @ -)."),
+    role: str = typer.Option(..., "--role", help="annotator, adjudicator or admin."),
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+) -> None:
+    """Create a user; prints their new access token alone on the last line of stdout."""
+    with _store(db) as store:
+        token = store.add_user(name, role)
+    _token_out(name, token, f"created {role}")
+
+
+@user_app.command("reset")
+def user_reset_cmd(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+) -> None:
+    """Issue a new access token (the old one and its sessions stop working)."""
+    with _store(db) as store:
+        token = store.reset_user(name)
+    _token_out(name, token, "new token for")
+
+
+@user_app.command("disable")
+def user_disable_cmd(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+) -> None:
+    """Disable a user: their token and sessions stop working; their answers stay."""
+    with _store(db) as store:
+        store.set_user_disabled(name, True)
+    typer.echo(f"disabled {name}", err=True)
+
+
+@user_app.command("enable")
+def user_enable_cmd(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP),
+) -> None:
+    """Enable a disabled user again (same token)."""
+    with _store(db) as store:
+        store.set_user_disabled(name, False)
+    typer.echo(f"enabled {name}", err=True)
+
+
+@user_app.command("list")
+def user_list_cmd(db: str = typer.Option("sqlite:///clinlabel.db", "--db", help=DB_HELP)) -> None:
+    """List users: name, role, state, datasets (never tokens)."""
+    with _store(db) as store:
+        users = store.users()
+    typer.echo(f"{'name':<24} {'role':<12} {'state':<9} datasets")
+    for u in users:
+        typer.echo(f"{u['name']:<24} {u['role']:<12} {'disabled' if u['disabled'] else 'active':<9} "
+                   f"{', '.join(u['datasets']) or '-'}")
 
 
 @app.command("agreement")
@@ -187,7 +297,7 @@ def agreement_cmd(
         with _store(db or "sqlite:///clinlabel.db") as store:
             store.update_meta(dataset, {"agreement": {k: res[k] for k in (
                 "annotators", "n_items", "span_f1", "span_f1_overlap", "cohen_kappa", "fleiss_kappa",
-                "krippendorff_alpha")}})
+                "krippendorff_alpha", "assertions")}})
             store.record_command(dataset, _command_line(ctx))
     typer.echo(json.dumps(res, indent=2) if as_json else format_table(res))
 

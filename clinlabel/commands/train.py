@@ -17,6 +17,7 @@ import typer
 from corpora.errors import MODEL_CONFIG, ConfigError
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +92,23 @@ def run_train(
     overwrite: bool = False,
     config: Any = None,
     skip_invalid: bool = False,
+    reader_options: dict[str, Any] | None = None,
+    refine: bool = False,
+    echo=None,
 ) -> Path:
-    """Library form of ``clinlabel train`` (read, weak-label, train, refine, save)."""
+    """Library form of ``clinlabel train``: read, weak-label, train the end model, then choose the
+    combination of LFs and end model (on the gold documents by cross-validation when given) and
+    save it as ``combiner.json`` beside the model.  ``refine`` instead refines the end model on the
+    gold documents and outputs the model's own spans (the behaviour before issue 16)."""
     from corpora.formats import read_corpus
     from nlp_pipeline.end_model import EndModelConfig, train_end_model
 
     if preset is None and lfs is None:
-        raise ConfigError("no labelling functions chosen", "pass --preset bc5cdr|ncbi_disease or --lfs MODULE",
+        raise ConfigError("no labelling functions chosen", "pass --preset clinical|bc5cdr|ncbi_disease or --lfs MODULE",
                           code=MODEL_CONFIG)
     config = config or EndModelConfig()
-    weak = weak_training_records(read_corpus(corpus, fmt, skip_invalid=skip_invalid), preset=preset, lfs=lfs, label_model=label_model,
+    weak = weak_training_records(read_corpus(corpus, fmt, skip_invalid=skip_invalid, **(reader_options or {})),
+                                 preset=preset, lfs=lfs, label_model=label_model,
                                  limit=limit)
     gold_records = None
     if gold is not None:
@@ -108,26 +116,95 @@ def run_train(
         if gold_docs:
             gold_records = gold_records[:gold_docs]
         logger.info("refining on the first %d gold documents of %s", len(gold_records), gold)
-    return train_end_model(weak, config, output_dir=output, gold_records=gold_records, gold_docs=gold_docs,
-                           overwrite=overwrite)
+    held = held_back(weak) if not gold_records else []
+    train_weak = weak[:len(weak) - len(held)]
+    path = train_end_model(train_weak, config, output_dir=output, gold_records=gold_records if refine else None,
+                           gold_docs=gold_docs, overwrite=overwrite)
+    write_combination(path, preset=preset, lfs=lfs, gold_records=gold_records, held=held, weak=weak,
+                      refined=refine and bool(gold_records), echo=echo)
+    return path
+
+
+def held_back(weak: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without gold, the last 5% of the weak documents (at most 25; none under 40 documents) are
+    held back from training to report the end model's agreement with the LFs on unseen text."""
+    k = min(25, len(weak) // 20) if len(weak) >= 40 else 0
+    return weak[len(weak) - k:] if k else []
+
+
+def span_rate(records: Iterable[Mapping[str, Any]]) -> float | None:
+    """Spans per 1000 tokens of labelled records (weak labels or gold)."""
+    spans = tokens = 0
+    for rec in records:
+        spans += len(rec.get("spans") or [])
+        tokens += len(rec.get("tokens") or []) or len(str(rec.get("text", "")).split())
+    return round(1000.0 * spans / tokens, 2) if tokens else None
+
+
+def write_combination(model_dir: Path, *, preset: str | None, lfs: str | None, gold_records, held, weak,
+                      refined: bool = False, echo=None) -> dict[str, Any]:
+    """Choose the combination of LFs and end model, print its validation score, write ``combiner.json``."""
+    import json
+
+    from labeling_functions.combine import DEFAULT_NO_GOLD_MODE, Combiner, fit_combiner
+    from labeling_functions.combined import COMBINER_FILE
+    from labeling_functions.gold import doc_inputs, gold_token_spans
+    from nlp_pipeline.end_model import load_end_model
+
+    say = echo or (lambda msg: typer.echo(msg, err=True))
+    model = load_end_model(model_dir)
+    if gold_records and not refined:
+        inputs, lf_names, labels = doc_inputs(gold_records, preset=preset, lfs=lfs, model=model)
+        gold = [gold_token_spans(r, d.tokens) for r, d in zip(gold_records, inputs)]
+        combiner = fit_combiner(inputs, gold, lf_names, labels)
+        rep = combiner.report
+        rules = ", ".join(f"{r['mode']}{'' if r['union_threshold'] is None else ' ' + str(r['union_threshold'])} "
+                          f"{r['f1']:.3f}" for r in rep.get("rules", []))
+        learned = f"; learnt combination ({rep['folds']}-fold CV) {rep['cv_f1_learned']:.3f}" if "cv_f1_learned" in rep else ""
+        say(f"validation on {len(gold_records)} gold documents (strict span F1; the end model never saw them): "
+            f"{rules}{learned}; chosen: {rep['chosen']}")
+    else:
+        from labeling_functions.weak import WeakLabeler
+
+        labeler = WeakLabeler.from_config(preset=preset, lfs=lfs, label_model="majority")
+        combiner = Combiner(labeler.span_lf_names, labeler.labels, mode="model" if refined else DEFAULT_NO_GOLD_MODE)
+        if held:
+            inputs, _, _ = doc_inputs(held, labeler=labeler, model=model)
+            lf = Combiner(combiner.lf_names, combiner.labels, mode="lf")
+            only = Combiner(combiner.lf_names, combiner.labels, mode="model")
+            agree = _agreement([set(only.spans(d)) for d in inputs], [set(lf.spans(d)) for d in inputs])
+            combiner.report = {"held_back_docs": len(held), "model_agreement_with_lfs_f1": round(agree, 4)}
+            say(f"no gold: the end model agrees with the LFs on {len(held)} held-back documents at span F1 "
+                f"{agree:.3f}; output: {combiner.mode} (the measured default without gold)")
+    data = {"combiner": combiner.to_dict(), "lfs": {"preset": preset, "lfs": lfs},
+            "train_span_rate": span_rate(weak)}
+    (Path(model_dir) / COMBINER_FILE).write_text(json.dumps(data) + "\n", encoding="utf-8")
+    return data
+
+
+def _agreement(pred: list[set], ref: list[set]) -> float:
+    p = {(i, s, e, c) for i, x in enumerate(pred) for s, e, c, _ in x}
+    r = {(i, s, e, c) for i, x in enumerate(ref) for s, e, c, _ in x}
+    tp = len(p & r)
+    return 2 * tp / (len(p) + len(r)) if p or r else 1.0
 
 
 @app.command("train")
+@corpus_options
 def train(
     corpus: Path = typer.Option(..., "--corpus", help="Unlabelled training notes (any readable format; annotations are ignored)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model folder to write."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: clinical, bc5cdr, ncbi_disease."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
     label_model: Optional[str] = typer.Option(None, "--label-model", help="Aggregator of the LF votes (default: the preset's)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold corpus for refinement after weak training."),
     gold_docs: int = typer.Option(0, "--gold-docs", min=0, help="Use the first N gold documents (0 = all)."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Corpus format when it cannot be inferred."),
     gold_fmt: Optional[str] = typer.Option(None, "--gold-from", help="Gold corpus format when it cannot be inferred."),
     backbone: Optional[Path] = typer.Option(None, "--backbone", help="Local Hugging Face model folder (default: bundled all-MiniLM-L6-v2)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="End-model config (.toml/.json); flags override it."),
     epochs: Optional[int] = typer.Option(None, "--epochs", help="Epochs on the weak labels."),
     gold_epochs: Optional[int] = typer.Option(None, "--gold-epochs", help="Epochs on the gold documents."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (training, and --sample)."),
     max_length: Optional[int] = typer.Option(None, "--max-length", help="Word pieces per window."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Windows per batch."),
     learning_rate: Optional[float] = typer.Option(None, "--learning-rate", help="Learning rate of weak training."),
@@ -135,10 +212,12 @@ def train(
     self_training_rounds: Optional[int] = typer.Option(None, "--self-training-rounds", help="BOND-style self-training rounds."),
     num_threads: Optional[int] = typer.Option(None, "--threads", help="Torch CPU threads."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Cap optimiser steps per phase (quick runs)."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Train on the first N corpus documents only."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing model folder."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip (and log) bad or duplicate input documents instead of stopping."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bars on stderr."),
+    refine: bool = typer.Option(False, "--refine", help="Refine the end model on the gold documents and output its spans alone, "
+                                "instead of choosing the LF + model combination on them."),
+    corpus_opts: CorpusOptions = None,
 ) -> None:
     """Train the end model on weak labels (the corpus's own annotations are ignored), optionally refine on gold."""
     cfg = build_config(
@@ -147,6 +226,6 @@ def train(
         self_training_rounds=self_training_rounds, num_threads=num_threads, max_steps=max_steps, progress=progress,
     )
     path = run_train(corpus, output, preset=preset, lfs=lfs, label_model=label_model, gold=gold, gold_docs=gold_docs,
-                     fmt=fmt, gold_fmt=gold_fmt, limit=limit, overwrite=overwrite, config=cfg,
-                     skip_invalid=skip_invalid)
+                     fmt=corpus_opts.fmt, gold_fmt=gold_fmt, overwrite=overwrite, config=cfg,
+                     skip_invalid=skip_invalid, reader_options=corpus_opts.reader_options(), refine=refine)
     typer.echo(f"model saved to {path}", err=True)

@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from .._app import app
+from ..options import CorpusOptions, corpus_options
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +42,18 @@ def _label_map(map_labels: Optional[str]) -> dict[str, str]:
 
 
 @lf_app.command("analyze")
+@corpus_options
 def analyze_cmd(
     input: Path = typer.Argument(..., help="Notes (JSONL, PubTator, BioC, brat, CSV, txt folder)."),
     lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions (mypkg.lfs)."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="LF preset: bc5cdr, ncbi_disease."),
+    preset: Optional[str] = typer.Option(None, "--preset", help="LF preset: clinical, bc5cdr, ncbi_disease."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold spans (same meta.id as IN); only the notes it names are scored."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here (quotes note text; created 0600)."),
-    fmt: Optional[str] = typer.Option(None, "--from", help="Input format when it cannot be inferred."),
-    text_col: Optional[str] = typer.Option(None, "--text-col", help="CSV column holding the note text."),
-    id_col: Optional[str] = typer.Option(None, "--id-col", help="CSV column holding the note id."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Analyse only the first N notes."),
     examples: int = typer.Option(3, "--examples", min=0, help="Example votes per LF in the report (per verdict with --gold)."),
     map_labels: Optional[str] = typer.Option(
         None, "--map-labels", help="Rename gold labels, e.g. 'SpecificDisease=Disease' (added to the preset's label map)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="The annotate config (TOML/JSON) whose pipeline to analyse."),
+    corpus: CorpusOptions = None,
 ) -> None:
     """Coverage, overlaps, conflicts (and accuracy with --gold) per LF, as `clinlabel annotate` runs them.
 
@@ -62,23 +61,20 @@ def analyze_cmd(
     the same [pipeline] settings as annotate), so an LF that uses sections is measured as it votes
     in a real run.
     """
-    import itertools
-
     from corpora.errors import LF_GOLD, LFError
-    from corpora.formats import read_corpus
     from labeling_functions.analysis import analyze, scoring_note, summary_frame, write_report
     from labeling_functions.presets import get_preset
 
     from .annotate import _config
 
-    cfg = _config(config_file, pipeline__preset=preset, pipeline__lfs=lfs, input__format=fmt,
-                  input__text_col=text_col, input__id_col=id_col)
+    cfg = _config(config_file, pipeline__preset=preset, pipeline__lfs=lfs, input__format=corpus.fmt,
+                  input__text_col=corpus.text_col, input__id_col=corpus.id_col)
     label_map = dict(get_preset(cfg.pipeline.preset).label_map) if cfg.pipeline.preset else {}
     label_map.update(_label_map(map_labels))
-    read_opts = {k: v for k, v in {"text_col": cfg.input.text_col, "id_col": cfg.input.id_col}.items() if v}
-    records = read_corpus(input, cfg.input.format, skip_invalid=cfg.input.skip_invalid, **read_opts)
-    if limit is not None:
-        records = itertools.islice(records, limit)
+    import dataclasses
+
+    corpus = dataclasses.replace(corpus, text_col=cfg.input.text_col, id_col=cfg.input.id_col)
+    records = corpus.read(input, fmt=cfg.input.format, skip_invalid=cfg.input.skip_invalid)
     records = list(records)
     gold_map = _gold_map(gold, None) if gold else None
     if gold_map is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from corpora.errors import IO_OUTPUT, PIPE_ENGINE, PipelineError, corpus_error
 from corpora.runner import ProcessorFactory, RunSummary, run_streaming
@@ -25,6 +25,10 @@ class Prebuilt:
 
     def __call__(self):
         return self.processor
+
+    @property
+    def batch_size(self) -> int:
+        return getattr(self.processor, "batch_size", 1)
 
 
 def check_outputs(in_path: str | Path, outputs: list[str | Path]) -> None:
@@ -59,8 +63,10 @@ def run_job(
     *,
     description: str,
     side_files: Mapping[str, str | Path] | None = None,
+    tag: Callable[[Iterable[dict[str, Any]]], Iterator[dict[str, Any]]] | None = None,
 ) -> RunSummary:
-    """Stream the notes of ``in_path`` through ``factory``'s processor into ``out_path``."""
+    """Stream the notes of ``in_path`` through ``factory``'s processor into ``out_path``
+    (``tag`` may mark the records on the way, e.g. lineage's ``meta.run_id``)."""
     from corpora.formats import read_corpus
     from nlp_pipeline.startup import lean_spacy
 
@@ -68,9 +74,14 @@ def run_job(
     lean_spacy()
     records = read_corpus(in_path, config.input.format, skip_invalid=config.input.skip_invalid,
                           show_text=config.run.show_text, **config.input.reader_options())
+    if tag is not None:
+        records = tag(records)
     if config.run.workers == 1 or sys.platform.startswith("linux"):
         # build the processor once, before the output is opened (a bad config costs nothing);
         # forked workers inherit it copy-on-write instead of each building their own
         factory = Prebuilt(factory())
-    return run_streaming(records, out_path, factory, config.run, total=count_hint(in_path),
-                         description=description, side_files=side_files)
+    total = count_hint(in_path)
+    for cap in (config.input.limit, config.input.sample):
+        total = cap if total is None or cap is not None and cap < total else total
+    return run_streaming(records, out_path, factory, config.run, total=total, description=description,
+                         side_files=side_files)

@@ -129,3 +129,39 @@ def empty_error(path: PathLike, what: str = "no records", fix: str = "") -> Clin
         IO_EMPTY, f"{path} holds {what}",
         fix or "give a file with at least one note", file=path,
     )
+
+
+def iter_json_lines(path: PathLike) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed JSON value) for each non-blank line of a JSONL file, streaming.
+
+    Malformed JSON raises a located ``CL-IO004`` naming the column, never the line's content.
+    """
+    import json
+
+    from ..errors import IO_JSON
+
+    for n, line in iter_lines(path):
+        if not line.strip():
+            continue
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as err:
+            raise corpus_error(
+                IO_JSON, f"malformed JSON at column {err.colno}: {err.msg}",
+                "write one complete JSON object per line (check quotes, commas and braces)", file=path, line=n,
+            ) from None
+
+
+def check_offsets(start: Any, end: Any, text_len: int, what: str, *, file: PathLike, line: int | None,
+                  fix: str = "give integer character offsets with 0 <= start < end <= the text's length") -> None:
+    """Raise a located ``CL-IO007`` when ``start``/``end`` are not valid offsets into a text of ``text_len``.
+
+    The message names the offsets and the length, never the note's text.
+    """
+    from ..errors import IO_OFFSETS
+
+    ok = (isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool)
+          and not isinstance(end, bool) and 0 <= start < end <= text_len)
+    if not ok:
+        raise corpus_error(IO_OFFSETS, f"{what} has offsets {start!r}-{end!r}, outside a text of length {text_len}",
+                           fix, file=file, line=line)

@@ -205,7 +205,8 @@ def _annotation(ann, text, shift, spans, by_ann_id, path, line, where, show_text
             raise corpus_error(IO_PARSE, f"annotation {ann_id} in {where}: location without integer offset/length",
                                "write <location offset='N' length='M'/>", file=path, line=line) from None
         if not (0 <= s <= e <= len(text)):
-            raise corpus_error(IO_OFFSETS, f"annotation {ann_id} {shown(ann_text, show_text)} in {where}: location {s}-{e} is outside the text (length {len(text)})",
+            raise corpus_error(IO_OFFSETS, f"annotation {ann_id} {shown(ann_text, show_text)} in {where}: location {s}-{e} "
+                               f"is outside the text (length {len(text)})",
                                "offsets are document offsets (the passage offset is already in them)", file=path, line=line)
         locs.append((s, e))
     if role == "IndividualMention":
@@ -217,7 +218,8 @@ def _annotation(ann, text, shift, spans, by_ann_id, path, line, where, show_text
     has_text = ann.find("text") is not None
     if locs and has_text and _WS.sub(" ", found).strip() != _WS.sub(" ", ann_text).strip():
         raise corpus_error(
-            IO_OFFSETS, f"annotation {ann_id} at {locs} in {where} {mismatch(ann_text, found, show_text)}",
+            IO_OFFSETS, f"annotation {ann_id} ({len(ann_text)} characters) does not match the text at {locs} in {where}"
+                        + mismatch(ann_text, found, show_text),
             "fix the location offsets (document offsets) or the annotation text", file=path, line=line,
         )
     group = []

@@ -213,11 +213,11 @@ def _text_bound(
     else:
         used = 0
     for cn, stray in conts[used:]:
-        logger.warning("%s:%d: ignored a line that is no brat annotation %s", ann, cn, shown(stray, show_text))
+        logger.warning("%s:%d: ignored a line that is no brat annotation (%d characters)", ann, cn, len(stray))
     if _norm(ann_text) != found:
-        found = " ".join(text[s:e] for s, e in frags)
         raise corpus_error(
-            IO_OFFSETS, f"{bid} at {offsets} {mismatch(ann_text, found, show_text)} (in {ann.stem}.txt)",
+            IO_OFFSETS, f"{bid} ({len(ann_text)} characters) does not match {ann.stem}.txt at {offsets}"
+                        + mismatch(ann_text, found, show_text),
             "fix the offsets in the .ann file, or use the .txt it was annotated on", file=ann, line=n,
         )
     group = []

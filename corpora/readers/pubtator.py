@@ -156,7 +156,7 @@ def _parse_line(line: str, n: int, path: Path, doc: _Doc | None, show_text: bool
     fields = line.split("\t")
     if doc is None:
         raise corpus_error(
-            IO_PARSE, f"annotation line before any PMID|t| title line {shown(line, show_text)}",
+            IO_PARSE, f"annotation line {shown(line, show_text)} before any PMID|t| title line",
             "start each document with PMID|t|title and PMID|a|abstract lines", file=path, line=n,
         )
     if fields[0] != doc.pmid:
@@ -186,10 +186,9 @@ def _to_record(d: _Doc, path: Path, show_text: bool = False) -> dict[str, Any]:
     for n, f in d.mentions:
         start, end = int(f[1]), int(f[2])
         if not (0 <= start <= end <= len(text)) or _WS.sub(" ", text[start:end]).strip() != _WS.sub(" ", f[3]).strip():
+            what = f"mention at {start}-{end} ({len(f[3])} characters) does not match the text there"
             if 0 <= start <= end <= len(text):
-                what = f"mention at {start}-{end} {mismatch(f[3], text[start:end], show_text)}"
-            else:
-                what = f"mention at {start}-{end} lies outside the text (length {len(text)})"
+                what += mismatch(f[3], text[start:end], show_text)
             raise corpus_error(
                 IO_OFFSETS, what,
                 "offsets count characters in title + ' ' + abstract; fix the offsets or the mention text",

@@ -77,6 +77,7 @@ class Preset:
 PRESET_MODULES: dict[str, str] = {
     "bc5cdr": "labeling_functions.presets.bc5cdr",
     "ncbi_disease": "labeling_functions.presets.ncbi_disease",
+    "clinical": "labeling_functions.presets.clinical",
 }
 
 

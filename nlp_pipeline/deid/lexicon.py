@@ -31,6 +31,7 @@ class Lexicon:
     city_max_words: int
     counties: frozenset[str]
     english: frozenset[str]
+    clinical: frozenset[str]  # clinical words (ICD-10, HCPCS, RxNorm, FDA): not names or places from lists alone
     eponyms: frozenset[str]
     hard_eponyms: frozenset[str]  # eponyms that are not among the 300 most frequent surnames
     street_suffixes: tuple[str, ...]
@@ -49,6 +50,7 @@ def lexicon() -> Lexicon:
         city_max_words=max(len(c.split()) for c in cities),
         counties=frozenset(_read("us_counties.txt")),
         english=frozenset(_read("english_words.txt.gz")),
+        clinical=frozenset(_read("clinical_words.txt.gz")),
         eponyms=frozenset(eponyms),
         hard_eponyms=frozenset(e for e in eponyms if e not in set(surnames[:300])),
         street_suffixes=tuple(_read("street_suffixes.txt")),

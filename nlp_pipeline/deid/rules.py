@@ -15,8 +15,15 @@ extents, label of the most specific rule).  Rules, in order of specificity:
 4. places: "City, ST", "lives in X", "X County", the US city list; facility names
    ("... Hospital", "St. X's", "... Medical Center").
 
-Clinical eponyms (Parkinson, Hodgkin, Foley, Crohn, Bell's palsy, Apgar, Glasgow ...) are
-skipped by the list rules; context rules still tag them ("Dr. Parkinson").
+5. general frames (issue 18): any word, in any case and script, after a contact or relation frame
+   ("call", "spoke with", "per", "daughter", "her wife", "From:", "cc:") or before a relation or a
+   credential; surname first without a label; ages of 90 and over in any frame; identifier values
+   up to the end of the field; towns before ZIP codes, residence frames, rural and highway
+   addresses; facility names by their head noun.  Where they cannot decide, they redact.
+
+Clinical eponyms (Parkinson, Hodgkin, Foley, Crohn, Bell's palsy, Apgar, Glasgow ...), clinical
+words (ICD-10, RxNorm ...), departments and specialties are skipped by the list and frame rules;
+context rules still tag them ("Dr. Parkinson").
 """
 
 from __future__ import annotations
@@ -51,7 +58,9 @@ MONTH_FULL = ("January", "February", "March", "April", "May", "June", "July", "A
 MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
             r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|"
             r"JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|"
-            r"SEP(?:T(?:EMBER)?)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)")
+            r"SEP(?:T(?:EMBER)?)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?|"
+            r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 ORD = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 YEAR = r"(?:19\d\d|20\d\d|'\d\d|\d\d)"
@@ -88,13 +97,13 @@ FACILITY_WORDS = (r"(?:Hospital|Medical Center|Medical Centre|Health Center|Heal
                   r"Pharmacy|Laboratories|Laboratory|Labs|Imaging Center|Dialysis Center|"
                   r"Assisted Living|Senior Living|Care Center|Memorial|General|Regional|Children's)")
 
-UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰĀĒĪŌŪ"
-LO = "a-zß-öø-ÿā-ž"
+UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰĀĒĪŌŪĞŞİĐƏẠ-Ỹ"
+LO = "a-zß-öø-ÿā-žƀ-ɏə-ʯạ-ỹ"
 #: a capitalised place word: "Springfield", "McMinnville", "Wahiawā", "ʻEwa", "NoMa"
 PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’']+(?:[" + UP + r"][" + LO + r"]+)?"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
-NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|al|el|ter|ten)"
+NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|binti|ibn|al|el|ter|ten|Ó|ó|Ní|ní|Nic|nic|Mac|mac|Ua|an|a)"
 TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|nurse|Rev|"
          r"Fr(?=\.)|Pastor|Rabbi|Mister|Capt(?=\.)|Sgt(?=\.)|DR|MR|MRS|MS|MISS|PROF)")
 CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
@@ -153,25 +162,28 @@ _ID_LABELS: list[tuple[str, str]] = [
                 r"certification\s+(?:number|no\.?|#)|board\s+certification|passport(?:\s+(?:number|no\.?|#))?|"
                 r"state\s+id|permit\s+(?:number|no\.?|#)|registration\s+(?:number|no\.?|#)|upin|"
                 r"medical\s+licen[cs]e|nursing\s+licen[cs]e|prescriber\s+id)"),
-    ("MRN", r"(?:mrn|mr\s*#|mr\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?|med\s+rec(?:\s+(?:no\.?|#))?|"
+    ("MRN", r"(?:mrn|mr\s*#|mr\s+(?:number|no\.?)|medical\s+record(?:\s+(?:number|no\.?|#))?|med\.?\s+rec\.?(?:\s+(?:no\.?|#))?|"
             r"record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#|id)|hospital\s+(?:number|no\.?|#|id)|"
             r"unit\s+(?:number|no\.?|#)|patient\s+(?:id|identifier|number|no\.?|#)|pt\s+(?:id|#)|"
             r"accession\s+(?:number|no\.?|#|id)|accession|acc\s*(?:#|no\.?)|specimen\s+(?:number|no\.?|#|id)|"
             r"specimen|sample\s+(?:id|#|number)|lab\s+(?:number|no\.?|#|id)|pathology\s+(?:number|no\.?|#)|"
             r"path\s+(?:number|no\.?|#)|surgical\s+pathology\s+(?:number|no\.?|#)|radiology\s+(?:number|#)|"
             r"study\s+(?:number|#|accession)|empi|epi|emr\s+(?:id|#|number)|health\s+record\s+(?:number|#))"),
-    ("SSN", r"(?:ssn|ss#|ss\s+#|ss\s+no\.?|social\s+security(?:\s+(?:number|no\.?|#))?|soc\s+sec(?:\s+#)?|ssan|"
+    ("SSN", r"(?:ssn|ss#|ss\s+#|ss\s+no\.?|social\s+sec(?:urity|\.)?(?:\s+(?:number|no\.?|#))?|soc\.?\s+sec\.?(?:\s+#)?|ssan|"
             r"tax\s+id|itin|tin)"),
     ("ID", r"(?:(?:reference|ref|order|requisition|case|confirmation|tracking|employee|badge|study|"
            r"subject|participant|enrollment|ticket|voucher|authorization|auth|referral|prescription|rx|"
            r"control|transaction|barcode|wristband|bracelet|file|document|report|form)\s*"
            r"(?:number|no\.?|#|id|code)|id\s*(?:number|no\.?|#)|identifier|id)"),
 ]
-ID_VALUE = (r"(?:\(\d{2,4}\)[A-Za-z0-9]+)+|(?=[A-Za-z0-9\-/.]*\d)[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)*"
-            r"(?:\s(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*){0,3}")
+#: one token of an identifier ("AB12", "4471-0923-B", "250.49.3804")
+ID_TOKEN = r"[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)*"
+#: the value after an identifier label: up to six tokens separated by single spaces; which of them
+#: belong to the identifier is decided by :meth:`RuleDetector._id_group` (up to the end of the field)
+ID_VALUE = r"(?:\(\d{2,4}\)[A-Za-z0-9]+)+|" + ID_TOKEN + r"(?:[ ]" + ID_TOKEN + r"){0,5}"
 LABELLED_ID_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{lab}_{i}>{pat})" for i, (lab, pat) in enumerate(_ID_LABELS)) + r")"
-    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|is|was|of)\b)?\s*[:#=]?\s*(?:is\s+|was\s+|of\s+)?"
+    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|is|was|of)(?![A-Za-z0-9]))?\s*[:#=|]?\s*(?:is\s+|was\s+|of\s+)?"
     r"(?P<value>" + ID_VALUE + r")",
     re.IGNORECASE,
 )
@@ -180,7 +192,8 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+
 TLDS = r"(?:com|org|net|edu|gov|mil|int|io|us|info|biz|health|care|co|uk|ca|de|fr|me|ly|app|md|nhs)"
 URL_RE = re.compile(
     r"(?:\b(?:https?|ftp|sftp)://[^\s<>\"'\]\)]+|\bwww\.[^\s<>\"'\]\)]+|"
-    r"\b[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\." + TLDS + r"\b(?:/[^\s<>\"'\]\)]*)?)",
+    r"\b[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\." + TLDS + r"\b(?:/[^\s<>\"'\]\)]*)?|"
+    r"\b[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,12}/[A-Za-z0-9_\-.~%?=&/]*[A-Za-z0-9_/])",
     re.IGNORECASE,
 )
 IPV4_RE = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)(?:/\d{1,2})?")
@@ -188,7 +201,7 @@ IPV6_RE = re.compile(
     r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])"
 )
 MAC_RE = re.compile(r"(?<![\w:-])(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?![\w:-])")
-SSN_RE = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])\d{2}\1\d{4}(?![\d-])")
+SSN_RE = re.compile(r"(?<![\d.-])(?!000|666|9\d\d)\d{3}([- .])\d{2}\1\d{4}(?![\d-]|\.\d)")
 PHONE_RE = re.compile(
     r"(?<![\d\w])(?:\+?1[\s.\-]?)?(?:\(\s?\d{3}\s?\)[\s.\-]?|\d{3}[\s.\-/])\d{3}[\s.\-]\d{4}(?!\d)"
     r"(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,5})?|"
@@ -212,42 +225,50 @@ DATE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("my", re.compile(_ND + r"(?:0?[1-9]|1[0-2])[/\-](?:19\d\d|20\d\d)" + _NA)),
     ("ym", re.compile(_ND + r"(?:19\d\d|20\d\d)[/\-](?:0[1-9]|1[0-2])" + _NA)),
     ("md", re.compile(_ND + r"(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]|0?[1-9])" + r"(?![\d/]|\.\d)")),
-    ("dmony", re.compile(r"(?<![\w])" + DAY + r"(?:" + ORD + r")?(?:\s+of)?[\s\-.]*" + MONTH_RE + r"\b\.?(?:[\s\-.,]*'?(?:\d{4}|\d{2})(?!\d))?")),
+    ("dmony", re.compile(r"(?<![\w])" + DAY + r"(?:" + ORD + r")?(?:\s+of)?[\s\-.]*" + MONTH_RE + r"(?![A-Za-z])\.?(?:[\s\-.,]*'?(?:\d{4}|\d{2})(?!\d))?")),
     ("mdy_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:the\s+)?" + DAY + r"(?:" + ORD + r")?(?!\d)(?:(?:,|\s|,\s+|-)\s*'?(?:\d{4}|\d{2})(?!\d|:\d))?")),
     ("my_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:of\s+)?'?(?:1[89]\d\d|20\d\d|\d\d)(?!\d)")),
     ("month", re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
-                         r"JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
-                         r"(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\blast )May|(?<=\bnext )May|"
+                         r"(?:JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)(?![A-Z])|"
+                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
                          r"(?<=\bearly )May|(?<=\blate )May|(?<=\bmid )May|(?<=\bmid-)May|(?<=\bduring )May|"
                          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)(?![a-z])")),
     ("ordinal", re.compile(r"(?:(?<=\bon the )|(?<=\bsince the )|(?<=\bby the )|(?<=\buntil the )|(?<=\bbefore the )|"
                            r"(?<=\bafter the )|(?<=\bfrom the )|(?<=\bthrough the )|(?<=\bthe )(?=\d{1,2}(?:st|nd|rd|th)\s+(?:of|at|and|to|through)\b))"
                            r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:grade|degree|percentile|trimester|cranial|rib|toe|finger|digit|metatarsal|ventricle|intercostal|lumbar|cervical|thoracic|day|week|time|generation|line|cycle|dose|floor|visit|attempt)s?\b)")),
     ("ordinal_of", re.compile(r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s+of\s+(?:this|last|next|the)\s+month\b")),
+    ("weekday", re.compile(r"\b(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|rsday|urday)?\.?,?[ \t]+"
+                           r"(?:the[ \t]+)?(?:" + MONTH_RE + r"(?![A-Za-z])|\d{1,2}(?=[/\-.]\d|st|nd|rd|th|[ \t]+" + MONTH_RE + r")|\d{4}-\d\d)")),
+    ("line", re.compile(r"(?m)(?<=^)[ \t]*(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]|0?[1-9])(?=[ \t]*$)")),
     ("holiday", re.compile(r"\b(?:Christmas(?:\s+(?:Eve|Day))?|Thanksgiving(?:\s+Day)?|New\s+Year'?s(?:\s+(?:Eve|Day))?|"
                            r"Easter(?:\s+Sunday)?|Independence\s+Day|Fourth\s+of\s+July|July\s+4th|Memorial\s+Day|"
                            r"Labor\s+Day|Halloween|Valentine'?s\s+Day|Veterans\s+Day|Martin\s+Luther\s+King\s+Day|"
                            r"Mother'?s\s+Day|Father'?s\s+Day|Hanukkah|Passover|Yom\s+Kippur|Rosh\s+Hashanah|Ramadan|Eid)\b")),
 ]
+_MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+MONTH_LIST_BEFORE = re.compile(_MONTH_NAMES + r",\s*$")
+MONTH_LIST_AFTER = re.compile(r",\s*" + _MONTH_NAMES + r"\b")
 SCALE_CONTEXT_RE = re.compile(
     r"(?:strength|murmur|pain|reflex|reflexes|power|motor|grade|graded|scale|score|vision|visual|acuity|"
     r"hearing|pulses?|dtrs?|deep tendon|out of|rated|rating|ratio|bilaterally|\bx\b|"
     r"tender|edema|sensation|intensity|/10|severity|holosystolic|systolic|diastolic|cores?|positive|nodes?|"
-    r"lymph|specimens?|biopsies|samples?)",
+    r"lymph|specimens?|biopsies|samples?|pupils?|decreasing|reactive|constricting|dilated|quads|hamstrings|"
+    r"achilles|patellae?|biceps|triceps)",
     re.IGNORECASE,
 )
 DATE_CONTEXT_RE = re.compile(
     r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
     r"\bvisit|\blast|\bnext|\bbegan|\bbegin|\bstarted|\bonset|\bsince|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
-    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath)\b[^.\n]{0,20}$",
+    r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath|\bnote|\bmessage|\badmit|\bsent|\btaken|\bmade|\bdx|"
+    r"\bdiagnosed|\baround)\b[^.\n]{0,20}$",
     re.IGNORECASE,
 )
 _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 AGE_RES = [
     re.compile(r"(?<![\d.])(?:9\d|1[0-4]\d)(?=\s*(?:-|\s)?\s*(?:years?|yrs?|yo|y/o|y\.o\.?|year-old|yr-old|yoa|y\s?o\b|yof|yom|YO|Y/O|F\b|M\b|-?year|-?yr))"),
-    re.compile(r"(?i:\b(?:age|aged|ages|age:|at\s+age|at\s+the\s+age\s+of|age\s+of))\s*:?\s*(?:9\d|1[0-4]\d)(?![\d.])"),
+    re.compile(r"(?i:\b(?:age|aged|ages|age:|at\s+age|at\s+the\s+age\s+of|age\s+of))\s*[:|=]?\s*(?:9\d|1[0-4]\d)(?!\d|\.\d)"),
     re.compile(r"(?<![\d.])(?:9\d|1[0-4]\d)(?:'s|s)\b"),
-    re.compile(r"\b(?:[Nn]inety(?:[- ]" + _NUM_WORDS + r")?|(?:[Oo]ne\s+)?[Hh]undred(?:\s+and)?(?:[- ](?:" + _NUM_WORDS + r"|ten|eleven|twelve))?|[Nn]onagenarian|[Cc]entenarian)(?=[\s-]+(?:years?|yrs?|year-old)|\b)"),
+    re.compile(r"\b(?:[Nn]inety(?:[- ]" + _NUM_WORDS + r")?|(?:(?:[Oo]ne|[Aa])\s+)?[Hh]undred(?:\s+and)?(?:[- ](?:" + _NUM_WORDS + r"|ten|eleven|twelve))?|[Nn]onagenarian|[Cc]entenarian)(?=[\s-]+(?:years?|yrs?|year-old)|\b)"),
     re.compile(r"\b[Nn]ineties\b"),
 ]
 def street_re(suffixes: Iterable[str]) -> re.Pattern[str]:
@@ -269,6 +290,7 @@ NAME_VERB_RE = re.compile(
     r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_PARTICLE + r"\s+){0,2}(?:" + NAME_TOKEN + r")){1,2}),?\s+"
     r"(?:was\s+(?:seen|examined|admitted|evaluated|counseled|counselled|discharged|interviewed|informed|called|contacted|"
     r"accompanied|brought|transferred|referred)|is\s+(?:a|an|here|seen|being)\b|has\s+been|presents|presented|reports|"
+    r"seen\s+(?:in|for|today|at|by)|examined\s+(?:in|today)|"
     r"reported|denies|denied|states|stated|returns|returned|complains|complained|tolerated|agrees|agreed|"
     r"understands|understood|comes|came|arrived|called|calls|declined|declines|consented|signed|verbalized|"
     r"ambulates|lives|lived|works|worked|smokes|drinks)\b")
@@ -279,7 +301,7 @@ ADDRESS_TOWN_RE = re.compile(r",[ \t]+(" + PW + r"\.?(?:[ \-/](?:(?:of|the|de|la
 POBOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PO\s+Box|Box)\s+#?\d+\b", re.IGNORECASE)
 ZIP_RE = re.compile(r"\b(?:" + STATE_ABBR_RE + r")\.?,?[ \t]{1,2}(\d{5}(?:-\d{4})?)\b")
 ZIP_STATE_NAME_RE = re.compile(r"\b(?:" + STATE_NAME_RE + r"),?\s+(\d{5}(?:-\d{4})?)\b")
-ZIP_FIELD_RE = re.compile(r"\b(?:zip|zip\s*code|postal\s+code|zipcode)\s*[:#]?\s*(\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
+ZIP_FIELD_RE = re.compile(r"\b(?:zip|zip\s*code|postal\s+code|zipcode)\s*[:#|]?\s*(\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
 CITY_STATE_RE = re.compile(
     r"(?<![A-Za-z])((?:[A-Z][a-z]+\.?|[A-Z]{2,})(?:[ \-](?:[A-Z][a-z]+|[A-Z]{2,}|of|de|du|la)){0,3}),?\s+"
     r"(?:(?:" + STATE_ABBR_RE + r")\.?,?\s+\d{5}|(?:" + STATE_NAME_RE + r")\b)"
@@ -297,8 +319,8 @@ PLACE_PREFIXES = {"Port", "Lake", "Mount", "Mt", "East", "West", "North", "South
                   "San", "Santa", "Los", "Las", "El", "Glen", "Point", "Cape", "Grand", "Little", "Upper", "Lower"}
 PLACE_FIELD_RE = re.compile(
     r"(?im)\b(?:home\s*town|city|town|residence|birth\s*place|place\s+of\s+birth|born\s+in|county|village|"
-    r"city\s+of\s+residence|lives\s+in)\s*[:\-]\s*((?:[A-Z][A-Za-z.'\-]*)(?:[ \-][A-Z][A-Za-z.'\-]*){0,3})")
-COUNTY_RE = re.compile(r"\b((?:[A-Z][a-z]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp)\b")
+    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*[.'\-]?)(?:[ \-](?:(?:of|de|del|la|du|der|am|an|in|nad|pod|v)[ \-]){0,2}[" + UP + r"][^\W\d_]*[.'\-]?){0,4})")
+COUNTY_RE = re.compile(r"\b((?:(?:Ó|Mac|de|an|Ní|Ua)\s+)*(?:[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
 FACILITY_RE = re.compile(
     r"(?:(?<![\w'ʻ‘])(?:[ʻ‘]?[" + UP + r"][\w'&.\-ʻ’]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
     r"\b(?:St\.?|Saint|Mount|Mt\.?)\s+[A-Z][a-z]+(?:'s)?(?:\s+(?:[A-Z][a-z]+\s+)?" + FACILITY_WORDS + r")?)"
@@ -324,7 +346,7 @@ NUMBER_UNIT_RE = re.compile(
 CODE_ALLOW_RE = re.compile(
     r"^(?:[A-Z]\d{1,3}(?:-[A-Z]?\d{1,3})?|ICD-\d+(?:-CM|-PCS)?|COVID-19|SARS-CoV-2|HbA1c|[A-Z]{1,4}\d{1,3}[A-Z]?|"
     r"\d{1,3}[A-Za-z]{1,3}|[A-Za-z]{1,4}-?\d{1,2}|G\d+P\d+(?:-?\d+)*|[A-Z]\d{2}\.\d+|\d+(?:mg|mcg|ml|cc|mm|cm|kg|g|x|h|hr|hrs|d|wk|mo|yr|pm|am|AM|PM)|"
-    r"[A-Za-z]+\d+[A-Za-z]+\d*|\d+-\d+[A-Za-z]*)$"
+    r"[A-Za-z]+\d+[A-Za-z]+\d*|\d+-\d+[A-Za-z]*|[A-Z][a-z]?-\d{1,3}m?|[A-Z][a-z]{3,}-\d{2,3})$"
 )
 CAP_WORD_RE = re.compile(r"(?<![\w'])(?:Mc|Mac|O'|D')?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"]?[" + LO + r"]+)*(?![\w])")
 CAPS_WORD_RE = re.compile(r"\b[A-Z]{2,}\b")
@@ -346,6 +368,14 @@ EPONYM_NOUNS = re.compile(
     r"mask|cannulas?|monitor|drape|drapes|dilatation|dilation|gown|count|counts|view|views)\b",
     re.IGNORECASE,
 )
+_EPONYM_EXTRA = (r"grasper|graspers|awl|holder|sleeve|instrument|instruments|drill|taper|sponge|sponges|pressures?|"
+                 r"protocol|dissection|dissector|maneuvers?|reflexes|cleft|muscle|tower|building|wand|evac|"
+                 r"speculum|stand|table|tray|bed|frame|retractors|clamps|blade|bur|scope|rod|rods|cage|awl")
+#: an eponym noun after up to two modifier words, or after "and/or" + another eponym
+EPONYM_AFTER_RE = re.compile(r"^(?:'s|’s|-)?(?:\s+[\w\-]+){0,2}\s+(?:" + _EPONYM_EXTRA + r"|" + EPONYM_NOUNS.pattern[
+    EPONYM_NOUNS.pattern.index("(?:disease"):].rstrip(")\\b").rstrip(")") + r"))\b", re.IGNORECASE)
+EPONYM_BEFORE_RE = re.compile(r"(?i)\b(?:foramen|ligament|space|pouch|canal|duct|triangle|node|sign|test|disease|"
+                              r"syndrome|circle|loop|ampulla|crypts?|sinus)\s+of\s+(?:the\s+)?$")
 #: first names that are also (rare) English words but are read as names when capitalised
 CLEAR_NAMES = frozenset("""
 Barney Billy Bobby Bonnie Brad Carol Chad Chuck Colleen Derrick Eddy Harry Hector Jimmy John Josh Ken
@@ -367,6 +397,231 @@ NAME_STOP = {
     "Portuguese", "Arabic", "Haitian", "Creole", "Somali", "Cantonese", "Mandarin", "Tagalog", "Filipino", "Jewish",
     "Catholic", "Christian", "Muslim", "Baptist", "Methodist", "Exam", "Gen", "Neuro", "Psych", "Cardio", "Pulm",
 }
+
+
+# --------------------------------------------------------------------- general frames (issue 18)
+#: a word of a name in any case and script ("Oshin", "münəvvər", "O'Neil", "Ó"), possibly an initial
+_NW = r"[^\W\d_][\u0300-\u036f]?(?:[^\W\d_]|[\u0300-\u036f]|['’\-](?=[^\W\d_]))*"
+_NAME_SEQ = r"(" + _NW + r"\.?(?:,?[ \t]+(?:" + NAME_PARTICLE + r"[ \t]+){0,2}" + _NW + r"\.?){0,2})"
+#: words that follow a contact verb or a relation word without being a name
+FRAME_STOP = frozenset("""
+a an the this that these those his her hers him he she it its they them their theirs we us our you your me my
+i who whom whose which what when where why how if as at by for from in into of on onto to with within without
+about after before during until upon over under back up down out off again also too only just still even
+and or but nor so then than there here now today tonight tomorrow yesterday later soon again once twice
+is are was were be been being am has have had do does did will would shall should can could may might must
+not no yes none all any some each every both either neither other another same such own several few many
+pt patient patients family families friend friends relative relatives spouse children child kids someone
+anyone everyone nobody somebody team staff office clinic pharmacy doctor doctors physician physicians nurse
+nurses provider providers md rn np pa dr mr mrs ms miss sir madam caller callers surgeon attending resident
+services service department dept unit floor room hospital center home number phone cell line voicemail
+message messages please thanks thank regarding re about present alone together bedside side well ok okay
+again ago already directly immediately prn asap stat daily weekly right left both bilateral also
+911 er ed icu ems pcp dob mrn ssn dos sex age acct id
+wife husband spouse son daughter mother father mom dad sister brother partner caregiver niece nephew
+grandson granddaughter grandmother grandfather grandchild aunt uncle cousin boyfriend girlfriend roommate
+neighbor neighbour guardian stepson stepdaughter stepmother stepfather sibling siblings twin landlord
+employer coworker colleague pastor companion fiance fiancee godson goddaughter proxy hcp poa grandma grandpa
+""".split())
+#: contact and relation frames: what comes next is a name candidate in any case, listed or not
+CONTACT_FRAME_RE = re.compile(
+    r"(?i:\b(?:call(?:ed|ing)?(?:\s+back)?|phoned?|contact(?:ed|ing)?|tell|told|ask(?:ed)?|notif(?:y|ied)|"
+    r"inform(?:ed)?|updated?|text(?:ed)?|e-?mail(?:ed)?|paged?|remind(?:ed)?|"
+    r"(?:spoke|speak|spoken|talked|talk|met|meet|conferred)\s+(?:with|to)|(?:discussed(?:\s+\w+){0,6}?|reviewed(?:\s+\w+){0,4}?)\s+with|"
+    r"per|(?:voice\s*mail|vm|message|msg)\s+(?:left\s+)?(?:for|from|with)|left\s+(?:a\s+)?(?:voice\s*mail|vm|message)\s+(?:for|with)|"
+    r"accompanied(?:\s+\w+)?\s+by|(?:signed|taken|written|entered|recorded|witnessed|interpreted|translated|"
+    r"brought|driven|referred|sent)\s+by|handed\s+off\s+to|lives\s+with|living\s+with|"
+    r"it'?s|this\s+is|ok\s+to\s+speak\s+(?:with|to)|"
+    r"(?:attending|resident|surgeon|physician|doctor|provider|pcp|nurse|rn|np|pa|therapist|coordinator|"
+    r"manager|worker|chaplain|interpreter)(?:\s+(?:physician|doctor|dr\.?))?)\b)"
+    r"[ \t]*:?[ \t]*(?:(?:his|her|their|my|the\s+patient's|pt's|patient's)\s+)?"
+    r"(?:(?i:" + RELATIVE + r"|grandson|granddaughter|godson|goddaughter|brother-in-law|sister-in-law|"
+    r"son-in-law|daughter-in-law|mother-in-law|father-in-law|stepmother|stepfather|fianc[eé]e?)[ \t]*,?[ \t]+)?"
+    + _NAME_SEQ)
+#: letter and message fields at a line start or in a table cell: "From: tina arnold", "Re: SMITH John"
+LETTER_FIELD_RE = re.compile(
+    r"(?im)(?:(?:^|(?<=\|))[ \t]*(?:from|to|for|" + NAME_FIELD + r")|\b(?:re|attn|attention|caller|regarding|cc|bcc))"
+    r"[ \t]*(?:[:|]|\t)[ \t]*(?:(?:" + TITLE + r")\.?[ \t]+)?" + _NAME_SEQ +
+    r"|\b(?:Dear|DEAR|dear)[ \t]+(?:(?:" + TITLE + r")\.?[ \t]+)?" + _NAME_SEQ)
+CRED_ANCHOR_RE = re.compile(r",?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
+#: a name in any case before a credential ("aslan camalov, MD")
+NAME_CRED_RE = re.compile(r"(?m)(?:^|(?<=[\s(]))(" + _NW + r"(?:[ \t]+" + _NW + r"\.?){1,3}),?[ \t]+" + CREDENTIALS + r"(?![A-Za-z])")
+ZIP_STOP = frozenset("""Box Room Code Suite Unit Lot Specimen Account Number No Id Claim Order Item Part Model
+Serial Page Case Film Slide Block Accession Batch Ref Reference Medicare Medicaid Policy Group Member Zip Phone
+Fax Ext Extension Patient Chart Station Bed Catalog Cat Product Kit Sample Test Lab Report Study Protocol""".split())
+NOT_PLACES = frozenset("""
+Mexico Canada China India Germany Europe Asia Africa America Vietnam Philippines Korea Japan Italy France
+England Ireland Scotland Wales Britain Russia Poland Brazil Cuba Haiti Iraq Iran Afghanistan Guatemala
+Salvador Honduras Nigeria Ethiopia Somalia Kenya Egypt Israel Pakistan Bangladesh Cambodia Laos Thailand
+Australia Spain Portugal Greece Turkey Ukraine Jamaica Colombia Peru Venezuela Argentina Chile Sweden
+Norway Denmark Finland Netherlands Holland Belgium Switzerland Austria Hungary Romania Bosnia Serbia
+Croatia Lebanon Syria Jordan Saudi Arabia Yemen Sudan Ghana Liberia Congo Uganda Tanzania Nicaragua
+Panama Ecuador Bolivia Uruguay Paraguay Taiwan Tibet Nepal Burma Myanmar Indonesia Malaysia Singapore
+Caribbean Europe Scandinavia Texas Florida Iraq Kuwait Qatar Dubai Middle East Orient Africa
+""".split())
+#: "her daughter forum and grandson Tink", "his wife, aLICE,": a relation word then a name
+RELATION_FRAME_RE = re.compile(
+    r"(?i:\b(?:" + RELATIVE + r"|grandson|granddaughter|godson|goddaughter|brother-in-law|sister-in-law|"
+    r"son-in-law|daughter-in-law|mother-in-law|father-in-law|stepmother|stepfather|fianc[eé]e?|"
+    r"health\s+care\s+proxy|hcp|poa|proxy))(?:'s\s+name\s+is|,?\s+(?:named|called|is|was))?[,:]?[ \t]+" + _NAME_SEQ)
+#: a name then its relation: "Olufunke Afolayan, cousin," "MAHMUDOV Münəvvər - cousin", "Dee (sister)"
+NAME_RELATION_RE = re.compile(
+    r"(?:^|(?<=[\n|:(])|(?<=[.!?] ))[ \t]*(?:[-*•]\s+)?" + _NAME_SEQ + r"(?:[ \t]*(?:,|-|–|\()[ \t]*|[ \t]+(?:is|was)[ \t]+"
+    r"(?:his|her|their|the\s+patient's|pt's)[ \t]+)(?i:" + RELATIVE +
+    r"|grandson|granddaughter|godson|goddaughter|stepmother|stepfather|fianc[eé]e?|[\w\-]+-in-law|"
+    r"health\s+care\s+proxy|healthcare\s+proxy|proxy|hcp|poa|emergency\s+contact)\b", re.M)
+#: surname first without a label: "SMITH John", "MAHMUDOV Münəvvər", "Takács, Róbert"
+#: a verb a person does, right after a name ("KOWALCZYK Zofia seen in follow-up")
+PERSON_VERB_AFTER_RE = re.compile(r"[ \t]+(?:was[ \t]+)?(?:seen|examined|evaluated|admitted|discharged|presents|presented|"
+                                  r"reports|reported|denies|denied|states|stated|returns|returned|arrived|called|"
+                                  r"consented|agrees|agreed|declined|tolerated|complains)\b")
+CAPS_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + UP + r"'\-]{1,}[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
+COMMA_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)?),[ \t]+([" + UP + r"][" + LO + r"]+)(?:[ \t]+[" + UP + r"]\.?)?(?![\w'])")
+#: a number 90-125 not followed by a unit (an age in the frames below)
+_AGE_N = r"(9\d|1[01]\d|12[0-5])(?!\d|[.,]\d|\s*(?:%|percent|degrees?|°|mm|cm|mg|mcg|kg|g\b|lbs?|pounds|bpm|beats|" \
+         r"breaths|/|ml|cc|units?|minutes?|mins?\b|hours?|hrs?|days?|weeks?|months?|times|x\b|feet|ft\b|inches|" \
+         r"[FC]\b|mmhg|meq|mmol|percentile|th\b|st\b|nd\b|rd\b))"
+AGE_NUMBER_RE = re.compile(r"(?<![\d.,])(?:9\d|1[01]\d|12[0-5])(?![\d])")
+#: ages 90+ in any frame: a person "is/was/turned" N, "alive/died/widowed ... at N", "until age N"
+AGE_FRAME_RES = [
+    re.compile(r"(?i:\b(?:he|she|patient|pt|who|mother|father|mom|dad|husband|wife|sister|brother|grandmother|"
+               r"grandfather|aunt|uncle|i|they)(?:'s|\s+(?:is|was|turned|turns|will\s+be|would\s+be|became|is\s+now|now))"
+               r"(?:\s+(?:now|about|almost|nearly|over|just|only|already|aged?))*\s+)" + _AGE_N),
+    re.compile(r"(?i:\b(?:alive|living|lived|well|healthy|died|dead|deceased|death|passed(?:\s+away)?|widowed|married|"
+               r"retired|diagnosed|independent|driving|working|worked|walking|active|sharp|remarried|moved|"
+               r"turned|turning|reached|reaching|celebrated|celebrating)\b(?:\s+\w+){0,2}?\s+(?:at|@)\s+"
+               r"(?:about\s+|around\s+|approximately\s+|age\s+|the\s+age\s+of\s+)?)" + _AGE_N),
+    re.compile(r"(?i:\b(?:until|till|since|by|from|after|before|around|about|over|past|under|turned|turning|reached)"
+               r"\s+(?:the\s+)?age\s+(?:of\s+)?)" + _AGE_N),
+]
+ZIP_ANCHOR_RE = re.compile(r"(?<![\d\-])\d{5}(?:-\d{4})?(?![\d\-])")
+#: a town right before a ZIP code ("Serang 35350-7843", "the Heights, VT 11011")
+_PLACE_PARTICLES = r"of|de|du|la|le|les|on|upon|am|an|der|im|in|bei|nad|pod|del|sur|sous|en|y|do|da|dos|na|u|o|v|ve"
+TOWN_ZIP_RE = re.compile(
+    r"(?:(?<=, )|(?<=^)|(?<=\n)|(?<=\| )|(?<=: )|(?<=\t)|(?<=[.;] ))((?:the[ \t]+)?(?:[a-z](?=[" + UP + r"]))?(?:[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?\.?)(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
+    r"(?:[ \t]+(?:district|neighbou?rhood|area|village|township|county))?),?"
+    r"[ \t]+(?:[A-Z]{2}\.?[ \t]+)?\d{5}(?:-\d{4})?(?![\d\-])")
+#: strong residence frames: the capitalised words that follow are a place even when they are English words
+RESIDENCE_RE = re.compile(
+    r"(?i:\b(?:lives|lived|living|resides|resided|residing|resident|native|grew\s+up|born|raised|moved|"
+    r"relocated|returned|drives?|commutes?|hiked|camped|travell?ed|vacationed|visiting|visited|hometown|"
+    r"ems\s+from|brought\s+in\s+from|transported\s+from)\b(?:\s+(?:alone|here|back|up|in|to|from|of|near|at|"
+    r"around|outside|by|just|over|yesterday|today|recently|home|originally|last\s+\w+)){1,3})\s+((?:the\s+)?(?:[a-z](?=[" + UP + r"]))?[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?"
+    r"(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
+    r"(?:\s+(?:district|neighbou?rhood|area|county|parish|borough|township|village|side))?)")
+ADDRESS2_RES = [
+    re.compile(r"(?i)\b(?:(?:rural\s+route|star\s+route|highway\s+contract)\s*#?\s*\d{1,4}(?:\s*,?\s*box\s*#?\s*\d{1,6})?|"
+               r"(?:r\.?r\.?|hc)\s*#?\s*\d{1,4}\s*,?\s*box\s*#?\s*\d{1,6})\b"),
+    re.compile(r"(?i)\b[NSEW]?\d{1,6}[A-Z]?\s+(?:(?:county|state|us|u\.s\.|farm\s+to\s+market|old)\s+)?"
+               r"(?:road|rd|highway|hwy|route|rte|fm)\.?\s+\d{1,4}[A-Z]?\b"),
+    re.compile(r"(?i)\b\d{1,6}[a-z]?\s+(?:(?:[nsew]|ne|nw|se|sw)\.?\s+)?(?:[^\W_][\w'’\-]*\s+){1,3}"
+               r"(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|hwy|highway|ct|court|pkwy|"
+               r"parkway|ter|terr|terrace|cir|circle|pl|place|row|trl|trail|loop|way)\b\.?"
+               r"(?:\s*,?\s*(?:apt|apartment|suite|ste|unit|flat|#)\.?\s*#?\s*[a-z0-9\-]+)?"),
+]
+#: head nouns of facility names, and the words that only say which department or service it is
+FACILITY_HEADS = (r"(?:Hospital|Center|Centre|Clinic|Institute|Home|House|Pavilion|Associates|Partners|Group|"
+                  r"Lab|Labs|Laboratory|Unit|Suites|Practice|Health|Healthcare|Hospice|Infirmary|Nursing|"
+                  r"Sanatorium|Lodge|Manor|Facility|Campus|Medical|Rehab|Rehabilitation|Care)")
+FACILITY2_RE = re.compile(
+    r"(?<![\w'])((?:(?:[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_]+)*(?:['’][^\W\d_]+)?|St\.|Mt\.)[ \t]+){1,5})" + FACILITY_HEADS + r"(?![\w])"
+    r"(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
+FACILITY_HEAD_RE = re.compile(r"(?<![\w'])" + FACILITY_HEADS + r"(?![\w])(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
+DEPARTMENT_WORDS = frozenset("""
+Emergency Department Dept Intensive Care Critical Cardiology Cardiac Radiology Oncology Neurology Surgery
+Surgical Medical Medicine Internal Family Pediatric Pediatrics Orthopedic Orthopedics Orthopaedic Women's
+Children's Behavioral Mental Health Sleep Dialysis Wound Infusion Skilled Nursing Rehabilitation Rehab Physical
+Occupational Therapy Urgent Ambulatory Outpatient Inpatient Day Endoscopy Cancer Heart Vascular Eye Dental
+Pain Burn Trauma Transplant Memory Hospice Palliative Community General Regional Memorial University
+Teaching Veterans VA State County City Main North South East West Central New Senior Assisted Living Acute
+Recovery Labor Delivery Maternity Birthing Imaging Diagnostic Laboratory Pathology Pharmacy Clinical Research
+Specialty Primary Our The This Your Local Private Public Federal Walk-In Minor Partners Associates Group
+Home House Unit Center Centre Clinic Institute Hospital Suites Practice Healthcare Lab Labs Nursing Care
+Neonatal Newborn Step-Down Telemetry Post-Anesthesia Postanesthesia Anesthesia Operating Procedure Holding
+Observation Short Stay Same Surgery Cath Catheterization Electrophysiology Echo Echocardiography Stress
+Pulmonary Respiratory Renal Kidney Liver Digestive GI Gastroenterology Urology Gynecology Obstetrics OB
+Dermatology ENT Otolaryngology Ophthalmology Psychiatry Psychiatric Neurosurgery Spine Joint Breast
+Plastic Hand Foot Ankle Sports Geriatric Geriatrics Infectious Diseases Disease Allergy Immunology
+Hematology Endocrinology Diabetes Rheumatology Genetics Podiatry Chiropractic Nutrition Speech Audiology
+Substance Abuse Addiction Detox Crisis Counseling Wellness Medical-Surgical Med-Surg Intermediate Pediatric
+Adult Child Student Employee Occupational Travel Vein Laser Skin Weight Bariatric Fertility Prenatal
+Perinatal Hearing Vision Imaging MRI CT PET Nuclear Interventional Diagnostic Outpatient Infusion Home
+Nephrology Neuro-ophthalmology Neuroradiology Neurophysiology Neuropsychology Hepatology Cytology Chronic
+Acute Rapid Behavior Behavioral Independent Physicians Physician Nurses Nurse Doctors Team Services
+""".split())
+
+
+#: a medication after a verb of prescribing ("switched to Augmentin", "sensitive to Bactrim")
+DRUG_CONTEXT_RE = re.compile(r"(?i)\b(?:switch(?:ed)?|chang(?:ed?|ing)|convert(?:ed)?|sensitive|resistant|allergic|"
+                             r"responding|respond(?:ed|s)?|adherence|compliance|addition|started|start|soaked|placed|"
+                             r"intolerant|reaction|transitioned|titrated|increased|decreased)\s+(?:\w+\s+)?(?:to|in|on)\s+$")
+
+
+#: words that name a kind of facility rather than a service ("Community Hospital" may be a facility's name)
+GENERIC_FACILITY_WORDS = frozenset("Memorial Community General Regional Children's University VA Veterans State "
+                                   "County City Main Central New Day Teaching Federal Public Private".split())
+
+
+SPECIALTY_SUFFIX_RE = re.compile(r"(?:ology|iatry|iatrics|atrics|pedics|urgery|smus|graphy|scopy)$")
+
+
+def _is_specialty(word: str) -> bool:
+    """A capitalised name of a specialty or service ("Physiatry", "Neuroopthalmology", "Strabismus")."""
+    return bool(SPECIALTY_SUFFIX_RE.search(word)) or word in DEPARTMENT_WORDS
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+")
+#: first words of the contact and relation frames: the frame regexes are tried only where one starts
+CONTACT_TRIGGERS = frozenset("""
+call called calling phone phoned contact contacted contacting tell told ask asked notify notified inform informed
+update updated text texted email e emailed page paged remind reminded spoke speak spoken talked talk met meet
+conferred discussed reviewed per voice voicemail vm message msg left accompanied signed taken written entered
+recorded witnessed interpreted translated brought driven referred sent handed lives living it its this ok
+attending resident surgeon physician doctor provider pcp nurse rn np pa therapist coordinator manager worker
+chaplain interpreter
+""".split())
+RELATION_TRIGGERS = frozenset("""
+wife husband spouse son daughter mother father mom dad sister brother partner friend caregiver niece nephew
+grandson granddaughter grandmother grandfather grandchild aunt uncle cousin fianc fiance fiancee boyfriend
+girlfriend roommate neighbor neighbour guardian stepson stepdaughter stepmother stepfather child children sibling
+twin landlord employer coworker co colleague pastor case companion godson goddaughter health hcp poa proxy
+""".split())
+
+
+def _triggered(rx: re.Pattern[str], text: str, triggers: frozenset[str]) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` starting at each word of ``triggers`` (overlapping: a frame may start inside
+    the name group of the previous one).  Trying the regex only there keeps the scan fast."""
+    for w in _WORD_RE.finditer(text):
+        if w.group(0).lower() in triggers and (w.start() == 0 or not text[w.start() - 1].isalnum()):
+            m = rx.match(text, w.start())
+            if m:
+                yield m
+
+
+def _every_start(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` at every start (a failed longer match must not hide a shorter one inside it)."""
+    pos = 0
+    while True:
+        m = rx.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.start() + 1
+
+
+def _ending_at(rx: re.Pattern[str], text: str, anchors: re.Pattern[str], width: int) -> Iterator[re.Match[str]]:
+    """Matches of ``rx`` that end at a match of ``anchors`` (a head noun, a credential, a ZIP code),
+    searched in the ``width`` characters before it: a cheap anchor first, the costly regex near it."""
+    last_end = -1
+    for a in anchors.finditer(text):
+        if a.start() < last_end:
+            continue
+        m = rx.search(text, max(0, a.start() - width), a.end())
+        while m is not None and m.end() < a.end():
+            m = rx.search(text, m.start() + 1, a.end())
+        if m is not None:
+            last_end = m.end()
+            yield m
 
 
 def fold(word: str) -> str:
@@ -393,7 +648,7 @@ class RuleDetector:
             r"(?:" + NAME_TOKEN_CAPS + r")(?:\s+(?:" + NAME_TOKEN_CAPS + r")){1,3}),?\s+" + CREDENTIALS + r"(?![A-Za-z])"
         )
         self._field_re = re.compile(
-            r"(?im)(?:^|(?<=[\s,;(]))" + NAME_FIELD + r"\s*(?:\([^)\n]{0,20}\))?\s*[:\-=]\s*"
+            r"(?im)(?:^|(?<=[\s,;(|]))" + NAME_FIELD + r"\s*(?:\([^)\n]{0,20}\))?[ \t]*(?:[:\-=|]|\t)[ \t]*"
             r"((?:" + TITLE + r"\.?\s+)?(?:[^\W\d_](?:[^\W\d_]|['\-])*\.?)(?:,? (?:[^\W\d_](?:[^\W\d_]|['\-])*\.?)){0,3})"
         )
         self._relative_re = re.compile(
@@ -411,13 +666,17 @@ class RuleDetector:
 
     # ------------------------------------------------------------------ helpers
     def is_common(self, word: str) -> bool:
-        return word.lower() in self.lex.english and word.capitalize() not in CLEAR_NAMES
+        """An English or clinical word (not a name from the lists alone), unless a clear first name."""
+        low = word.lower()
+        return (low in self.lex.english or low in self.lex.clinical) and word.capitalize() not in CLEAR_NAMES
 
     def is_eponym_here(self, text: str, start: int, end: int) -> bool:
         """True if the word at start:end is used as a clinical eponym here."""
         word = text[start:end]
-        after = text[end:end + 40]
-        if EPONYM_NOUNS.match(after):
+        after = text[end:end + 60]
+        if EPONYM_NOUNS.match(after) or EPONYM_AFTER_RE.match(after):
+            return True
+        if EPONYM_BEFORE_RE.search(text[max(0, start - 30):start]):
             return True
         before = text[max(0, start - 1):start]
         if before == "-" and start >= 2 and text[start - 2].isalpha():
@@ -435,7 +694,8 @@ class RuleDetector:
         out.extend(self._dates(text))
         out.extend(self._ages(text))
         out.extend(self._places(text))
-        names = self._names(text)
+        out.extend(self._frame_places_ages(text))
+        names = self._names(text) + list(self._frame_names(text))
         out.extend(names)
         if self.propagate_names:
             out.extend(self._propagate(text, names))
@@ -447,21 +707,58 @@ class RuleDetector:
         return out
 
     def _labelled_ids(self, text: str) -> Iterator[Candidate]:
-        for m in LABELLED_ID_RE.finditer(text):
+        pos = 0
+        while True:
+            m = LABELLED_ID_RE.search(text, pos)
+            if m is None:
+                return
             label = next(k for k, v in m.groupdict().items() if v is not None and k != "value").rsplit("_", 1)[0]
             value_start, value_end = m.span("value")
-            value = m.group("value")
+            value = m.group("value")[:self._id_group(m.group("value"))]
+            # the value may itself start with a label ("Insurance: Medicare 1EG4-TE5-MK73"): look again there
+            pos = value_start + len(value) if value else max(value_start, m.start() + 1)
+            value_end = value_start + len(value)
             # trailing sentence punctuation is not part of the code
             while value and value[-1] in ".:/-":
                 value = value[:-1]
                 value_end -= 1
             if not value:
                 continue
-            if label == "ID" and len(re.sub(r"\D", "", value)) < 3:
+            n_digits = len(re.sub(r"\D", "", value))
+            if label == "ID" and n_digits < 3 and not (len(re.sub(r"\W", "", value)) >= 6 and value.upper() == value):
                 continue
-            if label in {"LICENSE", "HEALTH_PLAN", "DEVICE"} and len(value) < 4:
+            if label in {"LICENSE", "HEALTH_PLAN", "DEVICE", "VEHICLE"} and len(value) < 4:
                 continue
+            if len(re.sub(r"\W", "", value)) < 3:
+                continue  # "Specimen #1", "plates of C5"
             yield Candidate(value_start, value_end, label, "labelled_id")
+
+    def _id_group(self, value: str) -> int:
+        """Length of the identifier at the start of ``value`` (the text after an identifier label).
+
+        Tokens separated by single spaces belong to it while each holds a digit or is a short
+        upper-case code that is not an English word ("AB 1234 5678", "MNS 710467 L", "BCBA ARN8");
+        a lower-case or ordinary word ends the field ("Q 319 512 replaced").  A group without any
+        digit is kept only when it is upper case with 4+ letters ("UEAC HEEJ"): recall first.
+        """
+        end = 0
+        has_digit = False
+        toks = list(re.finditer(r"\S+", value))
+        for i, t in enumerate(toks):
+            tok = t.group(0).rstrip(".,;:")
+            core = re.sub(r"[-./:]", "", tok)
+            near_digits = any(any(ch.isdigit() for ch in toks[j].group(0)) for j in (i - 1, i + 1) if 0 <= j < len(toks))
+            if any(ch.isdigit() for ch in core):
+                has_digit = True
+            elif not (core.isupper() and core.isalpha() and len(core) <= 6
+                      and (len(core) <= 2 or core.lower() not in self.lex.english or (len(core) <= 4 and near_digits))):
+                break
+            end = t.start() + len(tok)
+            if tok != t.group(0):
+                break  # "1234," ends the field
+        if end and not has_digit and len(re.sub(r"\W", "", value[:end])) < 4:
+            return 0
+        return end
 
     def _shapes(self, text: str) -> Iterator[Candidate]:
         for m in EMAIL_RE.finditer(text):
@@ -527,6 +824,8 @@ class RuleDetector:
             yield Candidate(s, m.end(), "ID", "long_number")
         for m in ALNUM_CODE_RE.finditer(text):
             token = m.group(0)
+            if re.fullmatch(r"(?:1[89]|20)\d0'?s", token) or re.search(r"\d-[a-z]{3,}", token):
+                continue  # "1990s", "2000-calorie", "1-month-26-day-old"
             digits = sum(ch.isdigit() for ch in token)
             if UNIT_SUFFIX_RE.search(token):
                 continue
@@ -556,16 +855,28 @@ class RuleDetector:
                 if kind == "md":
                     before = text[max(0, s - 30):s]
                     after = text[e:e + 25]
+                    a, b = (int(x) for x in frag.split("/"))
+                    dated = DATE_CONTEXT_RE.search(before) and not (SCALE_CONTEXT_RE.search(before[-18:]) or SCALE_CONTEXT_RE.search(after[:22]))
+                    if (a == b or (b in (4, 5, 6, 10) and a <= b)) and not dated and not re.search(
+                            r"(?i)\b(?:on|dated?|since|until|dob|admitted|discharged|seen|visit|surgery|return|follow[- ]up|f/u|"
+                            r"appointment|appt|next|due|by|scheduled|born|admit|discharge|dx|diagnosed|made|around|"
+                            r"started|began|onset|sent|from|labs?)\s*:?\s*$", before):
+                        continue  # "2/2 on exposure to light", "1/1 quads", "Motor exam is 5/5", "from 3/10 to 6/10"
+                    if re.match(r"\s*(?:to|-)\s*\d{1,2}/10\b|\s+in\s+intensity", after) or re.search(r"\d/10\s*(?:to|-)\s*$", before):
+                        continue
                     if not DATE_CONTEXT_RE.search(before):
                         if SCALE_CONTEXT_RE.search(before[-18:]) or SCALE_CONTEXT_RE.search(after[:22]):
                             continue
                         b = int(frag.split("/")[1])
                         if b in (4, 5, 6, 10) and int(frag.split("/")[0]) <= b:
                             continue  # a grading scale such as 4/5 or 2/6
+                if kind == "month" and (re.search(MONTH_LIST_BEFORE, text[max(0, s - 12):s])
+                                        or re.match(MONTH_LIST_AFTER, text[e:e + 12])):
+                    continue  # "December, November, September, October" (naming the months, a cognitive test)
                 if kind in {"dmony", "mdy_name", "my_name", "month"}:
                     month_m = re.search(r"[A-Za-z]+", frag)
                     mw = month_m.group(0) if month_m else ""
-                    if mw.lower() in {"may", "mar", "march"} and mw.islower():
+                    if mw.lower() in {"may", "mar", "march"} and mw.islower() and kind != "mdy_name":
                         continue
                     if mw in {"May", "MAY", "Mar", "MAR"} and kind == "dmony" and not re.search(r"\d{2,4}\s*$", frag):
                         # "2 May" is a date, but "may" in "patient may" is excluded by case
@@ -579,6 +890,11 @@ class RuleDetector:
         for rx in AGE_RES:
             for m in rx.finditer(text):
                 frag = m.group(0)
+                if re.search(r"\d(?:'s|s)$", frag) and (
+                        re.search(r"(?i)\b(?:low|mid|high|upper|lower|to|rate|pressures?|systolic|diastolic|sats?|bpm|"
+                                  r"pulse|tachycardia|glucose|sugars?|level)\b[^.\n]{0,25}$", text[max(0, m.start() - 40):m.start()])
+                        or re.match(r"\s*(?:to|-)\s*\d", text[m.end():m.end() + 8])):
+                    continue  # "a rate in the low 100s"
                 num = re.search(r"\d+", frag)
                 if num:
                     yield Candidate(m.start() + num.start(), m.start() + num.end(), "AGE", "age_field")
@@ -613,6 +929,9 @@ class RuleDetector:
             words = [w for w in re.split(r"[\s\-']+", phrase) if w[:1].isupper() and w not in {"The", "Village", "Town", "City"}]
             if not words or words[0] in NAME_STOP or words[0] in MONTH_FULL:
                 continue
+            if all(w in DEPARTMENT_WORDS or _is_specialty(w) for w in words) or DRUG_CONTEXT_RE.search(
+                    text[max(0, m.start(1) - 30):m.start(1)]):
+                continue  # "transferred to Postanesthesia Care Unit", "switched to Augmentin"
             uncommon = [w for w in words if not self.is_common(w) and w not in NAME_STOP and w not in lex.hard_eponyms]
             if len(words) > 1 and words[0] in PLACE_PREFIXES:
                 uncommon.append(words[1])
@@ -663,6 +982,11 @@ class RuleDetector:
                 continue
             if re.fullmatch(r"(?:[A-Z][a-z]+\s+)?(?:General|Regional|Memorial|Children's)", frag):
                 continue  # "General" alone is an adjective ("General appearance")
+            fwords = re.findall(r"[\w'\-]+", frag)
+            if not frag.endswith(("Hospital", "Medical Center")) and all(
+                    w in DEPARTMENT_WORDS or _is_specialty(w) or w.isupper() for w in fwords) and any(
+                    _is_specialty(w) and w not in GENERIC_FACILITY_WORDS for w in fwords[:-1]) and not self._surname_lead(fwords):
+                continue  # "Pediatric Urology Clinic", "Outpatient Clinic", "UIHC Strabismus Clinic": a department
             yield Candidate(s, e, "FACILITY", "facility")
 
     def _names(self, text: str) -> list[Candidate]:
@@ -754,6 +1078,8 @@ class RuleDetector:
             last, first = m.group(1), m.group(2)
             if last.isupper() and last.capitalize() not in lex.surnames:
                 continue
+            if last in MONTH_FULL or first in MONTH_FULL:
+                continue
             if first.capitalize() in lex.first_names and (last.capitalize() in lex.surnames or not self.is_common(last)) \
                     and last not in NAME_STOP and not self.is_common(first):
                 out.append(Candidate(m.start(1), m.end(1), "NAME", "last_first"))
@@ -787,6 +1113,235 @@ class RuleDetector:
                     continue
                 out.append(Candidate(m.start(), m.start() + len(base), "NAME", "name_list"))
         return out
+
+    # ------------------------------------------------------------------ general frames
+    def _frame_token_ok(self, word: str, *, capital_common: bool, person_field: bool = False) -> bool:
+        """Whether one word after a contact/relation frame is taken as (part of) a name.
+
+        Recall first: any word that is not a function word, a role or a department is a
+        candidate; a capitalised English word only when ``capital_common`` (mid-sentence after
+        the frame) or a census name; a lower-case English word only when it is a census name.
+        """
+        w = word.rstrip(".")
+        low = w.lower()
+        if len(w) == 1 and w.isupper() and word.endswith("."):
+            return True  # an initial ("A.")
+        if re.fullmatch(NAME_PARTICLE, w) and not w.isascii():
+            return True  # "Ó" in "Fionnuala Ó Moithide"
+        if w in NAME_STOP and (capital_common or person_field) and w in self.lex.first_names and w.istitle():
+            return True  # "Emergency contact: Christian Lopez" (a religion elsewhere)
+        if not w or low in FRAME_STOP or w in NAME_STOP or w in DEPARTMENT_WORDS or re.fullmatch(CREDENTIALS, word):
+            return False
+        if w in MONTH_FULL or w.capitalize() in MONTH_FULL or low.capitalize() in {
+                "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}:
+            return False
+        if w in STATE_NAMES or w in NOT_PLACES:
+            return False
+        listed = fold(w).capitalize() in self.lex.first_names or fold(w).capitalize() in self.lex.surnames
+        words = self.lex.english
+        common = low in words or low in self.lex.clinical or ("-" in low and all(p in words or p in self.lex.clinical
+                                                                                  for p in low.split("-") if p))
+        if len(w) == 1:
+            return w.isupper()  # an initial
+        if w.isupper() and not listed and (len(w) <= 3 or not re.search(r"[AEIOUY]", fold(w))) and not (
+                person_field and len(w) >= 2 and re.search(r"[AEIOUY]", fold(w))):
+            return False  # "EMS", "PCP", "XYZ", "XXXX": abbreviations and placeholders
+        if w[0].isupper():
+            return listed or not common or capital_common
+        # lower case: a surname that is also a word ("day") is not taken; in a strong frame a
+        # lower-case first name is ("my wife john")
+        return not common or (capital_common and fold(w).capitalize() in self.lex.first_names)
+
+    @staticmethod
+    def _frame_stop_word(word: str) -> bool:
+        return word.lower() in FRAME_STOP or word in NAME_STOP or word in DEPARTMENT_WORDS
+
+    def _frame_seq(self, text: str, start: int, seq: str, source: str, *, capital_common: bool,
+                   any_word: bool = False, person_field: bool = False) -> Iterator[Candidate]:
+        """Name candidates for the leading words of ``seq`` that pass :meth:`_frame_token_ok`
+        (``any_word``: every word that is not a function word, role or department)."""
+        toks = list(re.finditer(_NW + r"\.?", seq))
+        words = [t.group(0).rstrip(".") for t in toks]
+
+        def unknown(j: int) -> bool:  # a word no dictionary knows, in a place a name may stand
+            return 0 <= j < len(words) and not self._frame_stop_word(words[j]) and not self.is_common(words[j]) \
+                and not (words[j].isupper() and len(words[j]) <= 3)
+
+        for i, t in enumerate(toks):
+            if any_word and not self._frame_stop_word(words[i]) and not re.fullmatch(CREDENTIALS, t.group(0)) and (
+                    unknown(i) or unknown(i - 1) or unknown(i + 1)):
+                pass  # a signature line: "taro sasaki, MD" (but not "Fall precautions, PT")
+            elif not self._frame_token_ok(t.group(0), capital_common=capital_common,
+                                          person_field=person_field or (i + 1 < len(words) and unknown(i + 1))):
+                w = words[i]
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                prev = words[i - 1] if i else ""
+                plain = w.lower() not in FRAME_STOP and w not in NAME_STOP and w not in DEPARTMENT_WORDS \
+                    and w not in MONTH_FULL and not re.fullmatch(CREDENTIALS, w)
+                if not plain or not (
+                        (w[0].isupper() and nxt in self.lex.first_names and not self.is_common(nxt))   # "WARD Sandra"
+                        or (i and fold(prev).capitalize() in self.lex.first_names and not self._frame_stop_word(prev))  # "lois hills"
+                        # in a strong frame a word next to an unknown one is part of the same name ("gun nilsson",
+                        # "abuzar bilge")
+                        or (capital_common and (unknown(i - 1) or unknown(i + 1)) and not w.isupper())
+                        # a capitalised word known only as a clinical term, next to an unknown name word
+                        or (w[0].isupper() and w.lower() not in self.lex.english and not (w.isupper() and len(w) <= 3)
+                            and (unknown(i - 1) or unknown(i + 1)))):
+                    break
+            if re.match(r"\s+(?i:" + EPONYM_NOUNS.pattern[1:] + ")", seq[t.end():t.end() + 30]) and t.group(0) in self.lex.eponyms:
+                break
+            word = t.group(0)
+            keep = len(word) if len(word.rstrip(".")) == 1 else len(word.rstrip("."))
+            yield Candidate(start + t.start(), start + t.start() + keep, "NAME", source)
+            if word.endswith(".") and len(word) > 2:
+                break  # "signed by RAI Gaurangi. Tolerating": the sentence ends
+
+    def _and_name(self, text: str, got: list[Candidate]) -> Iterator[Candidate]:
+        """"with Marina Škoda and Emanoil": a capitalised name joined to a name found in a frame."""
+        if got:
+            m = re.match(r"[ \t]+(?:and|&)[ \t]+(?:(?:his|her|their)\s+\w+\s+)?" + _NAME_SEQ, text[got[-1].end:])
+            if m:
+                yield from self._frame_seq(text, got[-1].end + m.start(1), m.group(1), "contact_frame", capital_common=True)
+
+    def _frame_names(self, text: str) -> Iterator[Candidate]:
+        for m in _triggered(CONTACT_FRAME_RE, text, CONTACT_TRIGGERS):
+            verb_start = m.start()
+            after = text[m.end(1):m.end(1) + 40]
+            if re.match(r"(?i)(?:its|it's|this\s+is|per)\b", m.group(0)) and not m.group(1)[:1].isupper() \
+                    and not after.startswith(",") and not re.match(r"\S+,", m.group(1)):
+                continue  # "its distal edge", "this is reflux", "per nasogastric tube" (but "hi its juliet,")
+            line_start = verb_start == 0 or text[verb_start - 1] == "\n" or re.search(r"[.!?:]\s*$", text[max(0, verb_start - 3):verb_start])
+            bare_verb = not re.search(r"(?i)\b(?:with|to|by|for|from|per)[ \t:]*(?:(?:his|her|their|my)\s+)?(?:\w+[ \t,]+)?$",
+                                      text[m.start():m.start(1)])
+            strong_after = re.match(r"(?:\S+[ \t]+){0,2}?\S+(?:[ \t]+(?:back\b|at[ \t]+[\d(+]|on[ \t]+(?:her|his|their|the)?[ \t]*"
+                                    r"(?:cell|phone|mobile)|if\b|the\s+results|about\b|re:|regarding\b|"
+                                    r"to\s+(?:confirm|discuss|schedule|let|ask))|,)", text[m.start(1):m.start(1) + 60])
+            got = list(self._frame_seq(text, m.start(1), m.group(1), "contact_frame",
+                                       capital_common=not (line_start and bare_verb) or bool(strong_after)))
+            yield from got
+            yield from self._and_name(text, got)
+        for m in _triggered(RELATION_FRAME_RE, text, RELATION_TRIGGERS):
+            if re.search(r"(?i)\b(?:is|was)\s+$", text[m.start():m.start(1)]) and not m.group(1)[:1].isupper():
+                continue  # "the child was undraped"
+            determiner = re.search(r"(?i:\b(?:his|her|their|my|our|patient's|pt's)\s+(?:[\w'\-]+\s+){0,4}(?:and|&)\s+|"
+                                   r"\b(?:his|her|their|my|our|patient's|pt's)\s+)$", text[max(0, m.start() - 50):m.start()])
+            colon = ":" in text[m.start():m.start(1)]
+            got = list(self._frame_seq(text, m.start(1), m.group(1), "relation_frame", capital_common=bool(determiner) or colon))
+            yield from got
+            yield from self._and_name(text, got)
+        for m in LETTER_FIELD_RE.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            field = text[m.start():m.start(g)].strip(" \t:|").lower()
+            person = not re.match(r"(?:re|regarding|to|for)\b", field)  # "From:", "cc:", "Dear", "Caller:" name a person
+            yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person, person_field=person)
+        for m in _ending_at(NAME_CRED_RE, text, CRED_ANCHOR_RE, 70):
+            at_line_start = m.start(1) == 0 or text[m.start(1) - 1] == "\n"
+            cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_credential", capital_common=at_line_start,
+                                         any_word=at_line_start))
+            if len(cands) >= 2 and cands[-1].end == m.end(1):
+                yield from cands
+        for m in _every_start(NAME_RELATION_RE, text):
+            cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_relation", capital_common=True))
+            if cands and cands[-1].end == m.end(1) - (len(m.group(1)) - len(m.group(1).rstrip("."))):
+                yield from cands  # every word of the group is a name word
+        for m in CAPS_FIRST_RE.finditer(text):
+            caps, given = m.group(1).split()[-1], m.group(2)
+            if (self.is_common(caps) and given not in self.lex.first_names) or caps in NAME_STOP or given in NAME_STOP \
+                    or given in DEPARTMENT_WORDS or not re.search(r"[AEIOUYÀ-ÿ]", caps) \
+                    or (len(caps) <= 3 and not PERSON_VERB_AFTER_RE.match(text, m.end())):
+                continue  # "MRI Brain", "CT Head": abbreviations
+            in_lists = fold(caps).capitalize() in self.lex.surnames or fold(given) in self.lex.first_names
+            foreign = not given.isascii() or not caps.isascii()
+            person_verb = PERSON_VERB_AFTER_RE.match(text, m.end())
+            if (in_lists or foreign or person_verb) and not (self.is_common(given) and given not in self.lex.first_names) \
+                    and given not in MONTH_FULL and given not in STATE_NAMES:
+                yield Candidate(m.start(1), m.end(2), "NAME", "caps_first")
+        for m in COMMA_FIRST_RE.finditer(text):
+            last, first = m.group(1).split()[-1], m.group(2)
+            words = (last, first)
+            if any(self.is_common(w) or w in NAME_STOP or w in DEPARTMENT_WORDS or w in STATE_NAMES or w in NOT_PLACES
+                   or w in MONTH_FULL or w in self.lex.eponyms or w in self.lex.cities for w in words):
+                continue
+            if fold(first) in self.lex.first_names or fold(last) in self.lex.surnames or not (last + first).isascii() \
+                    or PERSON_VERB_AFTER_RE.match(text, m.end()):
+                yield Candidate(m.start(1), m.end(), "NAME", "comma_first")
+
+    def _surname_lead(self, words: list[str]) -> bool:
+        """A facility named after a frequent surname that is also a department word ("Day Rehabilitation
+        Center", "West Sleep Lab")."""
+        return bool(words) and words[0] in self.lex.common_surnames and not SPECIALTY_SUFFIX_RE.search(words[0])
+
+    def _frame_places_ages(self, text: str) -> Iterator[Candidate]:
+        for rx in AGE_FRAME_RES if AGE_NUMBER_RE.search(text) else ():
+            for m in rx.finditer(text):
+                before = re.split(r"[.;\n]\s", text[max(0, m.start(1) - 30):m.start(1)])[-1]
+                if re.search(r"(?i)\b(?:rate|pulse|hr|bp|pressure|sat|sats|saturation|spo2|o2|oxygen|temp|temperature|"
+                             r"glucose|sugar|weight|wt|level|score|count|volume|flexion|extension|degrees|systolic|"
+                             r"diastolic|map|rr|iq|percentile|mmhg|ef|fev1)\b", before):
+                    continue
+                yield Candidate(m.start(1), m.end(1), "AGE", "age_frame")
+        for rx in ADDRESS2_RES:
+            for m in rx.finditer(text):
+                yield Candidate(m.start(), m.end(), "ADDRESS", "address_general")
+                town = ADDRESS_TOWN_RE.match(text, m.end())
+                if town:
+                    yield Candidate(town.start(1), town.end(1), "LOCATION", "address_town")
+        for m in _ending_at(TOWN_ZIP_RE, text, ZIP_ANCHOR_RE, 80):
+            words = re.findall(r"[^\W\d_][^\s\-]*", m.group(1))
+            if not words or any(w.rstrip(".") in NAME_STOP or w in ZIP_STOP or (w in DEPARTMENT_WORDS and w not in PLACE_PREFIXES
+                                                                                 and w not in {"North", "South", "East", "West", "Central"})
+                                for w in words[:1] + words[-1:]):
+                continue
+            if m.group(1) in STATE_NAMES or m.group(1).isupper():
+                continue
+            if text[max(0, m.start() - 2):m.start()] in {". ", "; "} and not re.search(r"[A-Z]{2}\.?[ \t]+\d{5}", m.group(0)):
+                continue  # after a sentence only "Town, ST 12345"
+            yield Candidate(m.start(1), m.end(1), "LOCATION", "town_zip")
+            z = re.search(r"\d{5}(?:-\d{4})?$", m.group(0))
+            yield Candidate(m.start() + z.start(), m.end(), "ZIP", "town_zip")
+        for m in RESIDENCE_RE.finditer(text):
+            phrase = m.group(1)
+            start = m.start(1)
+            if phrase.lower().startswith("the "):
+                start += 4
+                phrase = phrase[4:]
+            words = phrase.split()
+            if not words or words[0] in NAME_STOP or words[0] in DEPARTMENT_WORDS or words[0] in MONTH_FULL:
+                continue
+            if phrase in STATE_NAMES or words[0] in NOT_PLACES or phrase in NOT_PLACES or phrase in {"United States", "US", "USA", "U.S."}:
+                continue
+            if (len(words) == 1 and words[0].isupper() and phrase not in self.lex.cities) or re.match(
+                    r"\s+(?:facility|hospital|clinic|center|centre|unit|office|home|house|hotel|area)\b", text[m.end(1):m.end(1) + 12]):
+                continue
+            yield Candidate(start, m.end(1), "LOCATION", "residence")
+        for m in _ending_at(FACILITY2_RE, text, FACILITY_HEAD_RE, 110):
+            toks = list(re.finditer(r"\S+", m.group(1)))
+            # the name is the run of capitalised words (and particles) just before the head noun
+            k = len(toks)
+            while k > 0 and (toks[k - 1].group(0)[0].isupper() or toks[k - 1].group(0) in _PLACE_PARTICLES.split("|")):
+                k -= 1
+            while k < len(toks) and (toks[k].group(0).lower() in FACILITY_LEAD_STOP or toks[k].group(0) in {"Left", "Right", "Bilateral"}
+                                     or not toks[k].group(0)[0].isupper()):
+                k += 1
+            words = [t.group(0) for t in toks[k:]]
+            s = m.start(1) + toks[k].start() if words else m.end(1)
+            if not words:
+                continue
+            core = [w.rstrip(".") for w in words]
+            if any(not (w[0].isupper() or w.lower() in _PLACE_PARTICLES.split("|")) for w in core):
+                continue
+            if all(w in DEPARTMENT_WORDS or w in NAME_STOP or w.replace("'s", "") in DEPARTMENT_WORDS for w in core):
+                continue
+            if core[0] in MONTH_FULL:
+                continue
+            named = core[:1] if self._surname_lead(core) else []
+            named += [w for w in core if w not in DEPARTMENT_WORDS and w.replace("'s", "") not in DEPARTMENT_WORDS and not _is_specialty(w)
+                     and not any(part in DEPARTMENT_WORDS for part in w.split("-"))]
+            if len(named) <= 1 and all(self.is_common(w) and w not in self.lex.surnames for w in named):
+                continue
+            if all(w.isupper() and len(w) <= 4 for w in named):
+                continue  # "XYZ Health", "ABC Hospital": placeholders, abbreviations
+            yield Candidate(s, m.end(), "FACILITY", "facility_general")
 
     def _propagate(self, text: str, names: list[Candidate]) -> Iterator[Candidate]:
         seen: set[str] = set()

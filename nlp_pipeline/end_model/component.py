@@ -8,6 +8,7 @@ folder into the pipeline folder, ``from_disk`` loads it from there.
 """
 
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -17,8 +18,40 @@ from spacy.tokens import Doc, Span
 
 from corpora.doc import SPAN_KEY, register_extensions
 
+logger = logging.getLogger(__name__)
+
 FACTORY = "clinlabel_end_model"
 DEFAULT_BATCH_SIZE = 16
+#: warn when a model predicts fewer than this share of its training labels' spans per token ...
+LOW_RATE_SHARE = 0.3
+#: ... measured over at least this many tokens
+LOW_RATE_MIN_TOKENS = 5000
+
+
+class SpanRateMonitor:
+    """Counts output spans per token and warns once when far below the training labels' rate."""
+
+    def __init__(self, train_rate: float | None, where: str) -> None:
+        self.train_rate = train_rate
+        self.where = where
+        self.tokens = 0
+        self.spans = 0
+        self.warned = False
+
+    def add(self, n_tokens: int, n_spans: int) -> None:
+        self.tokens += n_tokens
+        self.spans += n_spans
+        if self.warned or not self.train_rate or self.tokens < LOW_RATE_MIN_TOKENS:
+            return
+        rate = 1000.0 * self.spans / self.tokens
+        if rate < LOW_RATE_SHARE * self.train_rate:
+            self.warned = True
+            logger.warning(
+                "%s predicts %.1f spans per 1000 tokens, its training labels had %.1f: the model may be "
+                "undertrained (train longer, or check the input is like the training text)",
+                self.where, rate, self.train_rate)
+
+
 
 
 @Language.factory(
@@ -49,8 +82,10 @@ class EndModelComponent:
         self.batch_size = batch_size
         self.model_dir = str(model_dir or "")
         self._model = None
+        self.monitor = SpanRateMonitor(None, f"the model in {self.model_dir}")
         if self.model_dir:
-            check_model_dir(self.model_dir)  # a located error now, not at the first document
+            meta = check_model_dir(self.model_dir)  # a located error now, not at the first document
+            self.monitor.train_rate = meta.get("train_span_rate")
         register_extensions()
 
     @property
@@ -80,6 +115,7 @@ class EndModelComponent:
             for span, score in found:
                 span._.score = round(score, 4)
                 span._.source = "clinlabel_end_model"
+            self.monitor.add(len(doc), len(found))
 
     def __call__(self, doc: Doc) -> Doc:
         self._annotate([doc])
@@ -108,7 +144,7 @@ class EndModelComponent:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EndModelComponent":
         from .model import check_model_dir
 
-        check_model_dir(path)
+        self.monitor.train_rate = check_model_dir(path).get("train_span_rate")
         self.model_dir = str(path)
         self._model = None
         return self

@@ -58,6 +58,7 @@ class EndModelConfig:
     num_threads: int | None = None  # torch intra-op threads; None = torch's default
     max_steps: int | None = None  # stop each training phase after this many optimiser steps
     progress: bool = True  # tqdm bars on stderr
+    quantize: bool = False  # inference with int8 dynamic quantisation of the Linear layers (docs/end_model.md)
 
     def __post_init__(self) -> None:
         def positive_int(name: str, allow_zero: bool = False, optional: bool = False) -> None:
@@ -103,7 +104,7 @@ class EndModelConfig:
         prob("warmup_ratio")
         prob("confidence_threshold", open_low=True)
         prob("self_training_threshold", open_low=True)
-        for name in ("freeze_embeddings", "progress"):
+        for name in ("freeze_embeddings", "progress", "quantize"):
             if not isinstance(getattr(self, name), bool):
                 raise config_error(f"{name} must be true or false, got {getattr(self, name)!r}", f"set {name} to true or false")
         if self.label_mode not in LABEL_MODES:

@@ -130,6 +130,8 @@ class EndModel:
             return []
         cfg = self.config
         ds = inference_windows(word_lists, self.tokenizer, max_length=cfg.max_length, stride=cfg.stride)
+        # windows of every document sorted by length: batches hold windows of one size, little padding
+        ds.sort(key=lambda row: len(row["input_ids"]), reverse=True)
         collate = SoftLabelCollator(self.tokenizer.pad_token_id or 0, len(self.label_list))
         loader = DataLoader(ds, batch_size=batch_size or cfg.eval_batch_size, shuffle=False, collate_fn=collate)
         n_labels = len(self.label_list)
@@ -272,8 +274,25 @@ def check_model_dir(path: str | Path) -> dict[str, Any]:
     return meta
 
 
-def load_end_model(path: str | Path, *, num_threads: int | None = None) -> EndModel:
-    """Load a model folder written by :func:`train_end_model` (offline; nothing is downloaded)."""
+def quantize_dynamic_int8(model: Any) -> Any:
+    """int8 dynamic quantisation of the model's ``Linear`` layers (weights int8, activations
+    quantised on the fly); CPU inference only."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch marks eager-mode quantisation as moving to torchao (not installed)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        quantize = getattr(torch.ao.quantization, "quantize_dynamic")
+        return quantize(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def load_end_model(path: str | Path, *, num_threads: int | None = None, quantize: bool | None = None) -> EndModel:
+    """Load a model folder written by :func:`train_end_model` (offline; nothing is downloaded).
+
+    ``quantize`` (default: the saved config's ``quantize``) runs inference with int8 dynamic
+    quantisation of the ``Linear`` layers."""
     meta = check_model_dir(path)
     _offline()
     _quiet_transformers()
@@ -297,6 +316,8 @@ def load_end_model(path: str | Path, *, num_threads: int | None = None) -> EndMo
             "retrain the model; the folder mixes files of two models", file=folder, code=MODEL_DIR,
         )
     model.eval()
+    if config.quantize if quantize is None else quantize:
+        model = quantize_dynamic_int8(model)
     info = {k: v for k, v in meta.items() if k not in ("format_version", "labels", "entity_types", "source", "config")}
     return EndModel(model, tokenizer, meta["labels"], config, folder, info)
 
@@ -539,6 +560,7 @@ def train_end_model(
         "backbone": str(init_meta.get("backbone", backbone)) if init_meta is not None else str(backbone),
         "init_model": str(init_model) if init_model is not None else None,
         "weak_docs": len(weak_examples),
+        "train_span_rate": _span_rate(weak if weak else gold),
         "gold_docs": len(gold_examples),
         "timings": timings,
         "history": history,
@@ -547,6 +569,13 @@ def train_end_model(
     end_model.save(out, info=info)
     logger.info("saved the end model to %s (%.0f s)", out, timings["total_seconds"])
     return out
+
+
+def _span_rate(records: Sequence[Mapping[str, Any]]) -> float | None:
+    """Spans per 1000 tokens of the training labels (the annotate-time warning compares with it)."""
+    spans = sum(len(r.get("spans") or []) for r in records)
+    tokens = sum(len(r.get("tokens") or []) or len(str(r.get("text", "")).split()) for r in records)
+    return round(1000.0 * spans / tokens, 2) if tokens else None
 
 
 def _summarise(losses: list[float]) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def partition_runner(spec_json: str):
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
-        from corpora.runner import _safe_process
+        from corpora.runner import _batch_size, _safe_many, _safe_process
         from nlp_pipeline.processing import AnnotateProcessorFactory
 
         processor = _PROCESSORS.get(spec_json)
@@ -90,10 +90,15 @@ def partition_runner(spec_json: str):
             lean_spacy()
             processor = _PROCESSORS[spec_json] = AnnotateProcessorFactory.from_dict(json.loads(spec_json))()
         _maybe_crash()
+        size = _batch_size(processor)  # a model in the pipeline: notes go through it in batches
         for batch in batches:
             kinds, values = [], []
-            for line in batch["value"]:
-                result = _safe_process(processor, json.loads(line))
+            records = [json.loads(line) for line in batch["value"]]
+            if size > 1:
+                results = [r for i in range(0, len(records), size) for r in _safe_many(processor, records[i:i + size])]
+            else:
+                results = [_safe_process(processor, r) for r in records]
+            for result in results:
                 if result.error is not None:
                     kinds.append("error")
                     values.append(json.dumps(result.error, ensure_ascii=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -58,6 +59,13 @@ def test_annotate_writes_prodigy_records_in_order(tmp_path, tokens_only):
     assert main(["annotate", str(src), "-o", str(out), "--config", str(tokens_only), "--no-progress"]) == 0
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["meta"]["id"] for r in records] == ids
+    # lineage: one sidecar for the output, naming the input's hash; each record carries the run id
+    from corpora.lineage import read_sidecar, sha256_path
+
+    (step,) = read_sidecar(out)
+    assert step["step"] == "annotate" and step["inputs"] == [{"path": str(src), "sha256": sha256_path(src)}]
+    assert step["config"]["pipeline"]["sections"] is False and step["label_model"] is None
+    assert {r["meta"]["run_id"] for r in records} == {step["run_id"]}
     first = records[0]
     assert first["tokens"][0]["start"] == 0 and isinstance(first["_input_hash"], int)
     assert "".join(t["text"] + (" " if t["ws"] else "") for t in first["tokens"]) == first["text"]
@@ -115,7 +123,12 @@ def test_sigkill_then_resume_gives_exactly_one_record_per_note(tmp_path, tokens_
     reference = tmp_path / "reference.jsonl"  # the same run, never interrupted
     whole = subprocess.run([*cmd[:6], str(reference), *cmd[7:]], capture_output=True, text=True, timeout=300)
     assert whole.returncode == 0, whole.stderr
-    assert out.read_bytes() == reference.read_bytes()  # byte-identical
+    # byte-identical but for lineage's meta.run_id (each process that writes is its own run)
+    assert _without_run_id(out) == _without_run_id(reference)
+
+
+def _without_run_id(path: Path) -> bytes:
+    return re.sub(rb', "run_id": "[^"]*"', b"", path.read_bytes())
 
 
 def _children(pid: int) -> list[int]:
@@ -179,7 +192,10 @@ def test_spark_local_engine_equals_local_engine(tmp_path, tokens_only):
     assert main(["annotate", str(src), "-o", str(spark_dir), "--config", str(cfg)]) == 0
     parts = sorted(spark_dir.glob("part-*"))
     spark_lines = [line for p in parts for line in p.read_text(encoding="utf-8").splitlines()]
-    assert [json.loads(x) for x in spark_lines] == [json.loads(x) for x in local.read_text().splitlines()]
+    local_records = [json.loads(x) for x in local.read_text().splitlines()]
+    for rec in local_records:  # the local engine tags each record with its run (lineage); Spark does not yet
+        assert rec["meta"].pop("run_id")
+    assert [json.loads(x) for x in spark_lines] == local_records
 
 
 def test_keep_spans_keeps_offsets_and_labels_and_adds_the_five_booleans(tmp_path):
@@ -223,3 +239,14 @@ def test_annotate_deid_keeps_phi_out_of_every_output(tmp_path):
     assert report[0]["meta"]["id"] == "p1"
     found = {text[s["start"]:s["end"]] for s in report[0]["spans"]}
     assert all(any(value in f for f in found) for value in phi)
+
+
+@pytest.mark.parametrize("pipeline,expected", [({}, None), ({"preset": "bc5cdr"}, "preset"),
+                                               ({"lfs": "labeling_functions.presets.bc5cdr"}, "majority")])
+def test_lineage_names_the_label_model(pipeline, expected):
+    from clinlabel.config import AnnotateConfig
+    from clinlabel.workflows.annotate import _label_model
+    from labeling_functions.presets import get_preset
+
+    got = _label_model(AnnotateConfig.from_dict({"pipeline": pipeline}))
+    assert got == (get_preset("bc5cdr").label_model if expected == "preset" else expected)

@@ -74,8 +74,9 @@ def test_read_corpus_checks_path_eagerly(tmp_path):
 
 
 def test_registries_are_complete_and_lazy():
-    assert set(READERS) == {"prodigy", "txt", "csv", "pubtator", "bioc", "brat", "docbin"}
-    assert set(WRITERS) == {"prodigy", "txt", "pubtator", "bioc", "brat", "docbin"}
+    exchange = {"label-studio", "doccano", "xmi", "conll"}
+    assert set(READERS) == {"prodigy", "txt", "csv", "pubtator", "bioc", "brat", "docbin"} | exchange
+    assert set(WRITERS) == {"prodigy", "txt", "pubtator", "bioc", "brat", "docbin"} | exchange
     assert callable(READERS["pubtator"]) and callable(WRITERS["prodigy"])
 
 

@@ -301,3 +301,42 @@ def test_a_worker_that_cannot_build_its_pipeline_stops_the_run(tmp_path, deadlin
 
     with pytest.raises(ClinlabelError, match="the pipeline config is bad"):
         run_streaming(_records(10), tmp_path / "out.jsonl", broken, RunConfig(workers=2, progress=False))
+
+
+class BatchingKiller(KillOnce):
+    """A processor that batches notes (``many``), as a pipeline with a model does."""
+
+    batch_size = 4
+
+    def many(self, records):
+        return [self(r) for r in records]
+
+
+class BatchingFactory:
+    batch_size = 4
+
+    def __init__(self, kill=()):
+        self.kill = kill
+
+    def __call__(self):
+        return BatchingKiller(self.kill)
+
+
+@linux_only
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batching_processors_keep_order(tmp_path, deadline, workers):
+    deadline(60)
+    out = tmp_path / "out.jsonl"
+    summary = run_streaming(_records(23), out, BatchingFactory(), RunConfig(workers=workers, progress=False))
+    assert _ids(out) == [f"n{i}" for i in range(23)] and summary.written == 23
+
+
+@linux_only
+def test_a_note_that_kills_its_worker_inside_a_batch_is_found_exactly(tmp_path, deadline):
+    deadline(60)
+    out = tmp_path / "out.jsonl"
+    summary = run_streaming(_records(20), out, BatchingFactory({"n6"}), RunConfig(workers=2, progress=False))
+    assert _ids(out) == [f"n{i}" for i in range(20) if i != 6]  # its batch-mates re-ran alone and passed
+    (entry,) = [json.loads(line) for line in errors_path_for(out).read_text().splitlines()]
+    assert entry["meta"] == {"id": "n6"} and entry["error"]["code"] == "CL-RUN005"
+    assert summary.failed == 1

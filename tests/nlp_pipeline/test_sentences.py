@@ -103,3 +103,17 @@ def test_glued_token_stays_with_its_sentence(nlp):
     # spaCy keeps "ALLERGIES.,SOCIAL" as one token; it must stay with "HE HAS NO" (the negation)
     got = sents(nlp, "ALLERGIES:, HE HAS NO ALLERGIES.,SOCIAL HISTORY:, He is a smoker.")
     assert any(s.startswith("HE HAS NO ALLERGIES") for s in got)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a line ending in a function word continues on the next line ...
+        ("Patients with diabetes and\nhypertension are excluded", ["Patients with diabetes and\nhypertension are excluded"]),
+        # ... unless the next line is a lettered list item
+        ("Exclusion criteria are\na) pregnancy\nb) renal failure",
+         ["Exclusion criteria are", "a) pregnancy", "b) renal failure"]),
+    ],
+)
+def test_line_ending_in_a_function_word(nlp, text, expected):
+    assert [s.text.strip() for s in nlp(text).sents] == expected

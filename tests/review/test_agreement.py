@@ -22,7 +22,7 @@ import pytest
 
 from clinlabel.cli import main
 from corpora.errors import ReviewError
-from review.agreement import agreement, bio_tags, fleiss_kappa, load_answer_files
+from review.agreement import agreement, bio_tags, fleiss_kappa, format_table, load_answer_files
 
 
 def test_pair_matches_hand_computation(data_dir):
@@ -84,3 +84,25 @@ def test_cli_table(data_dir, capsys):
     assert main(["agreement", str(data_dir / "answers_alice.jsonl"), str(data_dir / "answers_bob.jsonl")]) == 0
     out = capsys.readouterr().out
     assert "OVERALL" in out and "0.571" in out and "0.528" in out
+
+
+def test_assertion_kappa_per_attribute_over_matched_spans():
+    """Four spans both marked, negated yes/no: a = Y Y N N, b = Y N N N -> agreement 3/4;
+    chance = 2/4 * 1/4 + 2/4 * 3/4 = 1/2 -> kappa = (3/4 - 1/2) / (1/2) = 1/2.  b's extra span
+    (unmatched) is not compared; nobody set historical (kappa 1.0 by convention, 0 positives)."""
+    text = "aa bb cc dd ee"
+    spans = [(0, 2), (3, 5), (6, 8), (9, 11)]
+
+    def rec(neg, extra=()):
+        out = [{"start": s, "end": e, "label": "P", "negated": n} for (s, e), n in zip(spans, neg)]
+        return {"x": {"text": text, "answer": "accept", "spans": out + list(extra)}}
+
+    res = agreement({"a": rec([True, True, False, False]),
+                     "b": rec([True, False, False, False], [{"start": 12, "end": 14, "label": "P", "negated": True}])})
+    neg = res["assertions"]["negated"]
+    assert neg["n_spans"] == 4 and neg["positives"] == 2
+    assert neg["percent_agreement"] == pytest.approx(3 / 4) and neg["cohen_kappa"] == pytest.approx(0.5)
+    hist = res["assertions"]["historical"]
+    assert hist["positives"] == 0 and hist["cohen_kappa"] == 1.0
+    table = format_table(res)
+    assert "negated" in table and "0.500" in table

@@ -61,6 +61,8 @@ def test_card_figures_match_a_hand_count(tmp_path, data_dir):
     store.close()
     assert d["counts"]["gold_gold"] == 2 and d["counts"]["gold_rejected"] == 1
     assert d["label_counts"] == {"DRUG": {"machine": 1, "gold": 1}, "PROBLEM": {"machine": 3, "gold": 2}}
+    # n1's "chest pain" is negated by the machine; bob's answers (gold here) carry no assertion
+    assert d["assertion_counts"]["negated"] == {"machine": 1, "gold": 0}
     lf = {r["source"]: r for r in d["lf"]}
     # lf_problem_lexicon: chest pain (right), type 2 diabetes and hyperglycemia (not in bob's gold)
     assert lf["lf_problem_lexicon"]["coverage"] == pytest.approx(2 / 3)

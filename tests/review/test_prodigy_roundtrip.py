@@ -7,6 +7,7 @@ import json
 import pytest
 
 from corpora.errors import ClinlabelError
+from corpora.record import ASSERTIONS
 from review.adjudicate import adjudicate, disagreements
 from review.jsonl import read_jsonl
 from review.prodigy import export_gold, export_tasks, gold_records, import_answers
@@ -69,6 +70,8 @@ def test_import_two_annotators_then_gold_needs_adjudication(loaded, data_dir, tm
     assert _codes(gold[1]) == ["R73.9"]
     assert gold[0]["meta"]["review"] == {"rule": "senior", "decided_by": "dr_senior", "annotators": ["alice", "bob"]}
     assert all(r["answer"] == "accept" for r in gold)
+    # every gold span carries the five assertion attributes as booleans (docs/CONTRACTS.md)
+    assert all(isinstance(sp[a], bool) for r in gold for sp in r["spans"] for a in ASSERTIONS)
     log = [r for r in store.audit("clinic_review") if r["action"] == "adjudicate"]
     assert len(log) == 3 and {r["actor"] for r in log} == {"dr_senior"}
 
@@ -136,3 +139,32 @@ def test_bad_answer_lines_are_located_and_nothing_is_written(sqlite_store, tmp_p
         import_answers(store, f, "d")
     assert err.value.line == 2 and err.value.file == str(f)
     assert store.datasets() == []
+
+
+def test_notes_with_identical_text_keep_their_own_ids(store, tmp_path):
+    """Twins (same text and task, different ids) stay two examples through export, Prodigy's
+    answers, the store and gold; exporting the same file again adds nothing."""
+    from corpora.record import set_hashes
+
+    notes = [{"text": "No acute distress.", "meta": {"id": i}} for i in ("a", "b", "c")]
+    notes.append({"text": "Chest pain.", "meta": {"id": "d"}, "spans": [{"start": 0, "end": 10, "label": "PROBLEM"}]})
+    src = tmp_path / "notes.jsonl"
+    src.write_text("".join(json.dumps(set_hashes(dict(n))) + "\n" for n in notes), encoding="utf-8")
+    assert len({json.loads(x)["_task_hash"] for x in src.read_text().splitlines()}) == 2  # upstream hashes collide
+    out = tmp_path / "tasks.jsonl"
+    assert export_tasks(store, src, "twins", out)["added"] == 4
+    assert export_tasks(store, src, "twins", out)["added"] == 0
+    tasks = [r for _, r in read_jsonl(out)]
+    assert [t["meta"]["id"] for t in tasks] == ["a", "b", "c", "d"]
+    assert len({t["_task_hash"] for t in tasks}) == 4 and len({t["_input_hash"] for t in tasks[:3]}) == 1
+    # answers as Prodigy writes them (the exported hashes) and as a tool that kept the upstream ones
+    answers = tmp_path / "answers.jsonl"
+    lines = [dict(t, answer="accept", _annotator_id="ann") for t in tasks[:2]]
+    lines.append(dict(json.loads(src.read_text().splitlines()[2]), answer="reject", _annotator_id="ann"))
+    lines.append(dict(tasks[3], answer="accept", _annotator_id="ann"))
+    answers.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert import_answers(store, answers, "twins")["new_tasks"] == 0
+    by_note = {store.example_view(a["example_id"])["note_id"]: a["answer"] for a in store.annotations("twins")}
+    assert by_note == {"a": "accept", "b": "accept", "c": "reject", "d": "accept"}
+    gold, _ = gold_records(store, "twins")
+    assert [g["meta"]["id"] for g in gold] == ["a", "b", "d"]

@@ -17,10 +17,10 @@ def _tasks(data_dir):
 
 def test_migrations_ship_inside_the_package(store):
     assert migrations_path().endswith("migrations")
-    assert current_revision(store.engine) == "0001"
+    assert current_revision(store.engine) == "0002"
     # reopening an up-to-date store is a no-op migration
     again = Store(store.url)
-    assert current_revision(again.engine) == "0001"
+    assert current_revision(again.engine) == "0002"
     again.close()
 
 
@@ -127,10 +127,14 @@ def test_uncertainty_sort(sqlite_store, data_dir):
     store.add_tasks("notes", _tasks(data_dir))
     order = store.example_ids("notes", sort="uncertainty")
     notes = [store.example_view(i)["note_id"] for i in order]
-    # n1 has a span scored 0.55 (entropy 0.99 bits), n2's least sure is 0.62, n3 has nothing
+    # 1 - prod(p): n1 spans 0.9, 0.55 -> 0.505; n2 0.97, 0.7 -> 0.321; n3 has no span -> 0, last
     assert notes == ["n1", "n2", "n3"]
+    assert [store.example_view(i)["uncertainty"] for i in order] == pytest.approx([0.505, 0.321, 0.0])
     assert uncertainty({"meta": {"uncertainty": 0.3}, "spans": [{"score": 0.5}]}) == 0.3
-    assert uncertainty({"spans": [{"score": 0.5}]}) == pytest.approx(1.0)
+    assert uncertainty({"spans": [{"score": 0.5}]}) == pytest.approx(0.5)
+    # two unsure spans make a note less certain than one a little less sure; codes do not count
+    assert uncertainty({"spans": [{"score": 0.9}, {"score": 0.9}]}) > uncertainty({"spans": [{"score": 0.85}]})
+    assert uncertainty({"spans": [{"score": 1.0}], "codes": [{"score": 0.5}]}) == 0.0
     with pytest.raises(ClinlabelError, match="unknown sort"):
         store.example_ids("notes", sort="random")
 
@@ -183,3 +187,14 @@ def test_unreachable_postgres_is_a_clear_error():
     with pytest.raises(ReviewError, match="cannot reach database") as err:
         Store("postgresql+psycopg://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
     assert err.value.code == "CL-REV001" and "secret" not in str(err.value)
+
+
+def test_a_new_sqlite_store_is_private(tmp_path):
+    import os
+    import stat
+
+    store = Store(f"sqlite:///{tmp_path / 'sub' / 'private.db'}")
+    store.add_tasks("d", [{"text": "PHI here.", "meta": {"id": "1"}}])
+    mode = stat.S_IMODE(os.stat(tmp_path / "sub" / "private.db").st_mode)
+    assert mode == 0o600, oct(mode)
+    store.close()

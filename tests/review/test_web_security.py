@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from review.jsonl import read_jsonl
-from web_client import local, make_app
+from web_client import local, login, make_app, team
 
 PAYLOADS = [
     'I10" autofocus onfocus="window.__xss=1',
@@ -22,12 +22,13 @@ PAYLOADS = [
 
 
 @pytest.fixture
-def client(tmp_path, data_dir):
+def client(sqlite_url, data_dir):
     from review.store import Store
 
-    store = Store(f"sqlite:///{tmp_path / 'sec.db'}")
+    store = Store(sqlite_url)
     store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
-    yield local(make_app(store)), store
+    tokens = team(store, annotators=("ann",))
+    yield login(make_app(store), tokens["ann"]), store
     store.close()
 
 
@@ -42,10 +43,13 @@ def test_page_script_builds_the_dom_without_html_strings():
     assert " style=" not in html
 
 
-@pytest.mark.parametrize("path", ["/", "/static/app.js", "/api/info", "/api/next?annotator=a", "/nope"])
-def test_every_response_carries_the_security_headers(client, path):
+@pytest.mark.parametrize("path", ["/", "/static/app.js", "/api/info", "/api/next", "/nope", "/api/example/99999"])
+@pytest.mark.parametrize("logged_in", [True, False])
+def test_every_response_carries_the_security_headers(client, path, logged_in):
     c, _ = client
-    r = c.get(path)
+    r = (c if logged_in else local(c.app)).get(path)
+    if not logged_in and path.startswith("/api/"):
+        assert r.status_code == 401
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "default-src 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
@@ -67,14 +71,14 @@ def test_loopback_host_names_are_served(client):
 
 def test_cross_site_writes_are_refused(client):
     c, store = client
-    ex = c.get("/api/next", params={"annotator": "ann"}).json()["example"]
-    body = {"annotator": "ann", "answer": "accept"}
+    ex = c.get("/api/next").json()["example"]
+    body = {"answer": "accept"}
     r = c.post(f"/api/example/{ex['id']}/answer", json=body, headers={"origin": "http://evil.example"})
     assert r.status_code == 403
     r = c.post(f"/api/example/{ex['id']}/answer", json=body, headers={"sec-fetch-site": "cross-site"})
     assert r.status_code == 403
     # a form post (the only cross-site write without a preflight) is refused for its content type
-    r = c.post(f"/api/example/{ex['id']}/answer", data={"annotator": "ann", "answer": "accept"})
+    r = c.post(f"/api/example/{ex['id']}/answer", data={"answer": "accept"})
     assert r.status_code == 415
     assert store.annotations("clinic") == []
     same = c.post(f"/api/example/{ex['id']}/answer", json=body, headers={"origin": "http://127.0.0.1:8080"})
@@ -83,8 +87,8 @@ def test_cross_site_writes_are_refused(client):
 
 def test_oversized_body_is_refused(client):
     c, store = client
-    ex = c.get("/api/next", params={"annotator": "ann"}).json()["example"]
-    big = {"annotator": "ann", "answer": "accept", "spans": [{"start": 0, "end": 1, "label": "X" * 100}] * 20000}
+    ex = c.get("/api/next").json()["example"]
+    big = {"answer": "accept", "spans": [{"start": 0, "end": 1, "label": "X" * 100}] * 20000}
     r = c.post(f"/api/example/{ex['id']}/answer", json=big)
     assert r.status_code == 413
     assert store.annotations("clinic") == []
@@ -93,9 +97,8 @@ def test_oversized_body_is_refused(client):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_codes_are_checked_before_they_are_stored(client, payload):
     c, store = client
-    ex = c.get("/api/next", params={"annotator": "ann"}).json()["example"]
-    who = {"annotator": "ann", "session_id": "s"}
-    r = c.post(f"/api/example/{ex['id']}/code", json={**who, "code": payload})
+    ex = c.get("/api/next").json()["example"]
+    r = c.post(f"/api/example/{ex['id']}/code", json={"code": payload})
     stored = {x["code"] for x in store.codes(ex["id"], "ann")}
     if payload.strip().upper() == "I10":
         assert r.status_code == 200 and "I10" in stored
@@ -104,15 +107,14 @@ def test_codes_are_checked_before_they_are_stored(client, payload):
         assert "error" in r.json()
         assert stored == {"E11.9", "R07.9"}
     e11 = next(x for x in ex["codes"] if x["code"] == "E11.9")
-    r = c.post(f"/api/code/{e11['id']}/edit", json={**who, "code": 'E78.5" autofocus onfocus="x'})
+    r = c.post(f"/api/code/{e11['id']}/edit", json={"code": 'E78.5" autofocus onfocus="x'})
     assert r.status_code == 422
 
 
 def test_known_code_takes_the_ontology_description(client):
     c, store = client
-    ex = c.get("/api/next", params={"annotator": "ann"}).json()["example"]
-    r = c.post(f"/api/example/{ex['id']}/code",
-               json={"annotator": "ann", "code": "i10", "description": "<b>forged</b>"})
+    ex = c.get("/api/next").json()["example"]
+    r = c.post(f"/api/example/{ex['id']}/code", json={"code": "i10", "description": "<b>forged</b>"})
     assert r.status_code == 200
     added = next(x for x in store.codes(ex["id"], "ann") if x["code"] == "I10")
     assert added["description"] == "Essential (primary) hypertension"

@@ -3,22 +3,27 @@
 (function () {
   const $ = (sel) => document.querySelector(sel);
   const COLORS = ["#2f6fde", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0f766e", "#a16207", "#be185d"];
-  const state = { annotator: "", session: "", info: null, ex: null, spans: [], selected: -1, focus: 0,
-                  hotCode: null, results: [] };
+  const ASSERTIONS = ["negated", "historical", "hypothetical", "family", "uncertain"];
+  const state = { me: null, csrf: null, mode: "annotate", info: null, ex: null, spans: [], selected: -1, focus: 0,
+                  hotCode: null, results: [], queue: [] };
 
+  class AuthError extends Error {}
   async function api(method, path, body) {
-    const opts = { method, headers: { "Content-Type": "application/json" } };
+    const headers = { "Content-Type": "application/json" };
+    if (method !== "GET" && state.csrf) headers["X-CSRF-Token"] = state.csrf;
+    const opts = { method, headers, credentials: "same-origin" };
     if (body !== undefined) opts.body = JSON.stringify(body);
     const res = await fetch(path, opts);
     const data = await res.json().catch(() => ({}));
+    if (res.status === 401 && path.startsWith("/api/")) { showLogin(); throw new AuthError(data.error || "log in first"); }
     if (!res.ok) { throw new Error(data.error || ("HTTP " + res.status)); }
     return data;
   }
-  const who = () => ({ annotator: state.annotator, session_id: state.session });
   function say(msg, bad) { const s = $("#status"); s.textContent = msg; s.style.color = bad ? "var(--bad)" : ""; }
+  function fail(err) { if (!(err instanceof AuthError)) say(err.message, true); }
   function labelColor(label) {
     const labels = (state.info && state.info.labels) || [];
-    let i = labels.indexOf(label); if (i < 0) i = labels.length + label.length;
+    let i = labels.indexOf(label); if (i < 0) i = labels.length + String(label).length;
     return COLORS[i % COLORS.length];
   }
   // Every element is built through the DOM API: text goes in as text nodes, attributes through
@@ -33,46 +38,82 @@
     if (p.type) node.type = p.type;
     if (p.testid) node.setAttribute("data-testid", String(p.testid));
     if (p.data) Object.entries(p.data).forEach(([k, v]) => { node.dataset[k] = String(v); });
+    if (p.pressed !== undefined) node.setAttribute("aria-pressed", p.pressed ? "true" : "false");
     if (p.bg) node.style.background = p.bg;
     children.forEach((c) => { if (c !== null && c !== undefined) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return node;
   }
   const SAFE_CLASS = /^[a-z]+$/;  // decisions and statuses end up in class names: plain words only
+  const flagsOf = (s) => ASSERTIONS.filter((f) => s[f]).map((f) => f.slice(0, 3));
+  const spanLabel = (s) => String(s.label) + (flagsOf(s).length ? " " + flagsOf(s).join(",") : "");
 
   // ---- login -------------------------------------------------------------------------------
-  function login() {
-    $("#login").hidden = false;
-    $("#annotator").value = localStorage.getItem("clinlabel.annotator") || "";
-    $("#annotator").focus();
+  function showLogin() {
+    state.me = null; state.csrf = null;
+    $("#login").hidden = false; $("#logout").hidden = true; $("#who").textContent = "";
+    $("#token").value = ""; $("#token").focus();
   }
-  $("#login-form").addEventListener("submit", (e) => {
+  $("#login-form").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const name = $("#annotator").value.trim();
-    if (!name) return;
-    localStorage.setItem("clinlabel.annotator", name);
-    start(name);
+    const token = $("#token").value.trim(); if (!token) return;
+    $("#login-status").textContent = "";
+    try {
+      await api("POST", "/auth/login", { token });
+      $("#token").value = "";
+      await boot();
+    } catch (err) { $("#login-status").textContent = err.message; }
   });
-  $("#switch-user").addEventListener("click", login);
+  $("#logout").addEventListener("click", async () => {
+    try { await api("POST", "/auth/logout", {}); } catch (err) { /* logged out anyway */ }
+    state.ex = null; showEmpty(""); showLogin();
+  });
 
-  async function start(name) {
-    state.annotator = name;
-    state.session = (state.info ? state.info.dataset : "review") + "-" + name + "-" + new Date().toISOString().slice(0, 10);
-    $("#login").hidden = true;
-    $("#who").textContent = name;
+  // ---- boot --------------------------------------------------------------------------------
+  async function boot() {
+    let me;
+    try { me = await api("GET", "/api/me"); } catch (err) { if (!(err instanceof AuthError)) say(err.message, true); return; }
+    state.me = me; state.csrf = me.csrf;
+    $("#login").hidden = true; $("#logout").hidden = false;
+    $("#who").textContent = me.user + " (" + me.role + ")";
+    if (!me.member) { showEmpty("You (" + me.user + ") are not assigned to dataset " + me.dataset + ". Ask an admin."); return; }
+    state.info = await api("GET", "/api/info");
+    $("#dataset").textContent = state.info.dataset;
+    [$("#new-label"), $("#relabel")].forEach((sel) => {
+      sel.replaceChildren(...state.info.labels.map((l) => { const o = el("option", { text: l }); o.value = l; return o; }));
+    });
+    $("#mode-switch").hidden = state.info.modes.length < 2;
+    await setMode(state.info.mode);
+  }
+  async function setMode(mode) {
+    state.mode = mode;
+    $("#mode").textContent = mode + (state.info.sort !== "input" ? " · least certain first" : "");
+    document.querySelectorAll("[data-mode]").forEach((b) => b.setAttribute("aria-pressed", b.dataset.mode === mode ? "true" : "false"));
+    $("#undo").hidden = mode === "adjudicate"; $("[data-answer=ignore]").hidden = mode === "adjudicate";
     await loadNext();
   }
+  document.querySelectorAll("[data-mode]").forEach((b) => b.addEventListener("click", () => setMode(b.dataset.mode).catch(fail)));
 
   // ---- loading -----------------------------------------------------------------------------
+  const base = () => (state.mode === "adjudicate" ? "/api/adjudicate" : "/api");
   async function loadNext(after) {
-    const q = "/api/next?annotator=" + encodeURIComponent(state.annotator) + (after !== undefined ? "&after=" + after : "");
-    show(await api("GET", q));
+    show(await api("GET", base() + "/next" + (after !== undefined ? "?after=" + after : "")));
   }
   async function loadExample(id) {
-    show(await api("GET", "/api/example/" + id + "?annotator=" + encodeURIComponent(state.annotator)));
+    show(await api("GET", base() + "/example/" + id));
   }
   async function refreshCodes() {
-    const data = await api("GET", "/api/example/" + state.ex.id + "/codes?annotator=" + encodeURIComponent(state.annotator));
+    const data = await api("GET", "/api/example/" + state.ex.id + "/codes");
     state.ex.codes = data.codes; renderCodes(); renderNote();
+  }
+  async function refreshQueue() {
+    if ($("#queue-pane").hidden) return;
+    const data = await api("GET", base() + "/queue");
+    state.queue = data.items; renderQueue();
+  }
+  function showEmpty(message) {
+    state.ex = null;
+    $("#note").replaceChildren(el("div", { cls: "done", text: message }));
+    $("#codes").replaceChildren(); $("#note-meta").textContent = ""; $("#compare").hidden = true; $("#span-edit").hidden = true;
   }
   function show(data) {
     const p = data.progress || { done: 0, total: 0 };
@@ -80,19 +121,34 @@
     $("#progress-bar").style.width = (p.total ? (100 * p.done / p.total) : 0) + "%";
     state.ex = data.example; state.selected = -1; state.focus = 0;
     if (!state.ex) {
-      $("#note").replaceChildren(el("div", { cls: "done", text: "Nothing left to review in this dataset. Thank you!" }));
-      $("#codes").replaceChildren(); $("#note-meta").textContent = ""; $("#others").hidden = true;
-      return;
+      showEmpty(state.mode === "adjudicate" ? "No open disagreements. Thank you!" : "Nothing left in your queue. Thank you!");
+      refreshQueue().catch(fail); return;
     }
-    const base = state.ex.current ? state.ex.current.spans : state.ex.spans;
-    state.spans = base.map((s) => Object.assign({}, s));
+    const start = state.mode === "adjudicate" ? state.ex.proposal : (state.ex.current ? state.ex.current.spans : state.ex.spans);
+    state.spans = (start || []).map((s) => Object.assign({}, s));
     const m = state.ex.meta || {};
     $("#note-meta").textContent = "note " + (state.ex.note_id || state.ex.id) +
       Object.keys(m).filter((k) => k !== "id" && typeof m[k] !== "object").map((k) => " · " + k + ": " + m[k]).join("") +
       (state.ex.current ? " · your answer: " + state.ex.current.answer : "") +
-      " · uncertainty " + (state.ex.uncertainty || 0).toFixed(2);
-    renderNote(); renderCodes(); renderOthers();
+      (state.ex.decision ? " · decided: " + state.ex.decision.answer + " by " + state.ex.decision.decided_by : "") +
+      " · uncertainty " + Number(state.ex.uncertainty || 0).toFixed(2);
+    renderNote(); renderCodes(); renderCompare(); refreshQueue().catch(fail);
   }
+
+  // ---- queue -------------------------------------------------------------------------------
+  function renderQueue() {
+    const ol = $("#queue");
+    ol.replaceChildren(...state.queue.map((item) => {
+      const status = SAFE_CLASS.test(String(item.status)) ? item.status : "unknown";
+      const b = el("button", { type: "button", cls: "item" + (state.ex && state.ex.id === item.id ? " current" : ""),
+                               testid: "queue-" + (item.note_id || item.id) },
+        el("span", { text: "note " + (item.note_id || item.id) }), el("span", { cls: "status " + status, text: status }));
+      b.addEventListener("click", () => loadExample(item.id).catch(fail));
+      return el("li", {}, b);
+    }));
+  }
+  function toggleQueue() { $("#queue-pane").hidden = !$("#queue-pane").hidden; refreshQueue().catch(fail); }
+  $("#queue-toggle").addEventListener("click", toggleQueue);
 
   // ---- note and spans ----------------------------------------------------------------------
   function renderNote() {
@@ -121,9 +177,7 @@
                               bg: si >= 0 ? labelColor(state.spans[si].label) + "22" : "" }));
       if (si >= 0 && state.spans[si].end === b) {
         const s = state.spans[si];
-        const flags = ["negated", "historical", "family", "hypothetical", "uncertain"].filter((f) => s[f]).map((f) => f.slice(0, 3));
-        parts.push(el("span", { cls: "tag", bg: labelColor(s.label),
-                                text: String(s.label) + (flags.length ? " " + flags.join(",") : "") }));
+        parts.push(el("span", { cls: "tag", bg: labelColor(s.label), text: spanLabel(s) }));
       }
     }
     $("#note").replaceChildren(...parts);
@@ -131,7 +185,13 @@
     if (state.selected >= 0) {
       const s = state.spans[state.selected];
       edit.hidden = false; $("#span-current").textContent = '"' + text.slice(s.start, s.end) + '"';
-      $("#label-select").value = s.label;
+      $("#relabel").value = s.label;
+      $("#assertions").replaceChildren(...ASSERTIONS.map((f, i) => {
+        const b = el("button", { type: "button", cls: "flag", text: f, title: f + " on / off (" + (i + 1) + ")",
+                                 pressed: !!s[f], testid: "flag-" + f, data: { flag: f } });
+        b.addEventListener("click", () => toggleFlag(f));
+        return b;
+      }));
     } else { edit.hidden = true; }
   }
   $("#note").addEventListener("click", (e) => {
@@ -139,6 +199,10 @@
     const si = seg.dataset.span === undefined ? -1 : parseInt(seg.dataset.span, 10);
     state.selected = si === state.selected ? -1 : si; renderNote();
   });
+  function toggleFlag(f) {
+    if (state.selected < 0) return;
+    const s = state.spans[state.selected]; s[f] = !s[f]; renderNote();
+  }
   function wordBounds(text) {
     const starts = [], ends = []; const re = /\w+|[^\w\s]/g; let m;
     while ((m = re.exec(text))) { starts.push(m.index); ends.push(m.index + m[0].length); }
@@ -152,17 +216,17 @@
     if (i < 0) i = list.findIndex((x) => x >= s[which]);
     const j = Math.max(0, Math.min(list.length - 1, i + dir)); const v = list[j];
     if (which === "start" && v >= s.end) return; if (which === "end" && v <= s.start) return;
-    s[which] = v; s.text = state.ex.text.slice(s.start, s.end); delete s.token_start; delete s.token_end;
-    s.edited = true; renderNote();
+    s[which] = v; s.text = state.ex.text.slice(s.start, s.end); renderNote();
   }
   document.querySelectorAll("[data-move]").forEach((b) => b.addEventListener("click", () => {
     const [w, d] = b.dataset.move.split(":"); moveSpan(w, parseInt(d, 10));
   }));
   $("#delete-span").addEventListener("click", deleteSpan);
   function deleteSpan() { if (state.selected < 0) return; state.spans.splice(state.selected, 1); state.selected = -1; renderNote(); }
-  $("#label-select").addEventListener("change", () => {
+  // Relabelling is its own control: the label chosen for new spans never touches the selected one.
+  $("#relabel").addEventListener("change", () => {
     if (state.selected < 0) return;
-    state.spans[state.selected].label = $("#label-select").value; state.spans[state.selected].edited = true; renderNote();
+    state.spans[state.selected].label = $("#relabel").value; renderNote();
   });
   function selectionOffsets() {
     const sel = window.getSelection(); if (!sel.rangeCount || sel.isCollapsed) return null;
@@ -177,12 +241,47 @@
   }
   function addSpan() {
     const off = selectionOffsets(); if (!off || off[0] >= off[1]) { say("select some text in the note first", true); return; }
-    const label = $("#label-select").value;
-    state.spans.push({ start: off[0], end: off[1], label, text: state.ex.text.slice(off[0], off[1]), source: "annotator" });
-    state.spans.sort((x, y) => x.start - y.start); window.getSelection().removeAllRanges();
-    state.selected = state.spans.findIndex((s) => s.start === off[0] && s.end === off[1]); renderNote();
+    const label = $("#new-label").value;
+    if (!label) { say("this dataset has no labels", true); return; }
+    if (state.spans.some((s) => s.start === off[0] && s.end === off[1] && s.label === label)) { say("that span is already there", true); return; }
+    const span = { start: off[0], end: off[1], label, text: state.ex.text.slice(off[0], off[1]) };
+    ASSERTIONS.forEach((f) => { span[f] = false; });
+    state.spans.push(span);
+    state.spans.sort((x, y) => x.start - y.start || x.end - y.end); window.getSelection().removeAllRanges();
+    state.selected = state.spans.indexOf(span); renderNote();
   }
   $("#add-span").addEventListener("click", addSpan);
+
+  // ---- adjudication: the annotators side by side -------------------------------------------
+  function renderCompare() {
+    const box = $("#compare");
+    if (state.mode !== "adjudicate" || !state.ex || !state.ex.versions) { box.hidden = true; return; }
+    const names = Object.keys(state.ex.versions);
+    box.hidden = false;
+    const head = el("tr", {}, el("th", { text: "text" }),
+      ...names.map((n) => el("th", { text: n + " · " + state.ex.versions[n].answer })));
+    const rows = state.ex.rows.map((row, ri) => {
+      const tr = el("tr", { cls: row.same ? "same" : "diff", testid: "row-" + ri });
+      tr.appendChild(el("td", { cls: "range", text: state.ex.text.slice(row.start, row.end) + (row.same ? "" : " ≠") }));
+      names.forEach((n) => {
+        const spans = row.versions[n] || [];
+        const take = el("button", { type: "button", text: spans.length ? "take" : "take none",
+                                    testid: "take-" + ri + "-" + n, title: "use " + n + "'s version here" });
+        take.addEventListener("click", () => takeVersion(row, spans));
+        tr.appendChild(el("td", { cls: "version" }, el("span", { text: spans.map(spanLabel).join("; ") || "—" }), " ", take));
+      });
+      return tr;
+    });
+    const codes = el("tr", {}, el("td", { cls: "range", text: "accepted codes" }),
+      ...names.map((n) => el("td", { text: state.ex.versions[n].codes.join(", ") || "none" })));
+    box.replaceChildren(el("h3", { text: "Annotators (≠ marks a difference; take one version per row)" }),
+                        el("table", { cls: "compare" }, el("thead", {}, head), el("tbody", {}, ...rows, codes)));
+  }
+  function takeVersion(row, spans) {
+    state.spans = state.spans.filter((s) => s.end <= row.start || s.start >= row.end)
+      .concat(spans.map((s) => Object.assign({}, s)));
+    state.spans.sort((x, y) => x.start - y.start || x.end - y.end); state.selected = -1; renderNote();
+  }
 
   // ---- codes -------------------------------------------------------------------------------
   function renderCodes() {
@@ -212,21 +311,19 @@
     try {
       if (act === "edit") {
         const code = prompt("Replace " + c.code + " by which code?", c.code); if (!code || code === c.code) return;
-        const hits = (await api("GET", "/api/search?limit=1&q=" + encodeURIComponent(code))).results;
-        const desc = hits.length && hits[0].code === code ? hits[0].description : "";
-        await api("POST", "/api/code/" + c.id + "/edit", Object.assign(who(), { code, description: desc }));
+        await api("POST", "/api/code/" + c.id + "/edit", { code });
         say(c.code + " replaced by " + code);
       } else {
-        await api("POST", "/api/code/" + c.id, Object.assign(who(), { decision: act }));
+        await api("POST", "/api/code/" + c.id, { decision: act });
         say(c.code + " " + act);
       }
       await refreshCodes();
-    } catch (err) { say(err.message, true); }
+    } catch (err) { fail(err); }
   }
   let searchTimer = null;
-  $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(runSearch, 150); });
+  $("#search").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => runSearch().catch(fail), 150); });
   $("#search-form").addEventListener("submit", async (e) => {
-    e.preventDefault(); await runSearch(); if (state.results.length) addCode(state.results[0]);
+    e.preventDefault(); await runSearch().catch(fail); if (state.results.length) addCode(state.results[0]);
   });
   async function runSearch() {
     const q = $("#search").value.trim(); const ul = $("#results");
@@ -241,46 +338,35 @@
   }
   async function addCode(r) {
     try {
-      await api("POST", "/api/example/" + state.ex.id + "/code",
-                Object.assign(who(), { code: r.code, system: r.system || "ICD-10-CM", description: r.description || "" }));
+      await api("POST", "/api/example/" + state.ex.id + "/code", { code: r.code, system: r.system || "ICD-10-CM" });
       say(r.code + " added"); $("#search").value = ""; $("#results").replaceChildren(); state.results = [];
       await refreshCodes();
-    } catch (err) { say(err.message, true); }
+    } catch (err) { fail(err); }
   }
 
   // ---- answers -----------------------------------------------------------------------------
+  const payload = (s) => { const o = { start: s.start, end: s.end, label: s.label }; ASSERTIONS.forEach((f) => { o[f] = !!s[f]; }); return o; };
   async function answer(ans) {
     if (!state.ex) return;
+    if (state.mode === "adjudicate" && ans === "ignore") return;
     try {
       const id = state.ex.id;
-      await api("POST", "/api/example/" + id + "/answer", Object.assign(who(), { answer: ans, spans: state.spans }));
-      say("saved: " + ans + " (note " + (state.ex.note_id || id) + ")");
-      await loadNext(state.info.mode === "adjudicate" ? undefined : id);
-    } catch (err) { say(err.message, true); }
+      await api("POST", base() + "/example/" + id + (state.mode === "adjudicate" ? "" : "/answer"),
+                { answer: ans, spans: state.spans.map(payload) });
+      say((state.mode === "adjudicate" ? "decided: " : "saved: ") + ans + " (note " + (state.ex.note_id || id) + ")");
+      await loadNext(id);
+    } catch (err) { fail(err); }
   }
   document.querySelectorAll("[data-answer]").forEach((b) => b.addEventListener("click", () => answer(b.dataset.answer)));
   async function undo() {
+    if (state.mode === "adjudicate") return;
     try {
-      const r = await api("POST", "/api/undo", who());
+      const r = await api("POST", "/api/undo", {});
       if (r.example_id == null) { say("nothing to undo"); return; }
       say("undone"); await loadExample(r.example_id);
-    } catch (err) { say(err.message, true); }
+    } catch (err) { fail(err); }
   }
   $("#undo").addEventListener("click", undo);
-
-  function renderOthers() {
-    const box = $("#others");
-    if (!state.ex.others) { box.hidden = true; return; }
-    box.hidden = false; box.replaceChildren(el("h3", { text: "Annotators" }));
-    Object.entries(state.ex.others).forEach(([name, o]) => {
-      const spans = o.spans.map((s) => (s.text || state.ex.text.slice(s.start, s.end)) + " [" + s.label + "]").join(", ") || "no spans";
-      const codes = o.codes.filter((c) => c.decision === "accepted").map((c) => c.code).join(", ") || "none";
-      const d = el("div", { cls: "other" }, el("b", { text: name }), " " + o.answer + ": " + spans + " · codes: " + codes);
-      const b = document.createElement("button"); b.type = "button"; b.textContent = "use these spans";
-      b.addEventListener("click", () => { state.spans = o.spans.map((s) => Object.assign({}, s)); state.selected = -1; renderNote(); });
-      d.appendChild(b); box.appendChild(d);
-    });
-  }
 
   // ---- keyboard ----------------------------------------------------------------------------
   document.addEventListener("keydown", (e) => {
@@ -289,11 +375,15 @@
       if (e.key === "Escape") t.blur();
       return;
     }
-    if (!$("#login").hidden || !state.ex) return;
+    if (!$("#login").hidden || !state.me) return;
+    if (e.ctrlKey || e.metaKey) return;
+    if (e.key === "q") { toggleQueue(); return; }
+    if (!state.ex) return;
     const codes = state.ex.codes || [];
     if (state.selected >= 0 && (e.key === "ArrowLeft" || e.key === "ArrowRight") && (e.altKey || e.shiftKey)) {
       e.preventDefault(); moveSpan(e.altKey ? "start" : "end", e.key === "ArrowLeft" ? -1 : 1); return;
     }
+    if (state.selected >= 0 && /^[1-5]$/.test(e.key)) { toggleFlag(ASSERTIONS[parseInt(e.key, 10) - 1]); return; }
     switch (e.key) {
       case "a": answer("accept"); break;
       case "x": answer("reject"); break;
@@ -310,14 +400,5 @@
     }
   });
 
-  // ---- boot --------------------------------------------------------------------------------
-  (async function boot() {
-    state.info = await api("GET", "/api/info");
-    $("#dataset").textContent = state.info.dataset;
-    $("#mode").textContent = state.info.mode + (state.info.sort !== "input" ? " · most " + state.info.sort + " first" : "");
-    const sel = $("#label-select");
-    state.info.labels.forEach((l) => { const o = document.createElement("option"); o.value = o.textContent = l; sel.appendChild(o); });
-    const saved = localStorage.getItem("clinlabel.annotator");
-    if (saved) { start(saved); } else { login(); }
-  })().catch((err) => say(err.message, true));
+  boot().catch(fail);
 })();

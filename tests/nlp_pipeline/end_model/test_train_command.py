@@ -85,9 +85,10 @@ def test_train_command_weak_only_gives_the_same_model_without_annotations(tmp_pa
             "-o", str(tmp_path / "m1"), *common]
     assert main(args) == 2
     assert "already holds a clinlabel model" in capsys.readouterr().err
-    assert main(args[:-len(common) - 2] + ["-o", str(tmp_path / "m3"), *common]) == 0
+    assert main(args[:-len(common) - 2] + ["-o", str(tmp_path / "m3"), "--refine", *common]) == 0
     meta = json.loads((tmp_path / "m3" / CONFIG_FILE).read_text())
     assert meta["gold_docs"] == 2 and meta["history"]["gold_losses"]["steps"] > 0
+    assert json.loads((tmp_path / "m3" / "combiner.json").read_text())["combiner"]["mode"] == "model"
 
 
 def test_train_command_errors(tmp_path, capsys):

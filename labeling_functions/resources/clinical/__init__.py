@@ -1,0 +1,1 @@
+"""Clinical word lists of the ``clinical`` preset (derived lists name their source and licence in their header)."""
