@@ -139,8 +139,10 @@ rule("social history", HIST, "PSEUDO",
 rule("history from", HIST, "PSEUDO", [L("history", "hx"), L("from", "obtained", "was", "is", "provided", "taken")],
      "'history from the patient / was obtained' (ConText PSEU 'history from')")
 rule("presents with", HIST, "TERMINATE",
-     [L("presents", "presented", "presenting", "present", "complains", "complaining", "complained", "comes", "came", "coming", "admitted", "now", "currently", "today", "tonight", "recent", "recently", "acute", "new", "who", "reports", "reported", "states", "noted", "found")],
-     "present-illness words end a 'history of' scope: 'history of CAD who presented with chest pain' (ConText history CONJ list)",
+     [L("presents", "presented", "presenting", "present", "complains", "complaining", "complained", "comes", "came", "coming", "admitted", "now", "currently", "today", "tonight", "recent", "recently", "acute", "new", "who", "reports", "reported", "states", "noted", "found",
+       "denies", "denied", "denying", "endorses", "endorsed", "admits", "describes", "describing")],
+     "present-illness words and the patient's own report end a 'history of' scope: 'history of CAD who presented with "
+     "chest pain', 'history of MI and denies chest pain' (ConText history CONJ list)",
      terminates=[HIST])
 
 # ---------------------------------------------------------------- hypothetical

@@ -188,8 +188,11 @@ def record_to_doc(record: Mapping[str, Any], nlp: Language, *, doc: Doc | None =
     return doc
 
 
-def span_to_dict(span: Span, *, text: str | None = None) -> dict[str, Any]:
-    """One span as a record span dict (the inverse of what ``record_to_doc`` stores)."""
+def span_to_dict(span: Span, *, text: str | None = None, copy_values: bool = True) -> dict[str, Any]:
+    """One span as a record span dict (the inverse of what ``record_to_doc`` stores).
+
+    ``copy_values=False`` hands over the extension values themselves (no deep copy): for a record
+    that is serialised at once and a Doc that is then dropped."""
     register_extensions()
     extra = dict(span._.extra or {})
     offsets = extra.pop("__char_offsets", None)
@@ -209,14 +212,21 @@ def span_to_dict(span: Span, *, text: str | None = None) -> dict[str, Any]:
             continue
         # written when the input had the key or a component set it (even to its default)
         if (keys is not None and name in keys) or _span_key(span, name) in user_data:
-            out[name] = copy.deepcopy(getattr(span._, name))
+            value = getattr(span._, name)
+            out[name] = copy.deepcopy(value) if copy_values else value
     out.update(extra)
     return out
 
 
-def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = True) -> dict[str, Any]:
-    """Convert a ``Doc`` back to a record (spans from ``doc.spans[span_key]``)."""
+def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = True,
+                  copy_values: bool = True) -> dict[str, Any]:
+    """Convert a ``Doc`` back to a record (spans from ``doc.spans[span_key]``).
+
+    Values are deep-copied so the record and the Doc never share a list; ``copy_values=False``
+    skips that for a record that is written out at once (the streaming runner's case: the soft
+    labels alone made deep copies a third of a clinical note's time)."""
     register_extensions()
+    dup = copy.deepcopy if copy_values else _same
     text = doc_text(doc)
     record: dict[str, Any] = {"text": text}
     extra = dict(doc._.extra or {})
@@ -224,22 +234,26 @@ def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = Tru
     for key, value in extra.items():
         if key == "tokens":
             continue
-        record[key] = copy.deepcopy(value)
+        record[key] = dup(value)
     if with_tokens:
         record["tokens"] = tokens_of(doc)
     elif "tokens" in extra:
-        record["tokens"] = copy.deepcopy(extra["tokens"])
+        record["tokens"] = dup(extra["tokens"])
     spans = doc.spans[span_key] if span_key in doc.spans else []
     if all(s.id for s in spans):  # only input spans: keep the input's order
         ordered = sorted(spans, key=lambda s: s.id)
     else:
         ordered = sorted(spans, key=lambda s: (s.start_char, s.end_char, s.id))
-    record["spans"] = [span_to_dict(s, text=text) for s in ordered]
+    record["spans"] = [span_to_dict(s, text=text, copy_values=copy_values) for s in ordered]
     if doc._.relations is not None:
-        record["relations"] = copy.deepcopy(doc._.relations)
+        record["relations"] = dup(doc._.relations)
     if doc._.codes is not None:
-        record["codes"] = copy.deepcopy(doc._.codes)
+        record["codes"] = dup(doc._.codes)
     return record
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def tokens_of(doc: Doc) -> list[dict[str, Any]]:

@@ -6,7 +6,10 @@ Config (keyword-only, JSON-friendly): ``preset`` (``bc5cdr``, ``ncbi_disease``, 
 module path, e.g. ``mypkg.lfs``), ``label_model`` (``majority``, ``snorkel``, ``dawid_skene``,
 ``hmm``; default: the preset's measured default), ``span_key`` (default ``"clinlabel"``), ``ontology``
 (a compiled ontology the preset's ontology LFs use, e.g. a user's SNOMED CT build; the clinical
-preset's ``user_ontology_concepts`` LF types its terms by semantic tag / semantic type).
+preset's ``user_ontology_concepts`` LF types its terms by semantic tag / semantic type),
+``soft_labels`` (default true: the label model's per-token BIO probabilities go to the record key
+``weak_labels``, training data for the end model; the default annotate pipeline switches them off,
+since a note's soft labels are larger than its text and cost a third of its time).
 A label model that needs fitting is fit with :meth:`WeakLabelComponent.fit` (or
 ``initialize(get_examples)``) unless the preset ships fitted parameters; ``to_disk`` writes the
 fitted parameters as JSON (no pickle), ``from_disk`` reads them back.
@@ -28,12 +31,15 @@ STATE_FILE = "label_model.json"
 
 class WeakLabelComponent:
     def __init__(self, nlp: Language, name: str, *, preset: Optional[str], lfs: Optional[str],
-                 label_model: Optional[str], span_key: str, ontology: Optional[str] = None) -> None:
+                 label_model: Optional[str], span_key: str, ontology: Optional[str] = None,
+                 soft_labels: bool = True) -> None:
         from .weak import WeakLabeler
 
         self.name = name
         self.span_key = span_key
-        self.cfg = {"preset": preset, "lfs": lfs, "label_model": label_model, "span_key": span_key, "ontology": ontology}
+        self.soft_labels = soft_labels
+        self.cfg = {"preset": preset, "lfs": lfs, "label_model": label_model, "span_key": span_key, "ontology": ontology,
+                    "soft_labels": soft_labels}
         self.labeler = WeakLabeler.from_config(preset=preset, lfs=lfs, label_model=label_model)
         if ontology:
             # the ontology LFs of a preset read the user's compiled ontology from this resource
@@ -72,9 +78,10 @@ class WeakLabelComponent:
             )
         from .weak import soft_labels
 
-        spans, bio, _ = self.labeler.label(doc)
-        # the soft labels travel as the record key "weak_labels" (doc._.extra -> doc_to_record)
-        doc._.extra = {**(doc._.extra or {}), "weak_labels": soft_labels(self.labeler, bio)}
+        spans, bio, _ = self.labeler.label(doc, bio=self.soft_labels)
+        if self.soft_labels:
+            # the soft labels travel as the record key "weak_labels" (doc._.extra -> doc_to_record)
+            doc._.extra = {**(doc._.extra or {}), "weak_labels": soft_labels(self.labeler, bio)}
         existing = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
         from spacy.tokens import Span
 
@@ -112,9 +119,11 @@ class WeakLabelComponent:
 
 @Language.factory(
     "clinlabel_weak_labels",
-    default_config={"preset": None, "lfs": None, "label_model": None, "span_key": SPAN_KEY, "ontology": None},
+    default_config={"preset": None, "lfs": None, "label_model": None, "span_key": SPAN_KEY, "ontology": None,
+                    "soft_labels": True},
 )
 def make_weak_labeler(nlp: Language, name: str, preset: Optional[str], lfs: Optional[str],
-                      label_model: Optional[str], span_key: str, ontology: Optional[str] = None) -> WeakLabelComponent:
+                      label_model: Optional[str], span_key: str, ontology: Optional[str] = None,
+                      soft_labels: bool = True) -> WeakLabelComponent:
     return WeakLabelComponent(nlp, name, preset=preset, lfs=lfs, label_model=label_model, span_key=span_key,
-                              ontology=ontology)
+                              ontology=ontology, soft_labels=soft_labels)

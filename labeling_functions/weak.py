@@ -102,8 +102,10 @@ class WeakLabeler:
         return self
 
     # --- labelling -------------------------------------------------------------------------
-    def label(self, doc, votes=None) -> tuple[list[tuple[int, int, str, float, list[str]]], np.ndarray, TokenMatrix]:
-        """Aggregated spans ``(start, end, label, score, sources)``, BIO probabilities, matrix."""
+    def label(self, doc, votes=None, *, bio: bool = True
+              ) -> tuple[list[tuple[int, int, str, float, list[str]]], np.ndarray | None, TokenMatrix]:
+        """Aggregated spans ``(start, end, label, score, sources)``, BIO probabilities (None with
+        ``bio=False``: a run that writes no soft labels skips them), matrix."""
         if not self.fitted:
             raise LFError(f"the {self.label_model_name} label model is not fitted",
                           "call fit(docs) first (or use a preset with a shipped label model)", code=LF_CONFIG)
@@ -121,13 +123,13 @@ class WeakLabeler:
         else:
             probs = self.model.predict_doc(tm.L)
             spans = decode(probs, tm)
-        bio = bio_probs(probs, tm, spans)
+        bio_rows = bio_probs(probs, tm, spans) if bio else None
         out = []
         names = self.span_lf_names
         for s, e, c, score in spans:
             sources = [names[j] for j in np.flatnonzero((tm.L[s:e] == c).any(axis=0))]
             out.append((s, e, self.labels[c - 1], score, sources))
-        return out, bio, tm
+        return out, bio_rows, tm
 
     @property
     def span_level(self) -> bool:

@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from corpora.doc import SPAN_KEY, doc_text, register_extensions
+from ontologies.code_syntax import category, flat as _flat, ref_covers
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,14 @@ _UNCERTAIN_AFTER = re.compile(
     r"^[^.;:]*?\b(?:versus|vs\.?|cannot be (?:excluded|ruled out)|can ?not be (?:excluded|ruled out)|"
     r"not (?:excluded|ruled out)|is (?:possible|likely|suspected|questioned)|(?:is|are) not excluded|"
     r"(?:was|is) considered|to be ruled out)\b", re.I)
+#: words that end the phrase of a mention (its near words for the Index stop there)
+_PHRASE_BREAK = frozenset("and or but with without no not for since after before from by than was were is are "
+                          "has had have to".split())
+#: prepositions that join a site or part to a condition ("of the left knee", "in the lower lobe")
+_SITE_PREPOSITIONS = frozenset("of in involving at on".split())
+_RANGE_VIA = re.compile(r"^(?:categories\s+)?[A-Z]\d\d\s*-\s*[A-Z]\d\d\s+with\s", re.I)
+#: words that qualify a condition written before them after a comma ("diabetes mellitus, type 1")
+_QUALIFIER_AFTER_COMMA = frozenset("type stage grade class left right bilateral".split())
 #: chapters never suggested by default: external causes (V00-Y99) and factors (Z00-Z99)
 DEFAULT_EXCLUDED_PREFIXES = ("V", "W", "X", "Y", "Z")
 
@@ -98,10 +107,6 @@ def _words(text: str) -> set[str]:
             continue
         out.add(w[:-1] if len(w) > 4 and w.endswith("s") else w)
     return out
-
-
-def _flat(code: str) -> str:
-    return code.replace(".", "").upper()
 
 
 @dataclass
@@ -126,52 +131,51 @@ class Suggestion:
 class _CachedOntology:
     """The hierarchy lookups code suggestion makes for every mention, answered from memory.
 
-    For an ontology compiled by ``ontologies`` (its documented SQLite schema), the concepts,
-    their parents and the Excludes1 notes are read once (~0.3 s for ICD-10-CM) and every
-    lookup after that is a dict access; any other object with the ``Ontology`` API is memoised.
+    Read through the :class:`ontologies.store.Ontology` interface only: an ontology that can
+    list its concepts and notes (``iter_concepts``, ``iter_notes``) is read once (~0.3 s for
+    ICD-10-CM) and every lookup after that is a dict access; any other object with the lookup
+    methods (``get``, ``description``, ``children`` ...) is memoised.  The Alphabetic Index, when
+    the ontology has one (``onto.index``), is passed through.
     """
 
     def __init__(self, onto) -> None:
         from functools import lru_cache
 
         self.inner = onto
-        self._loaded = False
-        execute = getattr(onto, "execute", None)
-        if execute is not None:
-            try:
-                self._preload(execute)
-                self._loaded = True
-            except Exception:  # noqa: BLE001 - not our schema: fall back to the API
-                logger.debug("cannot preload the ontology; using its API", exc_info=True)
-        if not self._loaded:
+        self.index = getattr(onto, "index", None)
+        self._norm = getattr(onto, "normalize_code", lambda c: c)
+        self._loaded = hasattr(onto, "iter_concepts") and hasattr(onto, "iter_notes")
+        if self._loaded:
+            self._preload(onto)
+        else:
             for name in ("get", "description", "is_billable", "children", "parents"):
                 setattr(self, name, lru_cache(maxsize=65536)(getattr(onto, name)))
             conflict = getattr(onto, "excludes1_conflict", None)
             self.excludes1_conflict = None if conflict is None else lru_cache(maxsize=65536)(conflict)
+        if not self._loaded:
+            notes = getattr(onto, "use_additional_code", None)
+            self.use_additional_refs = (lambda code: []) if notes is None else lru_cache(maxsize=65536)(
+                lambda code: [ref for n in notes(code) for ref in n.get("refs", [])])
 
-    def _preload(self, execute) -> None:
-        rows = execute("SELECT code, description, kind, billable, parent FROM concepts").fetchall()
-        self._desc = {}
-        self._billable = {}
-        self._parent = {}
+    def _preload(self, onto) -> None:
+        self._desc: dict[str, str] = {}
+        self._billable: dict[str, bool] = {}
+        self._parent: dict[str, str] = {}
         self._children: dict[str, list[str]] = {}
-        kinds = {}
-        for code, desc, kind, billable, parent in rows:
-            self._desc[code] = desc
-            kinds[code] = kind
-            self._billable[code] = bool(billable)
-            if parent:
-                self._parent[code] = parent
-                self._children.setdefault(parent, []).append(code)
-        for code, kind in kinds.items():  # 7th-character extensions store only their label
-            if kind == "extension" and code in self._parent:
-                self._desc[code] = f"{self._desc.get(self._parent[code], '')}, {self._desc[code]}"
+        for c in onto.iter_concepts():
+            self._desc[c.code] = c.description
+            self._billable[c.code] = bool(c.billable)
+            if c.parent:
+                self._parent[c.code] = c.parent
+                self._children.setdefault(c.parent, []).append(c.code)
         for kids in self._children.values():
             kids.sort()
         self._excludes1: dict[str, list[str]] = {}
-        for code, refs in execute("SELECT code, refs FROM notes WHERE kind = 'excludes1'"):
-            self._excludes1.setdefault(code, []).extend(json.loads(refs or "[]"))
-        self._norm = getattr(self.inner, "normalize_code", lambda c: c)
+        for note in onto.iter_notes("excludes1"):
+            self._excludes1.setdefault(note["code"], []).extend(note["refs"])
+        self._use_additional: dict[str, list[str]] = {}
+        for note in onto.iter_notes("use_additional_code"):
+            self._use_additional.setdefault(note["code"], []).extend(note["refs"])
 
     # the Ontology API subset used here
     def get(self, code: str):
@@ -197,15 +201,94 @@ class _CachedOntology:
             out.append(self._parent[out[-1]])
         return out
 
-    def excludes1_conflict(self, a: str, b: str) -> bool:
-        from ontologies.icd10cm import ref_covers
+    def use_additional_refs(self, code: str) -> list[str]:
+        """Codes the "use additional code" notes of ``code`` and its ancestors cite."""
+        return [ref for c in self._lineage(self._norm(code)) for ref in self._use_additional.get(c, ())]
 
+    def excludes1_conflict(self, a: str, b: str) -> bool:
         a, b = self._norm(a), self._norm(b)
         for x, y in ((a, b), (b, a)):
             for c in self._lineage(x):
                 if any(ref_covers(ref, y) for ref in self._excludes1.get(c, ())):
                     return True
         return False
+
+
+@dataclass
+class ReportConvention:
+    """A report type's coding convention (``resources/codes/report_conventions.json``)."""
+
+    name: str
+    note_types: frozenset[str]
+    reason_headers: frozenset[str]
+    strong_reason_headers: frozenset[str]
+    signal_headers: frozenset[str]
+    weak_signals: frozenset[str]
+    historical_in_reason_is_current: bool = True
+
+
+def load_conventions(path: str | None = None) -> list[ReportConvention]:
+    """Report-type conventions: the shipped file, or a file of the same shape."""
+    if path is None:
+        data = json.loads((files("nlp_pipeline.resources") / "codes" / "report_conventions.json").read_text("utf-8"))
+    else:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    out = []
+    for name, spec in data["conventions"].items():
+        up = lambda key: frozenset(h.upper() for h in spec.get(key, ()))  # noqa: E731
+        out.append(ReportConvention(name, frozenset(t.lower() for t in spec.get("note_types", ())),
+                                    up("reason_headers"), up("strong_reason_headers"), up("signal_headers"),
+                                    up("weak_signals"), bool(spec.get("historical_in_reason_is_current", True))))
+    return out
+
+
+_HEADER = re.compile(r"(?:^|(?<=[\n,.;]))[ \t]*([A-Z][A-Z0-9 /&()-]{0,40}?[A-Z)])[ \t]*:", re.M)
+
+
+def report_reason_regions(text: str, note_type: str | None,
+                          conventions: list[ReportConvention]) -> list[tuple[int, int, str]]:
+    """Character regions of a note that give the reasons for a test, with the convention's name.
+
+    The hook the assertion component (or any caller) can use: a mention inside one of these
+    regions is a current reason for the test, whatever "history of" says.  A convention applies
+    when ``note_type`` is one of its note types, or when the note's headers show the report type:
+    a strong reason header ("INDICATION:", "REASON FOR EXAM:") with any signal header, or any
+    reason header ("CLINICAL HISTORY:", "HISTORY:") with a signal header of a test report
+    ("TECHNIQUE:", "FINDINGS:", "COMPARISON:", "CONCLUSION:").  A region runs from its header
+    to the next header.
+    """
+    headers = [(m.start(1), m.end(), m.group(1).strip().upper()) for m in _HEADER.finditer(text)]
+    if not headers:
+        return []
+    names = {h[2] for h in headers}
+    out: list[tuple[int, int, str]] = []
+    for conv in conventions:
+        typed = bool(note_type) and note_type.lower() in conv.note_types
+        strong = names & conv.strong_reason_headers
+        signals = names & conv.signal_headers
+        if not (typed or (strong and signals - strong) or
+                (names & conv.reason_headers and signals - conv.weak_signals - conv.reason_headers)):
+            continue
+        for i, (start, end, name) in enumerate(headers):
+            if name in conv.reason_headers:
+                stop = headers[i + 1][0] if i + 1 < len(headers) else len(text)
+                out.append((end, stop, conv.name))
+    return out
+
+
+def convention_status(start: int, end: int, status: str, regions: list[tuple[int, int, str]],
+                      conventions: list[ReportConvention]) -> str:
+    """The status a mention at ``start:end`` takes under the conventions: ``historical`` in the
+    reason region of a test report becomes ``confirmed`` (a current reason for the test)."""
+    if status != "historical":
+        return status
+    for a, b, name in regions:
+        if a <= start and end <= b:
+            conv = next((c for c in conventions if c.name == name), None)
+            if conv is not None and conv.historical_in_reason_is_current:
+                return "confirmed"
+    return status
 
 
 def load_integral_rules(path: str | None = None) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -234,7 +317,9 @@ class CodeSuggester:
 
     def __init__(self, nlp: Language, name: str = "codes", *, ontology: str = "icd10cm",
                  setting: str = "outpatient", span_key: str = SPAN_KEY, rules: str | None = None,
-                 specificity: bool = True, exclude_prefixes: tuple[str, ...] | list[str] | None = None) -> None:
+                 specificity: bool = True, exclude_prefixes: tuple[str, ...] | list[str] | None = None,
+                 z_codes: bool = True, z_rules: str | None = None, conventions: str | None = None,
+                 use_index: bool = True) -> None:
         if setting not in SETTINGS:
             raise ValueError(f"setting must be one of {SETTINGS}, got {setting!r}; use outpatient or inpatient")
         register_extensions()
@@ -248,6 +333,13 @@ class CodeSuggester:
         self._onto = None
         self.integral = load_integral_rules(rules)
         self._specific_cache: dict[tuple[str, frozenset], str] = {}
+        self.z_codes = z_codes
+        self.z_rules_path = z_rules
+        self.conventions_path = conventions
+        self.use_index = use_index
+        self.conventions = load_conventions(conventions)
+        self._z = None
+        self._lookups: dict[tuple, Any] = {}  # Index look-ups by their words (hits are not changed by callers)
 
     # -------------------------------------------------------------- ontology access
     @property
@@ -262,6 +354,16 @@ class CodeSuggester:
         """Use ``onto`` (tests, or a caller that already loaded one); lookups are memoised."""
         self._onto = _CachedOntology(onto)
         self._specific_cache.clear()
+        self._z = None
+        self._lookups = {}
+
+    @property
+    def zcoder(self):
+        if self._z is None:
+            from .codes_z import ZCoder, load_z_rules
+
+            self._z = ZCoder(self.onto, load_z_rules(self.z_rules_path))
+        return self._z
 
     def _desc(self, code: str) -> str:
         return self.onto.description(code) or ""
@@ -302,8 +404,10 @@ class CodeSuggester:
         for kid in kids:
             if "uncomplicated" in descs[kid] or "without complication" in descs[kid]:
                 return kid
+        # the child that leaves the most unsaid ("unspecified site of unspecified female breast"
+        # beats "unspecified site of right female breast"), then the shortest title
         unspecified = sorted((k for k in kids if "unspecified" in descs[k] and not descs[k].startswith("other")),
-                             key=lambda k: len(descs[k].split()))
+                             key=lambda k: (-descs[k].count("unspecified"), len(descs[k].split())))
         if unspecified:
             return unspecified[0]
         nines = [k for k in kids if _flat(k).endswith("9")]
@@ -395,12 +499,17 @@ class CodeSuggester:
         text = doc_text(doc)
         headers = [(h.start_char, h.end_char) for h in doc.spans["section_headers"]] \
             if "section_headers" in doc.spans else []
-        by_code: dict[str, dict[str, Any]] = {}
-        for span in spans:
-            code = span._.code or (span.kb_id_ if (span._.system in (None, SYSTEM) and span.kb_id_) else None)
-            if not code or (span._.system not in (None, SYSTEM)):
-                continue
-            if self.onto.get(code) is None:
+        meta = doc._.meta or {}
+        regions = report_reason_regions(text, meta.get("note_type"), self.conventions)
+        spans = [s for s in spans]
+        index = self.onto.index if self.use_index else None
+        span_codes = [self._span_code(s) for s in spans]
+        sentence_cache: dict[tuple[int, int], set[str]] = {}
+        context_cache: dict[tuple[int, int], set[str]] = {}
+        mentions: list[dict[str, Any]] = []
+        ranged: list[int] = []  # mentions whose Index path ended in a category range
+        for span, code in zip(spans, span_codes):
+            if not code or self.onto.get(code) is None:
                 continue
             if (span._.section or "") in NON_DIAGNOSTIC_SECTIONS:
                 continue
@@ -408,12 +517,23 @@ class CodeSuggester:
                 continue  # "HISTORY OF PRESENT ILLNESS:" names a section, not an illness
             if self._is_normal_finding(span, text):
                 continue
-            chosen = self.specific_code(code, self._context_words(span, text))
-            if chosen != code:
+            status = mention_status(span)
+            # a negated mention is never coded: it keeps the Tabular code (and costs no look-up)
+            hit = self._index_hit(span, text, set(), status, sentence_cache) \
+                if index is not None and status != "negated" else None
+            code = self._choose(code, span, hit)
+            bounds = self._sentence_bounds(span, text)
+            context = context_cache.get(bounds)
+            if context is None:
+                context = context_cache[bounds] = self._context_words(span, text)
+            chosen = self.specific_code(code, context)
+            if hit is not None and any(_RANGE_VIA.match(v) for v in hit.via):
+                ranged.append(len(mentions))
+            if chosen != span._.code:
                 span._.code = chosen
             if chosen.upper().startswith(self.excluded_prefixes):
                 continue
-            status = mention_status(span)
+            status = convention_status(span.start_char, span.end_char, status, regions, self.conventions)
             if status == "confirmed" and self._uncertain_by_coding_terms(span, text):
                 status = "uncertain"
             if chosen in QUALIFIED_ELSEWHERE and span.start > 0 and \
@@ -421,38 +541,222 @@ class CodeSuggester:
                 continue  # "pulmonary artery hypertension" is not essential hypertension
             if chosen == "R52" and self._site_before(span):
                 continue  # "wrist pain": pain of a named site is not "pain, unspecified"
-            section = span._.section
-            entry = by_code.setdefault(chosen, {"mentions": [], "score": 0.0})
-            entry["mentions"].append((status, section, span))
-            entry["score"] = max(entry["score"], float(span._.score or 1.0))
+            mentions.append({"code": chosen, "status": status, "section": span._.section, "span": span,
+                             "score": float(span._.score or 1.0), "hit": hit, "context": context})
+        if ranged:  # "see E08-E13 with .40": now that every mention has its code, the note's type of diabetes
+            self._settle_ranges(mentions, ranged, text, sentence_cache)
+        mentions = self._absorb(mentions, text)
+        by_code: dict[str, dict[str, Any]] = {}
+        for m in mentions:
+            entry = by_code.setdefault(m["code"], {"mentions": [], "score": 0.0})
+            entry["mentions"].append((m["status"], m["section"], m["span"]))
+            entry["score"] = max(entry["score"], m["score"])
         suggestions = []
         for code, entry in by_code.items():
-            mentions = entry["mentions"]
-            finals = [m for m in mentions if (m[1] or "") in FINAL_SECTIONS]
-            deciding = finals or mentions
+            mentions_ = entry["mentions"]
+            finals = [m for m in mentions_ if (m[1] or "") in FINAL_SECTIONS]
+            deciding = finals or mentions_
             statuses = {m[0] for m in deciding}
             if "confirmed" in statuses:
                 status = "confirmed"
-            elif "negated" in statuses or ("uncertain" in statuses and any(m[0] == "negated" for m in mentions)):
+            elif "negated" in statuses or ("uncertain" in statuses and any(m[0] == "negated" for m in mentions_)):
                 status = "negated"  # e.g. "suspected ..." then "negative for ...": ruled out
             elif "uncertain" in statuses:
                 status = "confirmed" if inpatient else "uncertain"
             else:
                 status = min(statuses, key=STATUSES.index)
-            n = len(mentions)
+            n = len(mentions_)
             score = entry["score"] * (1.0 if finals else 0.8) * min(1.0, 0.75 + 0.125 * n)
             if status != "confirmed":
                 score *= 0.5
             evidence = [
                 {"start": s.start_char, "end": s.end_char, "text": s.text, "section": sec}
-                for _, sec, s in sorted(mentions, key=lambda m: m[2].start_char)
+                for _, sec, s in sorted(mentions_, key=lambda m: m[2].start_char)
             ]
             suggestions.append(Suggestion(code, self._desc(code), status, score, evidence))
         suggestions = self._combine(suggestions)
+        suggestions = self._drop_unspecified_beside_specific(suggestions)
         suggestions = self._drop_integral(suggestions)
         suggestions = self._drop_excludes1(suggestions)
+        if self.z_codes and index is not None:
+            suggestions = self._add_z_codes(doc, text, mentions, suggestions)
         suggestions.sort(key=lambda s: (s.status != "confirmed", -s.score, s.code))
         return suggestions
+
+    @staticmethod
+    def _span_code(span: Span) -> str | None:
+        if span._.system not in (None, SYSTEM):
+            return None
+        return span._.code or span.kb_id_ or None
+
+    # -------------------------------------------------------------- the Alphabetic Index
+    def _index_hit(self, span: Span, text: str, categories: set[str], status: str,
+                   sentence_cache: dict[tuple[int, int], set[str]]):
+        """The Index's code for a mention: main term from the mention's words, subterms from the
+        words near it (site, type, acuity) and, for "with"/"due to" subterms, the sentence's words
+        outside negated phrases (read once per sentence)."""
+        from ontologies.alphabetic_index import WordContext, spine_regions, words_of
+
+        start, end = self._sentence_bounds(span, text)
+        doc = span.doc
+        # near: the words before the mention in its phrase, and a phrase after it that a
+        # preposition joins to it ("cellulitis of the right lower leg"), not "fever for three days"
+        i = span.start
+        while i > 0 and span.start - i < 5 and doc[i - 1].idx >= start and doc[i - 1].is_alpha \
+                and doc[i - 1].lower_ not in _PHRASE_BREAK:
+            i -= 1
+        j = span.end
+        if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in _QUALIFIER_AFTER_COMMA:
+            j += 1  # "diabetes mellitus, type 1", "chronic kidney disease, stage 3"
+        if j < len(doc) and (doc[j].lower_ in _SITE_PREPOSITIONS or doc[j].lower_ in _QUALIFIER_AFTER_COMMA):
+            j += 1
+            while j < len(doc) and j - span.end < 7 and doc[j].idx < end and (doc[j].is_alpha or doc[j].like_num
+                                                                               or doc[j].text == "-") \
+                    and doc[j].lower_ not in _PHRASE_BREAK:
+                j += 1
+        lo = doc[i].idx if i < span.start else span.start_char
+        hi = doc[j - 1].idx + len(doc[j - 1]) if j > span.end else span.end_char
+        mention = words_of(span.text)
+        near = text[lo:span.start_char] + " " + _NEGATED_TAIL.sub(" ", text[span.end_char:hi])
+        near_words = set(words_of(near)) | set(mention)
+        # only a current mention takes another condition of its sentence into a combination code
+        if status == "confirmed":
+            sent = sentence_cache.get((start, end))
+            if sent is None:
+                sent = sentence_cache[(start, end)] = set(words_of(_NEGATED_TAIL.sub(" ", text[start:end])))
+            sentence_words = sent | near_words
+        else:
+            sentence_words = near_words
+        index = self.onto.index
+        # only words some subterm uses can change the walk: the rest are left out of the cache key
+        vocab = index.vocabulary()
+        near_words, sentence_words = spine_regions(near_words), spine_regions(sentence_words)
+        key = (tuple(mention), frozenset(near_words & vocab), frozenset(sentence_words & vocab),
+               frozenset(categories) - {category(span._.code or "")})
+        if key in self._lookups:
+            return self._lookups[key]
+        ctx = WordContext(mention, set(key[1]) | set(mention), set(key[2]) | set(mention), set(key[3]))
+        hit = index.lookup(ctx)
+        if len(self._lookups) > 50_000:
+            self._lookups.clear()
+        self._lookups[key] = hit
+        return hit
+
+    def _settle_ranges(self, mentions: list[dict[str, Any]], ranged: list[int], text: str,
+                       sentence_cache: dict[tuple[int, int], set[str]]) -> None:
+        """Look again, with the categories the other mentions were given (not the matcher's first
+        guesses), up those whose Index path ended in "see E08-E13 with .40"."""
+        for i in ranged:
+            m = mentions[i]
+            others = {category(o["code"]) for j, o in enumerate(mentions) if j != i and o["status"] != "negated"}
+            if not others:
+                continue
+            hit = self._index_hit(m["span"], text, others, m["status"], sentence_cache)
+            if hit is None or hit.code == m["hit"].code or self.onto.get(hit.code) is None:
+                continue
+            m["hit"] = hit
+            m["code"] = m["span"]._.code = self.specific_code(hit.code, m["context"])
+
+    def _is_under(self, code: str, ancestor: str) -> bool:
+        cur = code
+        for _ in range(8):
+            parents = self.onto.parents(cur)
+            if not parents:
+                return False
+            cur = parents[0]
+            if cur == ancestor:
+                return True
+        return False
+
+    def _choose(self, code: str, span: Span, hit) -> str:
+        """The Index decides (the coder's path), unless the matched Tabular term is already a more
+        specific code on the same branch, or the Index path accounts for only part of the mention."""
+        if hit is None or self.onto.get(hit.code) is None:
+            return code
+        kind = (span._.extra or {}).get("term_kind")
+        if kind == "index" or hit.code == code or self._is_under(hit.code, code):
+            return hit.code
+        if self._is_under(code, hit.code):
+            return code
+        if hit.explained >= hit.mention_words:
+            return hit.code
+        return code
+
+    def _absorb(self, mentions: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+        """A mention whose words an Index "with"/"due to" subterm of another mention in the same
+        sentence took ("diabetic" ... "neuropathy" -> E11.40) is part of that combination code and
+        is dropped, unless the combination's "use additional code" note asks for its code
+        (I11.0 -> "use additional code to identify the type of heart failure (I50.-)")."""
+        from ontologies.alphabetic_index import words_of
+
+        takers = [m for m in mentions if m["hit"] is not None and m["hit"].absorbed and m["status"] == "confirmed"]
+        if not takers:
+            return mentions
+        index = self.onto.index
+
+        def takes(t: dict[str, Any], m: dict[str, Any]) -> bool:
+            if t is m or t["code"] == m["code"] or t["hit"] is None or t["status"] != "confirmed":
+                return False
+            if self._sentence_bounds(t["span"], text) != self._sentence_bounds(m["span"], text):
+                return False
+            words = {index.key(w) for w in words_of(m["span"].text)} - {"nec", "nos"}
+            if not words or not words <= t["hit"].absorbed:
+                return False
+            return not any(ref_covers(ref, m["code"]) for ref in self.onto.use_additional_refs(t["code"]))
+
+        keep = []
+        for m in mentions:
+            # two mentions that each take the other ("hypertension" ... "heart failure") both stay
+            if not any(takes(t, m) and not takes(m, t) for t in takers):
+                keep.append(m)
+        return keep
+
+    # -------------------------------------------------------------- Z codes
+    def _add_z_codes(self, doc: Doc, text: str, mentions: list[dict[str, Any]],
+                     suggestions: list[Suggestion]) -> list[Suggestion]:
+        """History, family history, status, screening, follow-up and long-term drug Z codes
+        (:mod:`nlp_pipeline.codes_z`), each with its evidence, status ``confirmed``."""
+        z = self.zcoder
+        current = {s.code for s in suggestions if s.status == "confirmed"}
+        current_cats = {category(c) for c in current}
+        found: dict[str, dict[str, Any]] = {}
+
+        def add(code: str, start: int, end: int, score: float, why: str) -> None:
+            entry = found.setdefault(code, {"evidence": [], "score": 0.0, "why": why})
+            if not any(e["start"] == start for e in entry["evidence"]):
+                entry["evidence"].append({"start": start, "end": end, "text": text[start:end], "section": None})
+            entry["score"] = max(entry["score"], score)
+
+        historical: dict[str, list[tuple[int, int]]] = {}
+        for m in mentions:
+            if m["status"] not in ("historical", "family"):
+                continue
+            if m["status"] == "historical":
+                historical.setdefault(m["code"], []).append((m["span"].start_char, m["span"].end_char))
+                if m["code"] in current or category(m["code"]) in current_cats:
+                    continue  # a condition coded as current has no history code
+            got = z.history(m["status"], m["code"], m["span"].text)
+            if got is not None:
+                add(got[0], m["span"].start_char, m["span"].end_char, 0.6 * m["score"], m["status"])
+        sentences = self._sentences(doc, text)
+        sections = [(sp.start_char, sp.end_char, sp.label_) for sp in doc.spans["sections"]] \
+            if "sections" in doc.spans else []
+        for f in z.from_text(text, sentences, sections=sections, historical_codes=historical, current_codes=current):
+            add(f.code, f.start, f.end, 0.6, f.why)
+        existing = {s.code for s in suggestions}
+        for code, entry in found.items():
+            if code in existing:
+                continue
+            evidence = sorted(entry["evidence"], key=lambda e: e["start"])
+            suggestions.append(Suggestion(code, self._desc(code), "confirmed", entry["score"], evidence))
+        return suggestions
+
+    @staticmethod
+    def _sentences(doc: Doc, text: str) -> list[tuple[int, int]]:
+        try:
+            return [(s.start_char, s.end_char) for s in doc.sents]
+        except ValueError:
+            return [(0, len(text))]
 
     # -------------------------------------------------------------- rule 4: combinations
     def _combine(self, sugg: list[Suggestion]) -> list[Suggestion]:
@@ -515,6 +819,24 @@ class CodeSuggester:
         return out
 
 
+    def _drop_unspecified_beside_specific(self, sugg: list[Suggestion]) -> list[Suggestion]:
+        """A category's default code ("Type 1 diabetes mellitus without complications", "Heart
+        failure, unspecified") is not coded beside a more specific confirmed code of the same
+        category (E10.40, I50.23): the specific code says all it says."""
+        confirmed = [s for s in sugg if s.status == "confirmed"]
+        by_cat: dict[str, list[Suggestion]] = {}
+        for s_ in confirmed:
+            by_cat.setdefault(category(s_.code), []).append(s_)
+        drop = set()
+        for cat, group in by_cat.items():
+            if len(group) < 2:
+                continue
+            default = self.onto.inner.default_code(cat) if hasattr(self.onto.inner, "default_code") else None
+            plain = {s_.code for s_ in group if s_.code == default or "without complication" in s_.description.lower()}
+            if len(plain) < len(group):  # something more specific is there
+                drop |= plain
+        return [s_ for s_ in sugg if not (s_.status == "confirmed" and s_.code in drop)]
+
     # -------------------------------------------------------------- rule 5: integral symptoms
     def _drop_integral(self, sugg: list[Suggestion]) -> list[Suggestion]:
         diagnoses = [_flat(s.code) for s in sugg if s.status == "confirmed" and not _flat(s.code).startswith("R")]
@@ -567,9 +889,13 @@ class CodeSuggester:
 @Language.factory(
     "clinlabel_codes",
     default_config={"ontology": "icd10cm", "setting": "outpatient", "span_key": SPAN_KEY, "rules": None,
-                    "specificity": True, "exclude_prefixes": list(DEFAULT_EXCLUDED_PREFIXES)},
+                    "specificity": True, "exclude_prefixes": list(DEFAULT_EXCLUDED_PREFIXES),
+                    "z_codes": True, "z_rules": None, "conventions": None, "use_index": True},
 )
 def make_code_suggester(nlp: Language, name: str, *, ontology: str, setting: str, span_key: str,
-                        rules: Optional[str], specificity: bool, exclude_prefixes: List[str]) -> CodeSuggester:
+                        rules: Optional[str], specificity: bool, exclude_prefixes: List[str],
+                        z_codes: bool, z_rules: Optional[str], conventions: Optional[str],
+                        use_index: bool) -> CodeSuggester:
     return CodeSuggester(nlp, name, ontology=ontology, setting=setting, span_key=span_key, rules=rules,
-                         specificity=specificity, exclude_prefixes=exclude_prefixes)
+                         specificity=specificity, exclude_prefixes=exclude_prefixes, z_codes=z_codes,
+                         z_rules=z_rules, conventions=conventions, use_index=use_index)

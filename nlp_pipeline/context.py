@@ -190,7 +190,8 @@ class ClinicalContext:
 
     def __init__(self, nlp: Language, name: str = "clinlabel_context", *, rules: str | None = None,
                  span_key: str = "clinlabel", use_sections: bool = True, habits_historical: bool = True,
-                 alternatives_uncertain: bool = True, indication_current: bool = True) -> None:
+                 alternatives_uncertain: bool = True, indication_current: bool = True,
+                 skip_labels: Iterable[str] = ("Temporal", "Value")) -> None:
         from corpora.doc import register_extensions
 
         register_extensions()
@@ -201,6 +202,9 @@ class ClinicalContext:
         self.habits_historical = habits_historical
         self.alternatives_uncertain = alternatives_uncertain
         self.indication_current = indication_current
+        #: labels that are context, not concepts: they get no assertions and never hide a trigger
+        #: ("in 2009" labelled Temporal is the historical trigger itself)
+        self.skip_labels = frozenset(skip_labels or ())
         self.rules_path = rules
         self._base = default_context_rules()
         self.user_rules: list[ContextRuleSpec] = []
@@ -333,7 +337,8 @@ class ClinicalContext:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        targets = list(doc.spans[self.span_key]) if self.span_key in doc.spans else []
+        targets = [t for t in doc.spans[self.span_key] if t.label_ not in self.skip_labels] \
+            if self.span_key in doc.spans else []
         if not targets:
             return doc
         n = len(doc)
@@ -354,9 +359,10 @@ class ClinicalContext:
             heads = [(h.start, h.end) for h in doc.spans["section_headers"]]
             mods = [m for m in mods if not any(hs < m[1] and m[0] < he for hs, he in heads)]
         if mods:
-            # words inside a target are part of the concept, not context ("no free air": "free")
+            # words inside a target are part of the concept, not context ("no free air": "free");
+            # a target that is nothing but the trigger ("history" labelled Observation) is context
             tspans = sorted((t.start, t.end) for t in targets)
-            mods = [m for m in mods if not _overlaps_any(m[0], m[1], tspans)]
+            mods = [m for m in mods if not _overlaps_any(m[0], m[1], tspans, exempt_covered=True)]
         by_sent: dict[int, list[_Modifier]] = {}
         if mods:
             sent_idx = numpy.searchsorted(starts, [m[0] for m in mods], side="right") - 1
@@ -598,14 +604,16 @@ def _compile_token_pattern(pattern: list[dict[str, Any]]) -> tuple[str, frozense
     return "(?:(?<=\x01)|^)" + "".join(parts), first
 
 
-def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]], *, exempt_covered: bool = False) -> bool:
+    """Does ``[start, end)`` overlap one of ``spans`` (sorted)?  With ``exempt_covered`` a span the
+    range covers entirely does not count."""
     import bisect
 
     i = bisect.bisect_left(spans, (end, end))
     while i > 0:
         i -= 1
         s, e = spans[i]
-        if s < end and start < e:
+        if s < end and start < e and not (exempt_covered and start <= s and e <= end):
             return True
         if e <= start and s < start - 200:  # spans are sorted by start; far enough back
             break
@@ -615,11 +623,12 @@ def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 @Language.factory(
     "clinlabel_context",
     default_config={"rules": None, "span_key": "clinlabel", "use_sections": True, "habits_historical": True,
-                    "alternatives_uncertain": True, "indication_current": True},
+                    "alternatives_uncertain": True, "indication_current": True, "skip_labels": ["Temporal", "Value"]},
 )
 def make_context(nlp: Language, name: str, rules: str | None, span_key: str, use_sections: bool,
-                 habits_historical: bool, alternatives_uncertain: bool, indication_current: bool) -> ClinicalContext:
+                 habits_historical: bool, alternatives_uncertain: bool, indication_current: bool,
+                 skip_labels: list[str]) -> ClinicalContext:
     """Create the ConText component; ``rules`` is a medSpaCy ConTextRule JSON added to the defaults."""
     return ClinicalContext(nlp, name, rules=rules, span_key=span_key, use_sections=use_sections,
                            habits_historical=habits_historical, alternatives_uncertain=alternatives_uncertain,
-                           indication_current=indication_current)
+                           indication_current=indication_current, skip_labels=skip_labels)

@@ -144,7 +144,7 @@ class NoteProcessor:
 
     @staticmethod
     def _finish(doc) -> dict[str, Any]:
-        out = doc_to_record(doc, with_tokens=True)
+        out = doc_to_record(doc, with_tokens=True, copy_values=False)  # serialised at once, Doc dropped
         out.pop("_input_hash", None)
         out.pop("_task_hash", None)
         return set_hashes(out)

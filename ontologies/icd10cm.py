@@ -22,7 +22,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable
 
+from .code_syntax import category, dotted, icd9_dotted, parse_refs, ref_covers  # noqa: F401  (re-exported)
 from .errors import ONT_PARSE, ONT_SOURCE, ontology_error
+from .safe_xml import parse_xml
 from .store import OntologyWriter
 
 log = logging.getLogger(__name__)
@@ -40,57 +42,8 @@ NOTE_TAGS = {
     "sevenChrNote": "seven_chr_note",
 }
 
-_CODE = r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"
-_REF = re.compile(rf"\b({_CODE}(?:\.-)?\s*-\s*{_CODE}(?:\.-)?|{_CODE}(?:\.-|-)?)")
 _SEVEN_EXCEPT = re.compile(r"7th characters? ([A-Z](?:,? (?:and |or )?[A-Z])*) do(?:es)? not apply to codes .*?(6th character.*)$")
-_PAREN_REFS = re.compile(r"\(([^()]*\d[^()]*)\)")
-
-
-def dotted(code: str) -> str:
-    """``"e119"`` -> ``"E11.9"``; chapter numbers and block ranges are left as they are."""
-    code = code.strip().upper()
-    if "-" in code or code.isdigit() or len(code) <= 3 or "." in code:
-        return code
-    return code[:3] + "." + code[3:]
-
-
-def icd9_dotted(code: str) -> str:
-    """ICD-9-CM code with its dot: ``"25000"`` -> ``"250.00"``, ``"E8120"`` -> ``"E812.0"``."""
-    code = code.strip().upper()
-    if "." in code:
-        return code
-    head = 4 if code.startswith("E") else 3
-    return code if len(code) <= head else code[:head] + "." + code[head:]
-
-
-def parse_refs(text: str) -> list[str]:
-    """Codes and code ranges a note cites, e.g. ``"(E08-E13)"`` -> ``["E08-E13"]``."""
-    refs: list[str] = []
-    for group in _PAREN_REFS.findall(text):
-        for m in _REF.finditer(group):
-            refs.append(re.sub(r"\s+", "", m.group(1)))
-    return refs
-
-
-def _category(code: str) -> str:
-    return code[:3]
-
-
-def ref_covers(ref: str, code: str) -> bool:
-    """Whether ``code`` is under the note reference ``ref``.
-
-    ``"E10.-"`` / ``"E10"``: E10 and everything under it; ``"E08-E13"``: categories E08 to E13;
-    ``"O24.4-"``: O24.4 and below; ``"I10"``: I10 and below.
-    """
-    ref = ref.strip().upper()
-    code = code.strip().upper()
-    if "-" in ref and not ref.endswith("-"):
-        lo, hi = (p.rstrip(".-") for p in ref.split("-", 1))
-        if len(lo) == 3 and len(hi) == 3:
-            return lo <= _category(code) <= hi
-        return lo <= code[: len(hi)] <= hi or code.startswith(lo)
-    base = ref.rstrip("-").rstrip(".")
-    return code == base or code.startswith(base + ".") or (len(base) > 3 and code.startswith(base))
+_category = category
 
 
 def _text(el: ET.Element | None) -> str:
@@ -191,11 +144,7 @@ def build_icd10cm(tabular_xml: str | Path, out: str | Path, *, gems_dir: str | P
     if not tabular_xml.is_file():
         raise ontology_error(ONT_SOURCE, f"tabular XML {tabular_xml} not found",
                              "pass the CDC file icd10cm-tabular-YYYY.xml", file=tabular_xml)
-    try:
-        root = ET.parse(tabular_xml).getroot()
-    except ET.ParseError as exc:
-        raise ontology_error(ONT_PARSE, f"not well-formed XML: {exc}", "use the CDC tabular XML unchanged",
-                             file=tabular_xml, line=exc.position[0]) from exc
+    root = parse_xml(tabular_xml, fix="use the CDC tabular XML unchanged")
     if root.tag != "ICD10CM.tabular":
         raise ontology_error(ONT_PARSE, f"root element is <{root.tag}>, expected <ICD10CM.tabular>",
                              "pass the tabular file (icd10cm-tabular-YYYY.xml), not the index", file=tabular_xml)

@@ -22,6 +22,12 @@ longer one but keeps partly overlapping matches; ``"longest"`` keeps a non-overl
 longest first; ``"all"`` keeps every match.  ``min_length`` (characters of the normalised term)
 does not apply to abbreviations that only match in capitals ("MI", "PE").
 
+**Link mode.** With ``link_labels`` (e.g. ``["Condition"]``) the component adds no span: each
+existing span in ``doc.spans[span_key]`` with one of those labels and no code yet gets the code of
+the longest term match that lies inside it (``span._.code``, ``span._.system`` and the
+``preferred_term`` / ``matched_term`` in ``span._.extra``).  The default annotate pipeline uses
+it to give the clinical preset's Condition mentions their ICD-10-CM codes for code suggestion.
+
 The index is built from the compiled ontology the first time it is needed (about a second for
 ICD-10-CM) and saved with the pipeline (``nlp.to_disk``); ``spacy.load`` reads it back without
 rebuilding.  This module imports nothing heavy: spaCy imports it on every ``spacy.blank()``.
@@ -38,7 +44,7 @@ from spacy.tokens import Doc, Span
 
 SOURCE = "clinlabel_ontology_matcher"
 #: Score of a match by term kind (others 1.0); same as ``ontologies.term_index.KIND_SCORE``.
-_KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}
+_KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9, "index": 0.9}
 OVERLAP_MODES = ("keep", "longest", "all")
 #: Tokens that end a match (a term never runs across them).
 BLOCKERS = frozenset(".;:!?()[]{}|")
@@ -55,6 +61,7 @@ BLOCKERS = frozenset(".;:!?()[]{}|")
         "min_length": 3,
         "overlap": "keep",
         "abbreviations": True,
+        "link_labels": [],
     },
 )
 def make_ontology_matcher(
@@ -69,10 +76,11 @@ def make_ontology_matcher(
     min_length: int = 3,
     overlap: str = "keep",
     abbreviations: bool = True,
+    link_labels: list[str] = [],  # noqa: B006 - spaCy config value, never mutated
 ) -> "OntologyMatcher":
     return OntologyMatcher(nlp, name, ontology=ontology, span_key=span_key, label=label,
                            case_sensitive=case_sensitive, normalize=normalize, min_length=min_length,
-                           overlap=overlap, abbreviations=abbreviations)
+                           overlap=overlap, abbreviations=abbreviations, link_labels=link_labels)
 
 
 class OntologyMatcher:
@@ -81,7 +89,7 @@ class OntologyMatcher:
     def __init__(self, nlp: Optional[Language] = None, name: str = "clinlabel_ontology_matcher", *,
                  ontology: str = "icd10cm", span_key: str = "clinlabel", label: str = "Condition",
                  case_sensitive: bool = False, normalize: bool = True, min_length: int = 3,
-                 overlap: str = "keep", abbreviations: bool = True) -> None:
+                 overlap: str = "keep", abbreviations: bool = True, link_labels: Optional[list[str]] = None) -> None:
         if overlap not in OVERLAP_MODES:
             raise ValueError(f"overlap={overlap!r} is not one of {OVERLAP_MODES}; use 'keep' (default), 'longest' or 'all'")
         if not isinstance(min_length, int) or min_length < 1:
@@ -97,6 +105,7 @@ class OntologyMatcher:
         self.min_length = min_length
         self.overlap = overlap
         self.abbreviations = abbreviations
+        self.link_labels = frozenset(link_labels or ())
         self._index = None
         self._keys: dict[str, str] = {}
         self._orth_keys: dict[int, str] = {}
@@ -165,6 +174,8 @@ class OntologyMatcher:
             # the extensions' own setters, called directly (no Underscore object per value)
             self._setters = tuple(Span.get_extension(n)[3] for n in ("code", "system", "score", "source", "extra"))
         set_code, set_system, set_score, set_source, set_extra = self._setters
+        if self.link_labels:
+            return self._link(doc)
         matches = self.find(doc)
         index = self.index
         system = index.meta.get("system", "")
@@ -184,6 +195,40 @@ class OntologyMatcher:
             doc.spans[self.span_key] = list(doc.spans[self.span_key]) + new
         else:
             doc.spans[self.span_key] = new
+        return doc
+
+    def _link(self, doc: Doc) -> Doc:
+        """Link mode: existing spans of ``link_labels`` without a code get the code of the longest
+        term match inside them (ties: the earlier match)."""
+        targets = [s for s in doc.spans[self.span_key] if s.label_ in self.link_labels and not s._.code] \
+            if self.span_key in doc.spans else []
+        if not targets:
+            return doc
+        set_code, set_system, _, _, _ = self._setters
+        index = self.index
+        system = index.meta.get("system", "")
+        codes, terms, kinds, preferred = index.codes, index.terms, index.kinds, index.preferred
+        matches = self.find(doc)
+        starts = [m[0] for m in matches]
+        import bisect
+
+        for span in targets:
+            best = None
+            for s, e, row in matches[bisect.bisect_left(starts, span.start):]:
+                if s >= span.end:
+                    break
+                if e <= span.end and (best is None or e - s > best[1] - best[0]):
+                    best = (s, e, row)
+            if best is None:
+                continue
+            row = best[2]
+            code = codes[row]
+            set_code(span, code)
+            set_system(span, system)
+            extra = dict(span._.extra or {})
+            extra.update({"preferred_term": preferred.get(code, terms[row]), "matched_term": terms[row],
+                          "term_kind": kinds[row]})
+            span._.extra = extra
         return doc
 
     def pipe(self, stream, batch_size: int = 128):

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ONT_NOT_FOUND, ONT_OUTPUT, ontology_error
-from .store import Ontology
+from .store import Ontology, set_default_resolver
 
 BUNDLED = {"icd10cm": "icd10cm.sqlite"}
 _cache: dict[tuple[str, str], Ontology] = {}
@@ -120,5 +120,10 @@ def load(name: str = "icd10cm") -> Ontology:
     with _lock:
         ont = _cache.get(key)
         if ont is None:
-            ont = _cache[key] = Ontology(path, name=name if name in BUNDLED or name in _read_registry() else None)
+            ont = _cache[key] = Ontology(path, name=name if name in BUNDLED or name in _read_registry() else None,
+                                         resolve=load)
         return ont
+
+
+# an Ontology built directly (``Ontology(path)``) describes its ICD-10-CM map targets through load()
+set_default_resolver(load)

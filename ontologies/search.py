@@ -5,7 +5,9 @@
    failure"); the original reading is scored too and the better one wins.
 3. Words unknown to the terminology are corrected to the closest known word with
    :mod:`rapidfuzz` (``fuzz.ratio`` >= 80; "pnuemonia" -> "pneumonia").
-4. Candidates come from the FTS5 index (all words, then any word, best BM25 first).
+4. Candidates come from the FTS5 index (all words, then any word, best BM25 first) and from the
+   Alphabetic Index, when the ontology has one (entries whose path holds the words: "hives" ->
+   "Hives, see Urticaria" -> L50.9; a code printed with a dash goes to its default child).
 5. Each candidate term is scored on bag-of-words overlap, so word order does not matter:
    ``0.65 * (query words found) + 0.35 * (term words used)``, plus 0.1 when the whole phrase is
    equal, times 0.95 per corrected word and 0.9 for a head phrase cut from a longer title; filler
@@ -17,12 +19,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .normalize import STOPWORDS, norm_phrase, norm_token, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .store import Ontology, SearchHit
+    from .store import Ontology
+
+
+@dataclass
+class SearchHit:
+    """One result of :meth:`Ontology.search <ontologies.store.Ontology.search>` (``term`` is the
+    term that scored best: a title, synonym, variant or an Alphabetic Index entry)."""
+
+    code: str
+    description: str
+    score: float
+    term: str
+    billable: bool = False
 
 _CODE_LIKE = re.compile(r"^\s*([A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?|\d{3,18}|C\d{7})\s*$")
 _CANDIDATES = 3000
@@ -98,6 +113,24 @@ def _candidates(ont: "Ontology", keys: list[str]) -> dict[int, tuple[str, str, s
     return rows
 
 
+def _index_candidates(ont: "Ontology", keys: list[str]) -> list[tuple[str, str, str, float]]:
+    """Alphabetic Index entries as candidates: the path as the term ("Bursitis, prepatellar"),
+    the code it leads to (a code the Index prints with a dash goes to its default billable
+    child: "M70.4-" -> M70.40)."""
+    index = getattr(ont, "index", None)
+    if index is None:
+        return []
+    out = []
+    for _, path, code, _ in index.search_rows([k for k in keys if k not in STOPWORDS] or keys):
+        concept = ont.get(code)
+        if concept is None:
+            continue
+        if not concept.billable:
+            code = ont.default_code(code)
+        out.append((code, path.replace(",", " "), "index", 1.0))
+    return out
+
+
 #: Filler words for scoring; unlike in :data:`~ontologies.normalize.STOPWORDS`, "other" counts
 #: (a bare "heart failure" is not "Other heart failure").
 _FILLER = STOPWORDS - {"other"}
@@ -117,10 +150,8 @@ def _score(q_keys: list[str], t_keys: list[str]) -> float:
     return score
 
 
-def search(ont: "Ontology", text: str, *, limit: int = 10) -> list["SearchHit"]:
-    """Ranked :class:`~ontologies.store.SearchHit` list for ``text`` (at most ``limit``)."""
-    from .store import SearchHit
-
+def search(ont: "Ontology", text: str, *, limit: int = 10) -> list[SearchHit]:
+    """Ranked :class:`SearchHit` list for ``text`` (at most ``limit``)."""
     if limit <= 0:
         return []
     best: dict[str, tuple[float, str]] = {}
@@ -133,7 +164,7 @@ def search(ont: "Ontology", text: str, *, limit: int = 10) -> list["SearchHit"]:
             continue
         fixed, fixes = _correct(ont, keys)
         factor = weight * (0.95 ** fixes)
-        for code, term, kind, rank in _candidates(ont, fixed).values():
+        for code, term, kind, rank in [*_candidates(ont, fixed).values(), *_index_candidates(ont, fixed)]:
             s = _score(fixed, norm_phrase(term).split()) * factor * _LOOSE.get(kind, 1.0)
             s -= 0.002 * rank  # among equal matches a title beats a variant, billable beats not
             if s > best.get(code, (0.0, ""))[0]:

@@ -31,10 +31,12 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from .code_syntax import dotted, icd9_dotted, ref_covers
 from .errors import ONT_NOT_FOUND, ONT_OUTPUT, ONT_UNKNOWN_CODE, ontology_error
 from .normalize import norm_phrase
+from .search import SearchHit, search as _search
 from .terms import KIND_RANK, is_matchable, term_rank, variants
 
 log = logging.getLogger(__name__)
@@ -149,17 +151,6 @@ class MapTarget:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-@dataclass
-class SearchHit:
-    """One result of :meth:`Ontology.search` (``term`` is the term that scored best)."""
-
-    code: str
-    description: str
-    score: float
-    term: str
-    billable: bool = False
 
 
 class OntologyWriter:
@@ -300,14 +291,29 @@ class OntologyWriter:
         return self.path
 
 
+#: How an :class:`Ontology` opens another one by name when none was passed (map descriptions);
+#: :mod:`ontologies.registry` installs its ``load`` here when it is imported, so this module
+#: never imports the registry (which imports this module).
+_default_resolve: Callable[[str], "Ontology"] | None = None
+
+
+def set_default_resolver(resolve: Callable[[str], "Ontology"] | None) -> None:
+    global _default_resolve
+    _default_resolve = resolve
+
+
 class Ontology:
     """Read access to one compiled terminology (see the module doc for the schema).
 
     Codes are normalised on the way in (``"e119"`` finds ``E11.9`` in ICD-10-CM).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, name: str | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, name: str | None = None,
+                 resolve: Callable[[str], "Ontology"] | None = None) -> None:
+        """``resolve(name)`` opens another ontology by name (the registry passes its ``load``):
+        map targets in ICD-10-CM get their descriptions from it."""
         self.path = Path(path)
+        self._resolve = resolve
         if not self.path.is_file():
             raise ontology_error(ONT_NOT_FOUND, f"ontology file {self.path} does not exist",
                                  "build it with `clinlabel ontology build ...`", file=self.path)
@@ -317,6 +323,7 @@ class Ontology:
         self.name = name or self.meta.get("name", self.path.stem)
         self.system = self.meta.get("system", "")
         self.version = self.meta.get("version", "")
+        self._index: Any = False  # not looked for yet
         self._vocab: list[str] | None = None
         self._vocab_set: frozenset[str] | None = None
         self._abbrev: dict[str, list[str]] | None = None
@@ -327,13 +334,39 @@ class Ontology:
     def close(self) -> None:
         self._con.close()
 
+    @property
+    def index_path(self) -> Path:
+        """Where this ontology's Alphabetic Index lives: ``<name>_index.tsv.gz`` beside the file."""
+        return self.path.with_name(self.path.stem + "_index.tsv.gz")
+
+    @property
+    def index(self):
+        """The ICD-10-CM Alphabetic Index compiled beside this file
+        (:class:`~ontologies.alphabetic_index.AlphabeticIndex`), or ``None`` (other terminologies,
+        or an ICD-10-CM built without ``--index``).  Read on first use."""
+        if self._index is False:
+            self._index = None
+            if self.system == "ICD-10-CM" and self.index_path.is_file():
+                from .alphabetic_index import AlphabeticIndex
+
+                self._index = AlphabeticIndex(self.index_path)
+        return self._index
+
+    def index_terms(self, code: str) -> list[dict[str, Any]]:
+        """The Alphabetic Index entries that lead to ``code``: its own, and (when the Index
+        prints a dash, "M70.4-") those of its ancestors (``[]`` without an Index)."""
+        index = self.index
+        if index is None:
+            return []
+        code = self.normalize_code(code)
+        ancestors = [a for a in self.ancestors(code) if "-" not in a and not a.isdigit()]
+        return index.terms_for(code, ancestors=ancestors)
+
     # -- codes ---------------------------------------------------------------------------------
     def normalize_code(self, code: str) -> str:
         """The stored form of ``code`` (dots and case for ICD codes)."""
         code = code.strip()
         if self.system == "ICD-10-CM":
-            from .icd10cm import dotted
-
             return dotted(code)
         return code
 
@@ -361,6 +394,16 @@ class Ontology:
             desc = f"{parent[0]}, {desc}" if parent else desc
         return Concept(row[0], desc, self.system, row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], bool(row[9]))
 
+    def iter_concepts(self) -> Iterator[Concept]:
+        """Every concept, in code order (7th-character extensions with their full description):
+        for callers that keep the hierarchy in memory (code suggestion reads it once)."""
+        sql = ("SELECT c.code, c.description, c.kind, c.billable, c.parent, c.depth, c.chapter, c.block, c.category, "
+               "c.active, p.description FROM concepts c LEFT JOIN concepts p ON c.kind = 'extension' AND p.code = c.parent "
+               "ORDER BY c.code")
+        for r in self._con.execute(sql):
+            desc = f"{r[10]}, {r[1]}" if r[2] == "extension" and r[10] else r[1]
+            yield Concept(r[0], desc, self.system, r[2], bool(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]))
+
     def __getitem__(self, code: str) -> Concept:
         concept = self.get(code)
         if concept is None:
@@ -379,20 +422,34 @@ class Ontology:
     # -- hierarchy -----------------------------------------------------------------------------
     def parents(self, code: str) -> list[str]:
         code = self.normalize_code(code)
-        return [r[0] for r in self._con.execute("SELECT parent FROM links WHERE child = ? ORDER BY parent", (code,))]
+        # the two tables, not the `links` view: the view's UNION cannot use their indexes
+        sql = ("SELECT parent FROM concepts WHERE code = ? AND parent IS NOT NULL "
+               "UNION SELECT parent FROM edges WHERE child = ? ORDER BY 1")
+        return [r[0] for r in self._con.execute(sql, (code, code))]
 
     def children(self, code: str) -> list[str]:
         code = self.normalize_code(code)
-        return [r[0] for r in self._con.execute("SELECT child FROM links WHERE parent = ? ORDER BY child", (code,))]
+        sql = "SELECT code FROM concepts WHERE parent = ? UNION SELECT child FROM edges WHERE parent = ? ORDER BY 1"
+        return [r[0] for r in self._con.execute(sql, (code, code))]
 
     def ancestors(self, code: str) -> list[str]:
         """All ancestors, nearest first (for ICD-10-CM: subcategory ... category, block, chapter)."""
         code = self.normalize_code(code)
-        rows = self._con.execute(
-            "WITH RECURSIVE up(code, d) AS (SELECT parent, 1 FROM links WHERE child = ? "
-            "UNION SELECT e.parent, up.d + 1 FROM links e JOIN up ON e.child = up.code) "
-            "SELECT code, min(d) FROM up GROUP BY code ORDER BY min(d), code", (code,))
-        return [r[0] for r in rows]
+        # breadth first over parents() (the tables' indexes; a recursive query on the `links`
+        # view scans the whole table at every step)
+        depth: dict[str, int] = {}
+        frontier = [code]
+        d = 0
+        while frontier:
+            d += 1
+            nxt = []
+            for c in frontier:
+                for p in self.parents(c):
+                    if p not in depth:
+                        depth[p] = d
+                        nxt.append(p)
+            frontier = nxt
+        return sorted(depth, key=lambda c: (depth[c], c))
 
     def descendants(self, code: str) -> list[str]:
         """All descendants (breadth first, then by code)."""
@@ -464,6 +521,12 @@ class Ontology:
                 out.append({"code": r[0], "kind": r[1], "text": r[2], "refs": json.loads(r[3] or "[]")})
         return out
 
+    def iter_notes(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every instructional note (of one ``kind``, e.g. ``"excludes1"``), as :meth:`notes` gives them."""
+        sql = "SELECT code, kind, text, refs FROM notes" + (" WHERE kind = ?" if kind else "") + " ORDER BY rowid"
+        for r in self._con.execute(sql, (kind,) if kind else ()):
+            yield {"code": r[0], "kind": r[1], "text": r[2], "refs": json.loads(r[3] or "[]")}
+
     def inclusion_terms(self, code: str) -> list[str]:
         return [n["text"] for n in self.notes(code, "inclusion")]
 
@@ -484,8 +547,6 @@ class Ontology:
 
     def ref_matches(self, ref: str, code: str) -> bool:
         """Whether ``code`` falls under a note reference (``"E10.-"``, ``"E08-E13"``, ``"O24.4-"``, ``"I10"``)."""
-        from .icd10cm import ref_covers
-
         return ref_covers(ref, self.normalize_code(code))
 
     def excludes1_conflict(self, a: str, b: str) -> bool:
@@ -508,14 +569,10 @@ class Ontology:
         """
         src = canonical_system(source, strict=False) if source else self.system
         if src == "ICD-9-CM":
-            from .icd10cm import icd9_dotted
-
             code = icd9_dotted(code)
         elif src == self.system:
             code = self.normalize_code(code)
         elif src == "ICD-10-CM":
-            from .icd10cm import dotted
-
             code = dotted(code)
         sql = ("SELECT source_system, source_code, target_system, target_code, flags, attrs FROM maps "
                "WHERE source_system = ? AND source_code = ?")
@@ -531,24 +588,23 @@ class Ontology:
             mt = MapTarget(r[0], r[1], r[2], r[3], attrs)
             if mt.target_system == self.system:
                 mt.description = self.description(mt.target_code)
-            elif mt.target_system == "ICD-10-CM":
-                from .registry import load
-
-                mt.description = load("icd10cm").description(mt.target_code)
+            elif mt.target_system == "ICD-10-CM" and (self._resolve or _default_resolve) is not None:
+                mt.description = (self._resolve or _default_resolve)("icd10cm").description(mt.target_code)
             out.append(mt)
         return out
 
     # -- search --------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
         """Ranked codes for free text (see :mod:`ontologies.search`)."""
-        from .search import search
-
-        return search(self, text, limit=limit)
+        return _search(self, text, limit=limit)
 
     def vocabulary(self) -> list[str]:
-        """Distinct normalised words of all terms (for spelling correction)."""
+        """Distinct normalised words of all terms and of the Alphabetic Index (for spelling correction)."""
         if self._vocab is None:
-            self._vocab = [r[0] for r in self._con.execute("SELECT term FROM terms_vocab")]
+            vocab = {r[0] for r in self._con.execute("SELECT term FROM terms_vocab")}
+            if self.index is not None:
+                vocab |= self.index.vocabulary()
+            self._vocab = sorted(vocab)
             self._vocab_set = frozenset(self._vocab)
         return self._vocab
 

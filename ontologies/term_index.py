@@ -39,7 +39,8 @@ from .normalize import norm_token, tokenize
 
 INDEX_VERSION = 4
 #: Term kinds and the score a match through them gets (others: 1.0).
-KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9}  # = matcher._KIND_SCORE
+KIND_SCORE = {"head": 0.8, "head_without": 0.85, "stripped": 0.95, "inverted": 0.9, "rewrite": 0.9,
+              "index": 0.9}  # = matcher._KIND_SCORE
 _COLUMNS = ("keys", "codes")
 _LAZY = ("terms", "kinds")
 
@@ -169,6 +170,17 @@ class TermIndex:
                 exact = True
             rows.append((term, code, kind, exact, key if default else None))
             preferred[code] = desc
+        index = getattr(ont, "index", None)
+        if index is not None:  # words only the Alphabetic Index holds ("hives", "lockjaw")
+            known = {r[4] if r[4] else term_key(r[0], case_sensitive, normalize) for r in rows}
+            for key, term, code in index.match_terms(known):
+                concept = ont.get(code)
+                if concept is None:
+                    continue
+                code = concept.code if concept.billable else ont.default_code(concept.code)
+                rows.append((term, code, "index", False, key if default else None))
+                if code not in preferred:
+                    preferred[code] = ont.description(code) or ""
         meta = {"ontology": ont.name, "system": ont.system, "version": ont.version}
         return cls.build(rows, preferred=preferred, case_sensitive=case_sensitive, normalize=normalize,
                          min_length=min_length, meta=meta)

@@ -39,12 +39,22 @@ def annotate(
     deid_presidio: Optional[bool] = typer.Option(None, "--deid-presidio/--no-deid-presidio",
                                                  help="Also run Presidio's pattern recognizers."),
     deid_report: Optional[Path] = typer.Option(None, "--deid-report", help="Report path (default OUT.deid-report.jsonl)."),
-    preset: Optional[str] = typer.Option(None, "--preset", help="Weak-supervision preset: bc5cdr, ncbi_disease."),
-    lfs: Optional[str] = typer.Option(None, "--lfs", help="Module path of your labelling functions."),
+    preset: Optional[str] = typer.Option(
+        None, "--preset", help="LF preset: clinical (the default's LFs, with soft labels), bc5cdr, ncbi_disease."),
+    lfs: Optional[str] = typer.Option(
+        None, "--lfs", help="Module path of your labelling functions (added to the clinical ones; see --no-default-lfs)."),
+    default_lfs: Optional[bool] = typer.Option(
+        None, "--default-lfs/--no-default-lfs",
+        help="The clinical preset's LFs find targets unless --preset names others (default on); off: only --lfs, "
+             "or the ICD-10-CM matcher alone."),
+    soft_labels: Optional[bool] = typer.Option(
+        None, "--soft-labels/--no-soft-labels",
+        help="Write the label model's per-token probabilities (record key weak_labels); default: only with --preset/--lfs."),
     model: Optional[Path] = typer.Option(None, "--model", help="Trained clinlabel model directory."),
     ontology: Optional[str] = typer.Option(None, "--ontology", help="Ontology for concept matching (default icd10cm)."),
     setting: Optional[str] = typer.Option(None, "--setting", help="Coding setting: outpatient or inpatient."),
     codes: Optional[bool] = typer.Option(None, "--codes/--no-codes", help="Suggest ICD-10-CM codes."),
+    z_codes: Optional[bool] = typer.Option(None, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes (default on)."),
     section_rules: Optional[Path] = typer.Option(None, "--section-rules", help="Extra section rules (medspaCy format)."),
     context_rules: Optional[Path] = typer.Option(None, "--context-rules", help="Extra ConTextRule JSON."),
     workers: Optional[int] = opt.WORKERS,
@@ -62,8 +72,9 @@ def annotate(
         config_file, "annotate",
         run__engine=engine,
         pipeline__keep_spans=keep_spans, pipeline__preset=preset, pipeline__lfs=lfs,
+        pipeline__default_lfs=default_lfs, pipeline__soft_labels=soft_labels,
         pipeline__model=None if model is None else str(model), pipeline__ontology=ontology,
-        pipeline__setting=setting, pipeline__codes=codes,
+        pipeline__setting=setting, pipeline__codes=codes, pipeline__z_codes=z_codes,
         pipeline__section_rules=None if section_rules is None else str(section_rules),
         pipeline__context_rules=None if context_rules is None else str(context_rules),
         deid__enabled=deid, deid__mode=deid_mode, deid__seed=deid_seed, deid__patient_field=deid_patient_field,

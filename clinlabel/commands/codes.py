@@ -28,13 +28,14 @@ def codes(
     show_text: Optional[bool] = opt.SHOW_TEXT,
     progress: Optional[bool] = opt.PROGRESS,
     config_file: Optional[Path] = opt.CONFIG,
+    z_codes: Optional[bool] = typer.Option(None, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes (default on)."),
     corpus: CorpusOptions = None,
 ) -> None:
     """Suggest ICD-10-CM codes, each with its status (confirmed, negated, uncertain, historical, family) and evidence."""
     from ..workflows.codes import suggest_codes
 
     cfg = opt.job_config(
-        config_file, "codes", pipeline__ontology=ontology, pipeline__setting=setting,
+        config_file, "codes", pipeline__ontology=ontology, pipeline__setting=setting, pipeline__z_codes=z_codes,
         **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
                         overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
                         show_text=show_text, progress=progress),

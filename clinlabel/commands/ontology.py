@@ -30,17 +30,55 @@ def _target(out: Optional[Path], name: str) -> Path:
     return out if out.suffix in (".sqlite", ".db") else out / f"{name}.sqlite"
 
 
+INDEX_DIR_HELP = ("Folder with the CDC Alphabetic Index files: icd10cm_index_YYYY_flat.csv, icd10cm_neoplasm_YYYY.xml, "
+                  "icd10cm_drug_YYYY.xml (e.g. ../shared/data/icd10cm/index_2025).")
+EARLIER_HELP = "Billable code list of an earlier year (icd10cm-codes-YYYY.txt): tells codes the Tabular expanded since."
+
+
 @build_app.command("icd10cm")
 def build_icd10cm_cmd(
     tabular_xml: Path = typer.Argument(..., help="CDC tabular XML, e.g. icd10cm-tabular-2026.xml"),
     gems: Optional[Path] = typer.Option(None, "--gems", help="Folder with the CMS GEMs (icd9toicd10cmgem.csv, icd10cmtoicd9gem.csv)."),
     out: Path = typer.Option(..., "--out", help="Output .sqlite file (the bundled one is ontologies/data/icd10cm.sqlite)."),
+    index: Optional[Path] = typer.Option(None, "--index", help=INDEX_DIR_HELP + " Also compiles the Index beside OUT."),
+    earlier_codes: Optional[Path] = typer.Option(None, "--earlier-codes", help=EARLIER_HELP),
 ) -> None:
     """Rebuild the bundled ICD-10-CM resource from the public CDC/CMS files (new fiscal year)."""
     from ontologies.icd10cm import build_icd10cm
 
     path = build_icd10cm(tabular_xml, out if out.suffix else out / "icd10cm.sqlite", gems_dir=gems)
     typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", err=True)
+    if index is not None:
+        _build_index(index, path, None, earlier_codes)
+
+
+def _build_index(index_dir: Path, ontology_path: Path, out: Optional[Path], earlier: Optional[Path]) -> None:
+    from ontologies.alphabetic_index import build_index
+    from ontologies.store import Ontology
+
+    tab = Ontology(ontology_path)
+    target = out or tab.index_path
+    path = build_index(index_dir, target, tabular=tab, earlier_codes=earlier)
+    tab.close()
+    from ontologies.alphabetic_index import AlphabeticIndex
+
+    meta = AlphabeticIndex(path).meta
+    typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): Index FY{meta.get('year')} checked against the "
+               f"FY{meta.get('tabular_version')} Tabular: {meta.get('codes_expanded')} codes expanded since, "
+               f"{meta.get('codes_deleted')} deleted; {meta.get('unresolved_see')} see references name no entry", err=True)
+
+
+@build_app.command("icd10cm-index")
+def build_index_cmd(
+    index_dir: Path = typer.Argument(..., help=INDEX_DIR_HELP),
+    ontology: str = typer.Option("icd10cm", "--ontology", help="ICD-10-CM ontology whose Tabular checks the codes (name or .sqlite)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output .tsv.gz [default: beside the ontology, <name>_index.tsv.gz]."),
+    earlier_codes: Optional[Path] = typer.Option(None, "--earlier-codes", help=EARLIER_HELP),
+) -> None:
+    """Compile the ICD-10-CM Alphabetic Index (main Index, Neoplasm Table, Table of Drugs) for code suggestion and search."""
+    from ontologies.registry import resolve
+
+    _build_index(index_dir, resolve(ontology), out, earlier_codes)
 
 
 @build_app.command("snomed")
@@ -106,9 +144,10 @@ def show_cmd(
     notes = ont.notes(concept.code)
     terms = [t.term for t in ont.terms(concept.code) if t.kind in ("synonym", "fsn", "abbreviation")]
     maps = [m.to_dict() for m in ont.map(concept.code)]
+    index_terms = ont.index_terms(concept.code)
     if as_json:
         typer.echo(json.dumps({**concept.to_dict(), "ancestors": ancestors, "children": children, "notes": notes,
-                               "terms": terms, "maps": maps}, ensure_ascii=False))
+                               "terms": terms, "index": index_terms, "maps": maps}, ensure_ascii=False))
         return
     flag = " (billable)" if concept.billable and concept.system == "ICD-10-CM" else ""
     typer.echo(f"{concept.code}\t{concept.description}{flag}")
@@ -119,6 +158,8 @@ def show_cmd(
         typer.echo(f"child\t{c}\t{d}")
     for t in dict.fromkeys(terms):
         typer.echo(f"term\t{t}")
+    for t in index_terms:  # the Alphabetic Index entries that lead here ("Housemaid's knee -> see Bursitis, prepatellar")
+        typer.echo(f"index\t{t['path']}\t{t['code']}")
     for n in notes:
         typer.echo(f"{n['kind']}\t{n['text']}")
     for m in maps:

@@ -53,6 +53,9 @@ def analyze_cmd(
     map_labels: Optional[str] = typer.Option(
         None, "--map-labels", help="Rename gold labels, e.g. 'SpecificDisease=Disease' (added to the preset's label map)."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="The annotate config (TOML/JSON) whose pipeline to analyse."),
+    default_lfs: Optional[bool] = typer.Option(
+        None, "--default-lfs/--no-default-lfs",
+        help="As in annotate: --lfs adds to the clinical LFs unless --no-default-lfs."),
     corpus: CorpusOptions = None,
 ) -> None:
     """Coverage, overlaps, conflicts (and accuracy with --gold) per LF, as `clinlabel annotate` runs them.
@@ -67,7 +70,8 @@ def analyze_cmd(
 
     from .annotate import _config
 
-    cfg = _config(config_file, pipeline__preset=preset, pipeline__lfs=lfs, input__format=corpus.fmt,
+    cfg = _config(config_file, pipeline__preset=preset, pipeline__lfs=lfs, pipeline__default_lfs=default_lfs,
+                  input__format=corpus.fmt,
                   input__text_col=corpus.text_col, input__id_col=corpus.id_col)
     label_map = dict(get_preset(cfg.pipeline.preset).label_map) if cfg.pipeline.preset else {}
     label_map.update(_label_map(map_labels))

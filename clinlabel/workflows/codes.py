@@ -34,5 +34,5 @@ def suggest_codes(in_path: str | Path, out_path: str | Path, config: JobConfig |
     """ICD-10-CM suggestions for every note of ``in_path`` (``config.pipeline.codes`` is forced on)."""
     config = config or JobConfig()
     local_only(config, "codes")
-    pipeline = replace(config.pipeline, codes=True)
+    pipeline = replace(config.pipeline, codes=True, default_lfs=False)
     return run_job(in_path, out_path, config, CodesProcessorFactory(pipeline), description="codes")

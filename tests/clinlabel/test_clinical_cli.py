@@ -55,3 +55,53 @@ def test_train_weak_labels_with_the_clinical_preset():
     assert {s["label"] for r in recs for s in r["spans"]} >= {"Condition", "Drug", "Measurement"}
     wl = recs[0]["weak_labels"]
     assert wl["labels"][:3] == ["O", "B-Condition", "I-Condition"] and len(wl["probs"]) == len(recs[0]["tokens"])
+
+
+def _csv(tmp_path):
+    notes = tmp_path / "notes.csv"
+    with open(notes, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["note_id", "transcription"])
+        w.writerows(NOTES)
+    return notes
+
+
+def test_the_default_pipeline_labels_what_a_clinician_would(tmp_path):
+    """No preset: the clinical labels with sections, assertions and, for Condition, ICD-10-CM codes;
+    no soft labels (they are training data, written with --preset / --lfs / --soft-labels)."""
+    out = tmp_path / "out.jsonl"
+    assert main(["--quiet", "annotate", str(_csv(tmp_path)), "--text-col", "transcription", "--id-col", "note_id",
+                 "-o", str(out), "--no-progress"]) == 0
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    labels = {s["label"] for r in recs for s in r["spans"]}
+    assert {"Condition", "Drug", "Procedure", "Measurement"} <= labels
+    spans = {(s["text"], s["label"]): s for s in recs[0]["spans"]}
+    assert spans[("chest pain", "Condition")]["negated"] is True
+    assert spans[("congestive heart failure", "Condition")]["code"].startswith("I50")
+    codes = {c["code"]: c for c in recs[0]["codes"]}
+    assert any(c.startswith("I50") for c in codes) and any(c.startswith("E11") for c in codes)
+    assert all(ev["start"] < ev["end"] for c in recs[0]["codes"] for ev in c["evidence"])
+    assert "weak_labels" not in recs[0]
+    assert all("negated" in s for r in recs for s in r["spans"] if s["label"] == "Condition")
+
+
+def test_user_lfs_are_added_to_the_clinical_ones(tmp_path, monkeypatch):
+    pkg = tmp_path / "mylfs_default"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "lfs.py").write_text(
+        "from labeling_functions import span_lf\n\n"
+        "@span_lf(labels=['Finding'])\n"
+        "def infiltrate(doc):\n"
+        "    return [(t.i, t.i + 1) for t in doc if t.lower_ == 'infiltrate']\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out, alone = tmp_path / "out.jsonl", tmp_path / "alone.jsonl"
+    notes = _csv(tmp_path)
+    common = ["--quiet", "annotate", str(notes), "--text-col", "transcription", "--id-col", "note_id", "--no-progress",
+              "--lfs", "mylfs_default.lfs"]
+    assert main([*common, "-o", str(out)]) == 0
+    assert main([*common, "--no-default-lfs", "-o", str(alone)]) == 0
+    both = {s["label"] for line in out.read_text().splitlines() for s in json.loads(line)["spans"]}
+    only = {s["label"] for line in alone.read_text().splitlines() for s in json.loads(line)["spans"]}
+    assert {"Finding", "Condition", "Drug"} <= both
+    assert only == {"Finding"}

@@ -253,14 +253,14 @@ def test_cli_coverage_equals_the_votes_of_annotate(tmp_path, monkeypatch, capsys
     notes = tmp_path / "notes.jsonl"
     notes.write_text("".join(json.dumps(r) + "\n" for r in NOTES))
     out = tmp_path / "out.jsonl"
-    assert main(["annotate", str(notes), "--lfs", module, "-o", str(out), "--no-progress"]) == 0
+    assert main(["annotate", str(notes), "--lfs", module, "--no-default-lfs", "-o", str(out), "--no-progress"]) == 0
     annotated = [json.loads(line) for line in out.read_text().splitlines()]
     # one LF voting single non-adjacent tokens: annotate's spans are exactly its votes
     voted = [(r["meta"]["id"], s["text"]) for r in annotated for s in r["spans"]]
     assert voted == [("n1", "Pneumonia"), ("n1", "Asthma"), ("n2", "Hypertension"), ("n2", "Gout")]
     n_tokens = sum(len(r["tokens"]) for r in annotated)
     report = tmp_path / "lf.html"
-    assert main(["lf", "analyze", str(notes), "--lfs", module, "--report", str(report)]) == 0
+    assert main(["lf", "analyze", str(notes), "--lfs", module, "--no-default-lfs", "--report", str(report)]) == 0
     page = report.read_text()
     assert int(re.search(r'data-tokens="(\d+)"', page).group(1)) == n_tokens
     p = _Cells()

@@ -201,8 +201,11 @@ def test_ruled_out_diagnosis_is_not_coded_even_inpatient(nlp, onto):
 
 
 def test_pain_of_a_named_site_is_not_pain_unspecified(nlp, onto):
+    # the Index: Pain, joint, wrist M25.53- (side not given: M25.539)
     doc = make_doc(nlp, "History: wrist pain.", [("pain", "R52", {}, "hpi")])
-    assert run(nlp, onto, doc) == {}
+    assert set(run(nlp, onto, doc)) == {"M25.539"}
+    doc = make_doc(nlp, "History: right wrist pain.", [("pain", "R52", {}, "hpi")])
+    assert set(run(nlp, onto, doc)) == {"M25.531"}
     doc = make_doc(nlp, "History: pain.", [("pain", "R52", {}, "hpi")])
     assert set(run(nlp, onto, doc)) == {"R52"}
 
@@ -231,3 +234,126 @@ def test_words_of_a_section_heading_are_not_coded(nlp, onto):
                                ("fever", "R50.9", {}, "history_of_present_illness")])
     doc.spans["section_headers"] = [doc.char_span(0, 27)]
     assert set(run(nlp, onto, doc)) == {"R50.9"}
+
+
+# ----------------------------------------------------------------------------- issue 17: the Index,
+# Z codes and report conventions, through the whole default pipeline
+
+@pytest.fixture(scope="module")
+def annotate():
+    from nlp_pipeline.processing import AnnotateProcessorFactory
+
+    processor = AnnotateProcessorFactory()()
+
+    def run_note(text, **meta):
+        out = processor.annotate_record({"text": text, "meta": {"id": "n", **meta}})
+        return {c["code"]: c for c in out["codes"]}
+
+    return run_note
+
+
+def confirmed_codes(codes):
+    return {c for c, v in codes.items() if v["status"] == "confirmed"}
+
+
+@pytest.mark.parametrize("text,code", [
+    ("ASSESSMENT: Hives.", "L50.9"),                        # Hives -- see Urticaria
+    ("ASSESSMENT: Lockjaw.", "A35"),                        # Lockjaw -- see Tetanus
+    ("ASSESSMENT: Housemaid's knee, right.", "M70.41"),     # -- see Bursitis, prepatellar; M70.4- + side
+    ("ASSESSMENT: Housemaid's knee.", "M70.40"),
+])
+def test_words_only_the_index_holds(annotate, text, code):
+    assert code in confirmed_codes(annotate(text))
+
+
+def test_neuropathy_is_diabetic_only_when_the_text_says_so(annotate):
+    assert "E11.40" not in annotate("ASSESSMENT: Neuropathy.")
+    assert "G62.9" in confirmed_codes(annotate("ASSESSMENT: Neuropathy."))
+    codes = annotate("PAST MEDICAL HISTORY: Type 2 diabetes mellitus.\nASSESSMENT: Diabetic neuropathy.")
+    assert "E11.40" in confirmed_codes(codes)
+    # a type 1 diabetic's diabetic neuropathy is E10.40 (the category comes from the note)
+    codes = annotate("ASSESSMENT: Type 1 diabetes mellitus. Diabetic neuropathy.")
+    assert "E10.40" in confirmed_codes(codes) and "E11.40" not in codes
+
+
+def test_a_with_combination_takes_the_condition_it_names(annotate):
+    # "with" is presumed: the combination code, and the heart failure's own code that I11.0's
+    # "use additional code" note asks for
+    codes = confirmed_codes(annotate("ASSESSMENT: Hypertension with heart failure."))
+    assert {"I11.0", "I50.9"} <= codes and "I10" not in codes
+
+
+@pytest.mark.parametrize("text,code", [
+    ("HPI: The patient has a history of breast cancer.", "Z85.3"),
+    ("HPI: History of pulmonary embolism.", "Z86.711"),
+    ("HPI: She had a myocardial infarction in 2015.", None),          # historical only when ConText says so
+    ("FAMILY HISTORY: Mother with breast cancer.", "Z80.3"),
+    ("FAMILY HISTORY: Father had colon cancer.", "Z80.0"),
+    ("FAMILY HISTORY: Brother has diabetes.", "Z83.3"),
+    ("PMH: Status post CABG.", "Z95.1"),
+    ("ASSESSMENT: End-stage renal disease on hemodialysis.", "Z99.2"),
+    ("ASSESSMENT: Atrial fibrillation. PLAN: Continue Coumadin.", "Z79.01"),
+    ("ASSESSMENT: Type 2 diabetes. She takes metformin.", "Z79.84"),
+    ("HOSPITAL COURSE: The family asked that she be DNR.", "Z66"),
+    ("PROCEDURE: Screening colonoscopy.", "Z12.11"),
+])
+def test_z_codes(annotate, text, code):
+    codes = annotate(text)
+    if code is None:
+        assert not any(c.startswith("Z") for c in codes)
+        return
+    assert codes[code]["status"] == "confirmed" and codes[code]["evidence"]
+    ev = codes[code]["evidence"][0]
+    assert text[ev["start"]:ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "PAST MEDICAL HISTORY: Diabetes. Hypertension. Asthma.",         # chronic conditions: no history code
+    "MEDICATIONS: Coumadin, metformin.\nASSESSMENT: Hypertension.",  # a medication list alone
+    "ASSESSMENT: Acute on chronic systolic heart failure.",          # "on" that starts no status
+    "FAMILY HISTORY: Noncontributory.",
+])
+def test_no_z_code_from_these(annotate, text):
+    assert not [c for c in annotate(text) if c.startswith("Z")]
+
+
+def test_z_codes_switch_off(nlp, onto):
+    text = "FAMILY HISTORY: Mother with breast cancer."
+    mentions = [("breast cancer", "C50.919", {"family": True}, "family_history")]
+    assert "Z80.3" in run(nlp, onto, make_doc(nlp, text, mentions))
+    comp = CodeSuggester(nlp, z_codes=False)
+    comp.set_ontology(onto)
+    assert not [c for c in comp(make_doc(nlp, text, mentions))._.codes if c["code"].startswith("Z")]
+
+
+def test_history_in_the_reason_line_of_a_test_report_is_current(annotate):
+    report = "EXAM: CT chest.\nCLINICAL HISTORY: History of lung cancer.\nFINDINGS: Stable.\nIMPRESSION: No change."
+    codes = annotate(report)
+    assert codes["C34.90"]["status"] == "confirmed" and "Z85.118" not in codes
+    # the same words in a clinic note stay history (and give the history code)
+    codes = annotate("HPI: History of lung cancer. Here for a cough.")
+    assert codes["C34.90"]["status"] == "historical" and "Z85.118" in confirmed_codes(codes)
+    # meta.note_type selects the convention without report headers
+    codes = annotate("HISTORY: History of lung cancer.\nIMPRESSION: Stable.", note_type="radiology")
+    assert codes["C34.90"]["status"] == "confirmed"
+
+
+def test_report_convention_hook():
+    from nlp_pipeline.codes import convention_status, load_conventions, report_reason_regions
+
+    conventions = load_conventions()
+    text = "INDICATION: History of stroke.\nIMPRESSION: Normal."
+    regions = report_reason_regions(text, None, conventions)
+    start = text.index("stroke")
+    assert regions and convention_status(start, start + 6, "historical", regions, conventions) == "confirmed"
+    assert convention_status(start, start + 6, "negated", regions, conventions) == "negated"
+    # a clinic note's "HISTORY:" with a physical exam and an impression is no test report
+    assert report_reason_regions("HISTORY: History of stroke.\nPHYSICAL EXAM: Normal.\nIMPRESSION: Stable.",
+                                 None, conventions) == []
+
+
+def test_age_with_spaced_hyphens_is_not_history(annotate):
+    # an age written with spaces around its hyphens does not make "old" a past-time trigger
+    # (the assertion fix merged from main; strict xfail before it)
+    codes = annotate("HPI: 70 - year - old with chest pain.")
+    assert codes["R07.9"]["status"] == "confirmed"

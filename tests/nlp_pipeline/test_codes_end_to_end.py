@@ -50,7 +50,8 @@ def test_negated_diagnosis_is_listed_but_not_confirmed(coded):
 def test_family_history_is_not_the_patients(coded):
     statuses = {c["code"]: c["status"] for c in coded["c1"]["codes"]}
     assert "family" in {statuses.get(c) for c in statuses if c.startswith("C18")}
-    assert confirmed(coded["c1"]) == {"I10"}
+    # the patient's own code, and the family-history code a coder adds (Z80.0, not C18)
+    assert confirmed(coded["c1"]) == {"I10", "Z80.0"}
 
 
 def test_outpatient_codes_the_symptom_inpatient_the_diagnosis(coded):
@@ -88,3 +89,16 @@ def test_risks_explained_before_a_procedure_are_not_coded():
     hernias = [s for s in out["spans"] if s["text"].endswith("hernia")]
     assert hernias[0]["hypothetical"] and not hernias[-1]["hypothetical"]
     assert not any(c["code"] == "R52" and c["status"] == "confirmed" for c in out["codes"])
+
+
+@pytest.mark.parametrize("command", [["codes"], ["annotate"]])
+def test_no_z_codes_flag(tmp_path, command):
+    src = tmp_path / "n.jsonl"
+    src.write_text(json.dumps({"text": "FAMILY HISTORY: Mother with breast cancer.", "meta": {"id": "f"}}) + "\n")
+    got = {}
+    for flag in ([], ["--no-z-codes"]):
+        out = tmp_path / f"out{len(flag)}.jsonl"
+        assert main([*command, str(src), "-o", str(out), "--no-progress", *flag]) == 0
+        got[bool(flag)] = {c["code"] for c in json.loads(out.read_text())["codes"]}
+    assert "Z80.3" in got[False] and not any(c.startswith("Z") for c in got[True])
+    assert "C50.919" in got[True]  # the mention itself is still listed (status family)

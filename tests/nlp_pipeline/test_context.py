@@ -402,3 +402,46 @@ def test_class_switches(flag, text, targets, attr):
 def test_habit_evidence_is_marked(nlp):
     doc = annotate(nlp, "Smoking noted.", "Smoking")
     assert {"attribute": "historical", "rule": "habit"} in doc.spans[SPAN_KEY][0]._.assertion_evidence
+
+
+def _labelled(nlp, text, *targets):
+    """Targets given as (text, label): as the clinical preset writes them."""
+    doc = nlp.make_doc(text)
+    spans = []
+    for t, label in targets:
+        i = text.index(t)
+        spans.append(doc.char_span(i, i + len(t), label=label, alignment_mode="expand"))
+    doc.spans[SPAN_KEY] = spans
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+@pytest.mark.parametrize("text, targets, target, expected", [
+    # "history" labelled Observation is the trigger itself: it still dates the condition
+    ("History of lung cancer.", [("History", "Observation"), ("lung cancer", "Condition")], 1, {"historical"}),
+    # a Temporal mention is the historical trigger itself
+    ("Appendectomy in 2009.", [("Appendectomy", "Procedure"), ("in 2009", "Temporal")], 0, {"historical"}),
+    ("Diabetes for 10 years ago diagnosed.", [("Diabetes", "Condition"), ("10 years ago", "Temporal")], 0, {"historical"}),
+    # a trigger word inside a longer concept is part of the concept
+    ("No free air.", [("free air", "Condition")], 0, {"negated"}),
+])
+def test_context_labels_never_hide_their_trigger(nlp, text, targets, target, expected):
+    doc = _labelled(nlp, text, *targets)
+    span = doc.spans[SPAN_KEY][target]
+    assert {a for a in ASSERTIONS if getattr(span._, a)} == expected
+
+
+def test_values_and_times_get_no_assertions(nlp):
+    doc = _labelled(nlp, "No fever since 2009, temperature 98.6.", ("fever", "Condition"), ("since 2009", "Temporal"),
+                    ("98.6", "Value"))
+    fever, since, value = doc_to_record(doc)["spans"]
+    assert fever["negated"] is True
+    assert not {"negated", "historical", "assertion_evidence"} & (set(since) | set(value))
+
+
+def test_the_patients_own_report_ends_a_history_scope(nlp):
+    doc = annotate(nlp, "He has a history of myocardial infarction and denies chest pain.", "myocardial infarction",
+                   "chest pain")
+    mi, pain = doc.spans[SPAN_KEY]
+    assert mi._.historical and not pain._.historical and pain._.negated

@@ -29,8 +29,11 @@ def test_every_factory_has_an_entry_point_that_loads():
 
 
 def test_default_plan_is_the_data_flow():
-    names = [name for name, _, _ in PipelineConfig().component_plan()]
-    assert names == ["sentences", "sections", "ontology_matcher", "context", "codes"]
+    plan = PipelineConfig().component_plan()
+    assert [name for name, _, _ in plan] == ["sentences", "sections", "weak_labels", "code_linker", "context", "codes"]
+    cfg = {n: c for n, _, c in plan}
+    assert cfg["weak_labels"]["preset"] == "clinical" and cfg["weak_labels"]["soft_labels"] is False
+    assert cfg["code_linker"]["link_labels"] == ["Condition"]
 
 
 @pytest.mark.parametrize(
@@ -38,12 +41,24 @@ def test_default_plan_is_the_data_flow():
     [
         ({"keep_spans": True}, ["sentences", "sections", "context", "codes"]),
         ({"preset": "bc5cdr"}, ["sentences", "sections", "weak_labels", "context"]),
+        ({"preset": "clinical"}, ["sentences", "sections", "weak_labels", "code_linker", "context", "codes"]),
+        ({"lfs": "mypkg.lfs"}, ["sentences", "sections", "weak_labels", "code_linker", "context", "codes"]),
+        ({"lfs": "mypkg.lfs", "default_lfs": False}, ["sentences", "sections", "weak_labels", "context"]),
+        ({"default_lfs": False}, ["sentences", "sections", "ontology_matcher", "context", "codes"]),
         ({"model": "/some/dir"}, ["sentences", "sections", "end_model", "context"]),  # no combiner.json there
-        ({"ontology": "", "codes": False, "context": False}, ["sentences", "sections"]),
+        ({"codes": False}, ["sentences", "sections", "weak_labels", "context"]),
+        ({"ontology": "", "codes": False, "context": False, "default_lfs": False}, ["sentences", "sections"]),
     ],
 )
 def test_plan_follows_options(options, expected):
     assert [name for name, _, _ in PipelineConfig(**options).component_plan()] == expected
+
+
+@pytest.mark.parametrize("options, soft", [({}, False), ({"preset": "clinical"}, True), ({"lfs": "m.lfs"}, True),
+                                           ({"soft_labels": True}, True), ({"preset": "bc5cdr", "soft_labels": False}, False)])
+def test_soft_labels_only_when_lfs_are_asked_for(options, soft):
+    cfg = {n: c for n, _, c in PipelineConfig(**options).component_plan()}
+    assert cfg["weak_labels"]["soft_labels"] is soft
 
 
 @pytest.mark.parametrize("bad", [{"setting": "icu"}, {"keep_spans": True, "preset": "bc5cdr"}])
