@@ -35,7 +35,7 @@ def annotate(in_path: str | Path, out_path: str | Path, config: JobConfig,
     except OSError as exc:  # the first file written beside OUT: a read-only or full disk shows here
         raise write_error(sidecar_path(out_path), exc, "write the lineage sidecar beside the output") from None
     if config.run.engine == "spark":
-        return _annotate_spark(in_path, out_path, config, factory)
+        return _annotate_spark(in_path, out_path, config, factory, run.run_id)
     side = {DEID_REPORT: deid_report or default_report_path(out_path)} if config.deid.enabled else None
     return run_job(in_path, out_path, config, factory, description="annotate", side_files=side,
                    tag=run.tag)  # meta.run_id
@@ -51,7 +51,8 @@ def _label_model(config: JobConfig) -> str | None:
     return get_preset(config.pipeline.preset).label_model if config.pipeline.preset else DEFAULT_LABEL_MODEL
 
 
-def _annotate_spark(in_path, out_path, config: JobConfig, factory: AnnotateProcessorFactory) -> RunSummary:
+def _annotate_spark(in_path, out_path, config: JobConfig, factory: AnnotateProcessorFactory,
+                    run_id: str | None = None) -> RunSummary:
     from nlp_pipeline.engines.spark import run_spark
 
     if config.deid.enabled:
@@ -67,6 +68,6 @@ def _annotate_spark(in_path, out_path, config: JobConfig, factory: AnnotateProce
                             "that on Spark", code=PIPE_ENGINE)
     start = time.perf_counter()
     counts = run_spark(str(in_path), str(out_path), factory.to_dict(), master=config.run.spark_master,
-                       input_format=config.input.format, overwrite=config.run.overwrite)
+                       input_format=config.input.format, overwrite=config.run.overwrite, run_id=run_id)
     return RunSummary(written=counts["written"], failed=counts["failed"], seconds=time.perf_counter() - start,
                       out=str(out_path), errors_path=str(out_path).rstrip("/") + ".errors")

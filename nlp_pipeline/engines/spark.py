@@ -74,8 +74,11 @@ def spark_session(master: str | None = None, app_name: str = "clinlabel"):
     return builder.getOrCreate()
 
 
-def partition_runner(spec_json: str):
-    """The function given to ``mapInPandas``: builds the processor once per Python worker."""
+def partition_runner(spec_json: str, run_id: str | None = None):
+    """The function given to ``mapInPandas``: builds the processor once per Python worker.
+
+    ``run_id`` (the lineage sidecar's run) is set as each record's ``meta.run_id``, as the local
+    engine does."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
@@ -94,6 +97,10 @@ def partition_runner(spec_json: str):
         for batch in batches:
             kinds, values = [], []
             records = [json.loads(line) for line in batch["value"]]
+            if run_id is not None:
+                from corpora.lineage import Run
+
+                records = list(Run({"run_id": run_id}).tag(records))
             if size > 1:
                 results = [r for i in range(0, len(records), size) for r in _safe_many(processor, records[i:i + size])]
             else:
@@ -118,6 +125,7 @@ def run_spark(
     master: str | None = None,
     input_format: str | None = None,
     overwrite: bool = False,
+    run_id: str | None = None,
 ) -> dict[str, int]:
     """Annotate ``in_path`` into the part-file directory ``out_dir``; returns counts.
 
@@ -134,7 +142,7 @@ def run_spark(
     else:
         raise ValueError(f"Spark input format must be jsonl or parquet, got {fmt!r}; use --from jsonl|parquet")
     spec_json = json.dumps(factory_spec, sort_keys=True)
-    result = df.mapInPandas(partition_runner(spec_json), schema="kind string, value string").persist()
+    result = df.mapInPandas(partition_runner(spec_json, run_id), schema="kind string, value string").persist()
     mode = "overwrite" if overwrite else "errorifexists"
     ok = result.filter(F.col("kind") == "ok").select("value")
     bad = result.filter(F.col("kind") == "error").select("value")
