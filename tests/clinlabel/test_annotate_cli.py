@@ -193,9 +193,11 @@ def test_spark_local_engine_equals_local_engine(tmp_path, tokens_only):
     parts = sorted(spark_dir.glob("part-*"))
     spark_lines = [line for p in parts for line in p.read_text(encoding="utf-8").splitlines()]
     local_records = [json.loads(x) for x in local.read_text().splitlines()]
-    for rec in local_records:  # the local engine tags each record with its run (lineage); Spark does not yet
-        assert rec["meta"].pop("run_id")
-    assert [json.loads(x) for x in spark_lines] == local_records
+    spark_records = [json.loads(x) for x in spark_lines]
+    # both engines tag each record with their run (lineage's meta.run_id): one id per run
+    assert len({rec["meta"].pop("run_id") for rec in local_records}) == 1
+    assert len({rec["meta"].pop("run_id") for rec in spark_records}) == 1
+    assert spark_records == local_records
 
 
 def test_keep_spans_keeps_offsets_and_labels_and_adds_the_five_booleans(tmp_path):
