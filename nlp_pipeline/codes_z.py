@@ -103,6 +103,42 @@ class ZFinding:
 
 _PLAN_SECTIONS = frozenset({"plan", "assessment_and_plan", "observation_and_plan"})
 _CLAUSE_END = re.compile(r"[.;:\n]|,\s|\band\b|\bbut\b|\bwho\b|\bwhich\b", re.I)
+#: a drug or status the text denies: "no anticoagulation", "not on Coumadin", "off warfarin",
+#: "stopped his Coumadin", "no history of CABG" (the words right before it) ...
+_DENIED_BEFORE = re.compile(
+    r"(?:^|\W)(?:no|not|never|off|without|denies|denied|stop|stopped|stopping|discontinue|discontinued|held|hold|"
+    r"holding|avoid|avoided|avoiding|refused|refuses|declined|declines|no longer|negative for|contraindication to|"
+    r"contraindications to|intolerant of|intolerance to|allergic to|allergy to)"
+    r"\s+(?:(?:on|taking|takes|using|any|the|his|her|their|further|more|with|therapeutic|chronic|long-term|"
+    r"prior|previous|history|of|a|an|to|be|being|been|currently|ever|requiring|require|requires|needing)\s+){0,3}$", re.I)
+#: ... or afterwards: "Coumadin was held", "Coumadin is contraindicated"
+_DENIED_AFTER = re.compile(r"^\s*(?:was|were|is|are|has been|had been|will be)?\s*(?:stopped|held|discontinued|"
+                           r"contraindicated|declined|refused|not tolerated)\b", re.I)
+#: ... or puts in the future or in question: "anticoagulation for four weeks before cardioversion",
+#: "will start Coumadin", "candidate for dialysis", "risks of anticoagulation" (a later "continue"
+#: or "remains on" makes it current again: "will continue Coumadin")
+_NOT_YET = re.compile(r"\b(?:will|would|should|may|might|could|if|after|until|consider|considered|considering|"
+                      r"candidate|candidates|plan|plans|planned|planning|recommend|recommended|recommends|scheduled|"
+                      r"need|needs|needed|risk|risks|discuss|discussed|discussion|option|options|possible|"
+                      r"evaluate|evaluation|whether|prior to|before)\b", re.I)
+_STILL = re.compile(r"\b(?:continue|continues|continued|continuing|resume|resumed|remain|remains|remained|still|"
+                    r"currently|chronically|long-term|maintained)\b", re.I)
+
+
+def not_current(sent: str, start: int, end: int) -> bool:
+    """Whether a drug or status at ``sent[start:end]`` is denied, stopped, or only planned or
+    considered in its clause (so no long-term-use or status Z code): see the patterns above."""
+    before = sent[max(0, start - 60):start]
+    if _DENIED_BEFORE.search(before) or _DENIED_AFTER.match(sent[end:end + 40]):
+        return True
+    cuts = [m.end() for m in _CLAUSE_END.finditer(sent, 0, start)]
+    clause = sent[cuts[-1] if cuts else 0:start]
+    later = None
+    for later in _NOT_YET.finditer(clause):
+        pass
+    if later is None:
+        return False
+    return not any(m.start() > later.start() for m in _STILL.finditer(clause))
 
 
 class ZCoder:
@@ -184,7 +220,7 @@ class ZCoder:
         near = self._titles(code) | set(mention)
         hit = self._under("history", "personal" if kind == "historical" else "family", mention, near,
                           need_mention=kind == "historical")
-        if hit is None or self.onto.get(hit.code) is None:
+        if hit is None or self.onto.get(hit.code) is None or not _history_agrees(code, hit.code):
             return None
         return hit.code, hit.text
 
@@ -221,10 +257,11 @@ class ZCoder:
             # status: "s/p CABG", "on hemodialysis", "DNR"
             for m in r.pattern("status", r.status_triggers).finditer(sent):
                 clause = _clause(sent, m.end())
-                if clause:
+                if clause and not not_current(sent, m.start(), m.end() + clause[1]):
                     out.extend(self._status(clause[0], s0 + m.start(), s0 + m.end() + clause[1]))
             for m in r.pattern("standalone", r.standalone_status).finditer(sent):
-                out.extend(self._status(r.standalone_status[m.group(0).lower()], s0 + m.start(), s0 + m.end()))
+                if not not_current(sent, m.start(), m.end()):
+                    out.extend(self._status(r.standalone_status[m.group(0).lower()], s0 + m.start(), s0 + m.end()))
             # screening: "screening colonoscopy", "referred for screening mammogram"
             for m in r.pattern("screening", r.screening_words).finditer(sent):
                 words = _clause(sent, m.end()) or ("", 0)
@@ -298,10 +335,29 @@ class ZCoder:
             after = sent[m.end():m.end() + 12]
             said = self._drug_said.search(before) or re.match(r"\s+(?:therapy|treatment)\b", after, re.I) \
                 or m.group(0).lower() in spec.get("words", ()) or plan
-            if said and self.onto.get(code) is not None:
+            if said and not not_current(sent, m.start(), m.end()) and self.onto.get(code) is not None:
                 out.append(ZFinding(code, s0 + m.start(), s0 + m.end(), "drug",
                                     f"Long-term (current) drug therapy ({spec.get('about', '')})"))
         return out
+
+
+#: history codes of neoplasms and the condition codes they may stand for: a history of a malignant
+#: neoplasm (Z85, Z80 in the family) only for a malignant one (C00-C96), of an in-situ or benign one
+#: (Z86.00-, Z86.01-) only for a neoplasm or polyp (D00-D49, K63.5, K62.1, K31.7)
+_HISTORY_CLASSES = (
+    (("Z85", "Z80"), lambda c: c[:1] == "C"),
+    (("Z86.0",), lambda c: c[:1] == "D" and c[1:3] <= "49" or c[:5] in ("K63.5", "K62.1", "K31.7")),
+)
+
+
+def _history_agrees(condition: str, history: str) -> bool:
+    """Whether ``history`` (a Z code) can be the history code of the condition ``condition``: a
+    benign cyst, nodule or fibroid never gets a cancer-history code through the words of its
+    Tabular titles ("ovarian cyst" -> not Z85.43)."""
+    for prefixes, fits in _HISTORY_CLASSES:
+        if history.startswith(prefixes):
+            return fits(condition.upper())
+    return True
 
 
 def _clause(sent: str, pos: int) -> tuple[str, int] | None:
