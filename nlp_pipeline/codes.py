@@ -63,6 +63,14 @@ _NORMAL_AFTER = re.compile(
     r"^[\s,]*(?:(?:[a-z]+\s+){0,2}(?:is|are|was|were|appears?|looks?|remains?)\s+(?:[a-z]+\s+)?)?"
     r"(?:normal|unremarkable|within normal limits)\b", re.I)
 _NORMAL_BEFORE = re.compile(r"\b(normal|unremarkable)\s+$", re.I)
+#: R52 (pain, unspecified) is the Index's "Pain, generalized": a bare "pain" in a note is the pain of
+#: a site or a condition named elsewhere (coded there) or a drug's indication ("p.r.n. pain")
+_GENERALIZED = re.compile(r"\b(?:generali[sz]ed|diffuse|widespread|all\s+over|whole\s+body|total\s+body)\b", re.I)
+#: a condition word that names a test ("stress test", "allergy testing", "sleep study"), read after the mention
+_PROCEDURE_AFTER = re.compile(r"[\s-]*(?:test|tests|testing|study|studies|echo|echocardiogram|echocardiography|"
+                              r"imaging|perfusion|scan|protocol|panel|screen)\b", re.I)
+#: an electrocardiogram reading: "ST depressions", "ST-segment elevation", "PR depression"
+_ECG_BEFORE = re.compile(r"\b(?:ST|PR)(?:[\s-]+segment)?[\s-]+$")
 _STOP = {
     "with", "without", "of", "the", "and", "or", "in", "to", "due", "other", "unspecified", "not",
     "elsewhere", "classified", "specified", "type", "site", "a", "an", "by", "for", "on", "as",
@@ -594,14 +602,6 @@ class CodeSuggester:
         return bool(_UNCERTAIN_BEFORE.search(text[start:span.start_char]) or _UNCERTAIN_AFTER.match(text[span.end_char:end]))
 
     @staticmethod
-    def _site_before(span: Span) -> bool:
-        if span.start == 0:
-            return False
-        prev = span.doc[span.start - 1]
-        return prev.is_alpha and prev.lower_ not in _STOP and prev.lower_ not in {
-            "no", "denies", "severe", "mild", "moderate", "acute", "chronic", "some", "any", "her", "his", "of"}
-
-    @staticmethod
     def _is_normal_finding(span: Span, text: str) -> bool:
         after = text[span.end_char: span.end_char + 40]
         before = text[max(0, span.start_char - 20): span.start_char]
@@ -732,8 +732,11 @@ class CodeSuggester:
             if chosen in QUALIFIED_ELSEWHERE and span.start > 0 and \
                     span.doc[span.start - 1].lower_.strip("-") in QUALIFIED_ELSEWHERE[chosen]:
                 continue  # "pulmonary artery hypertension" is not essential hypertension
-            if chosen == "R52" and self._site_before(span):
-                continue  # "wrist pain": pain of a named site is not "pain, unspecified"
+            if chosen == "R52" and not _GENERALIZED.search(text[bounds[0]:bounds[1]]):
+                continue  # "wrist pain", "pain in the right ankle", "p.r.n. pain": R52 is generalized pain only
+            if _PROCEDURE_AFTER.match(text, span.end_char) or _ECG_BEFORE.search(text, max(0, span.start_char - 12),
+                                                                                 span.start_char):
+                continue  # "stress test", "allergy testing", "ST depressions": a test or its reading, not a disorder
             conv = region_convention(span.start_char, span.end_char, regions, self.conventions) if regions else None
             mentions.append({"code": chosen, "status": status, "section": span._.section, "span": span,
                              "score": float(span._.score or 1.0), "hit": hit, "context": context,

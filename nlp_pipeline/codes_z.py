@@ -217,9 +217,11 @@ class ZCoder:
         return self._history[key]
 
     def _history_code(self, kind: str, code: str, mention: list[str]) -> tuple[str, str] | None:
-        near = self._titles(code) | set(mention)
+        by_title = kind == "historical" and code.upper().startswith(_NAMED_BY_TITLE)
+        # a lay word's condition is named by its own title, not by its chapter's ("mental disorder")
+        near = (set(words_of(self.onto.description(code) or "")) if by_title else self._titles(code)) | set(mention)
         hit = self._under("history", "personal" if kind == "historical" else "family", mention, near,
-                          need_mention=kind == "historical")
+                          need_mention=kind == "historical" and not by_title)
         if hit is None or self.onto.get(hit.code) is None or not _history_agrees(code, hit.code):
             return None
         return hit.code, hit.text
@@ -340,6 +342,11 @@ class ZCoder:
                                     f"Long-term (current) drug therapy ({spec.get('about', '')})"))
         return out
 
+
+#: conditions a note names with a lay word for a person ("former smoker", "ex-smoker"): the
+#: Tabular title ("Nicotine dependence") names the history subterm (History, personal, nicotine
+#: dependence Z87.891), as a coder reads it
+_NAMED_BY_TITLE = ("F17",)
 
 #: history codes of neoplasms and the condition codes they may stand for: a history of a malignant
 #: neoplasm (Z85, Z80 in the family) only for a malignant one (C00-C96), of an in-situ or benign one

@@ -206,8 +206,23 @@ def test_pain_of_a_named_site_is_not_pain_unspecified(nlp, onto):
     assert set(run(nlp, onto, doc)) == {"M25.539"}
     doc = make_doc(nlp, "History: right wrist pain.", [("pain", "R52", {}, "hpi")])
     assert set(run(nlp, onto, doc)) == {"M25.531"}
+    # R52 is generalized pain only: a bare "pain" is the pain of something named elsewhere
     doc = make_doc(nlp, "History: pain.", [("pain", "R52", {}, "hpi")])
+    assert set(run(nlp, onto, doc)) == set()
+    doc = make_doc(nlp, "Vicodin 5 mg p.r.n. pain.", [("pain", "R52", {}, "medications")])
+    assert set(run(nlp, onto, doc)) == set()
+    doc = make_doc(nlp, "History: diffuse pain.", [("pain", "R52", {}, "hpi")])
     assert set(run(nlp, onto, doc)) == {"R52"}
+
+
+@pytest.mark.parametrize("text,needle,code", [
+    ("Indication: abnormal stress test.", "stress", "F43.9"),
+    ("Findings: 2 mm ST depressions in the inferior leads.", "depressions", "F32.A"),
+    ("Plan: allergy testing.", "allergy", "T78.40XA"),
+])
+def test_words_of_a_test_or_its_reading_are_not_coded(nlp, onto, text, needle, code):
+    doc = make_doc(nlp, text, [(needle, code, {}, "hpi")])
+    assert run(nlp, onto, doc) == {}
 
 
 def test_no_codes_from_the_description_of_a_procedure(nlp, onto):
@@ -296,6 +311,7 @@ def test_a_with_combination_takes_the_condition_it_names(annotate):
     ("ASSESSMENT: Type 2 diabetes. She takes metformin.", "Z79.84"),
     ("HOSPITAL COURSE: The family asked that she be DNR.", "Z66"),
     ("PROCEDURE: Screening colonoscopy.", "Z12.11"),
+    ("SOCIAL HISTORY: Former smoker, quit 10 years ago.", "Z87.891"),  # not F17: history of nicotine dependence
 ])
 def test_z_codes(annotate, text, code):
     codes = annotate(text)
