@@ -132,6 +132,15 @@ def _bound_words(text: str) -> set[str]:
     return out
 
 
+def _head_word(text: str) -> str | None:
+    """The last word of a mention as :func:`_words` keeps it ("hepatitis" -> "hepatiti")."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
+    if not words:
+        return None
+    w = words[-1]
+    return w[:-1] if len(w) > 4 and w.endswith("s") else w
+
+
 def _words(text: str) -> set[str]:
     out = set()
     for w in _WORD.findall(text.lower()):
@@ -542,9 +551,11 @@ class CodeSuggester:
         plain = [k for k in kids if not descs[k].startswith("other")]
         return (plain or kids)[0]
 
-    def specific_code(self, code: str, context: set[str]) -> str:
-        """The most specific code the mention's context supports (billable when possible)."""
-        key = (code, frozenset(context))
+    def specific_code(self, code: str, context: set[str], head: str | None = None) -> str:
+        """The most specific code the mention's context supports (billable when possible).  An
+        unspecified leaf moves to a sibling only for words other than the mention's ``head`` word:
+        "hepatitis" is not "granulomatous hepatitis" because K75.9's title does not say hepatitis."""
+        key = (code, frozenset(context), head)
         cached = self._specific_cache.get(key)
         if cached is not None:
             return cached
@@ -555,7 +566,7 @@ class CodeSuggester:
         if self.specificity and parents and self.onto.is_billable(current) and (
             "unspecified" in desc or _flat(current).endswith("9")
         ):
-            sibling = self._best_child(parents[0], context, current)
+            sibling = self._best_child(parents[0], context - {head} if head else context, current)
             if sibling and sibling != current:
                 current = sibling
         for _ in range(5):
@@ -717,7 +728,7 @@ class CodeSuggester:
             context = context_cache.get(bounds)
             if context is None:
                 context = context_cache[bounds] = self._context_words(span, text)
-            chosen = self.specific_code(code, context)
+            chosen = self.specific_code(code, context, _head_word(span.text))
             if current_by == "chronic" and not self.is_chronic(chosen):
                 status = "historical"  # the Index named a condition that is not chronic after all
             if hit is not None and any(_RANGE_VIA.match(v) for v in hit.via):
@@ -821,6 +832,8 @@ class CodeSuggester:
         j = span.end
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in _QUALIFIER_AFTER_COMMA:
             j += 1  # "diabetes mellitus, type 1", "chronic kidney disease, stage 3"
+        elif j < len(doc) and len(doc[j].text.rstrip(".")) == 1 and doc[j].text[0].isupper() and doc[j].idx < end:
+            j += 1  # a type letter: "hepatitis C", "influenza A", "vitamin D deficiency"
         if j < len(doc) and (doc[j].lower_ in _SITE_PREPOSITIONS or doc[j].lower_ in _QUALIFIER_AFTER_COMMA):
             j += 1
             while j < len(doc) and j - span.end < 7 and doc[j].idx < end and (doc[j].is_alpha or doc[j].like_num
@@ -868,7 +881,7 @@ class CodeSuggester:
             if hit is None or hit.code == m["hit"].code or self.onto.get(hit.code) is None:
                 continue
             m["hit"] = hit
-            m["code"] = m["span"]._.code = self.specific_code(hit.code, m["context"])
+            m["code"] = m["span"]._.code = self.specific_code(hit.code, m["context"], _head_word(m["span"].text))
 
     def _is_under(self, code: str, ancestor: str) -> bool:
         cur = code

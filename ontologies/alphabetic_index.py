@@ -113,6 +113,11 @@ _STATED = {
 #: seldom a symptom (R: "score", "anesthesia"), a congenital anomaly (Q: "rest", "deformity"), a
 #: newborn's or pregnancy's condition (P, O: "spells") or an injury (S, T: "injection")
 _BARE_WORD_CHAPTERS = frozenset("QPOST")
+#: injury nouns that also name a procedure or a normal finding ("lumbar puncture", "amputation",
+#: "pupillary constriction", "bite block"): not matched alone
+_PROCEDURE_WORDS = frozenset("puncture amputation constriction bite".split())
+#: the code of an injury the text names without a site: Injury NOS, "other injury of unspecified body region"
+INJURY_NOS = "T14.8"
 #: Index main terms that clinical notes use in their ordinary sense far more often than as the
 #: condition ("granulation tissue" of a healing wound, "adhesions" seen at surgery, "drift" on exam)
 _ORDINARY_WORDS = frozenset({"adhesion", "drift", "granulation tissue", "infection", "fear", "reflex", "anesthesia",
@@ -1285,6 +1290,27 @@ class AlphabeticIndex:
                 continue
             seen.add(key)
             yield key, form, code
+        # injury nouns the Index codes by site only ("Sprain, ankle", "Laceration, forearm"): matched
+        # alone so the walk can read the site near them; a bare one is an injury NOS (T14.8)
+        for e in self.main_terms():
+            alts, rest = _split_alternates(e.term)
+            key = _norm_key(alts[0]) if len(alts) == 1 and not rest else ""
+            if not key or e.code or e.see_id or " " in key or key in seen or not is_matchable(key) \
+                    or key in _PROCEDURE_WORDS:
+                continue
+            if self._by_site_injury(e.id):
+                seen.add(key)
+                yield key, alts[0], INJURY_NOS
+
+    def _by_site_injury(self, entry_id: int) -> bool:
+        """Whether at least 3/4 of the codes below an entry (of 20 or more) are injuries by site (chapter S)."""
+        codes, todo = [], list(self._kids.get(entry_id, ()))
+        while todo:
+            kid = todo.pop()
+            if self._raw[kid][7]:
+                codes.append(self._raw[kid][7])
+            todo.extend(self._kids.get(kid, ()))
+        return len(codes) >= 20 and sum(c[:1] == "S" for c in codes) >= 0.75 * len(codes)
 
     def changes(self) -> list[tuple[str, str, str | None]]:
         """Index codes the Tabular does not hold as printed: ``(printed, status, code kept)``."""

@@ -475,6 +475,9 @@ def test_bad_convention_effect_is_a_located_config_error(tmp_path):
     ("DISCHARGE DIAGNOSIS: Complex open wound right lower extremity.", "S81.801A", None),  # extremity -> leg
     ("IMPRESSION: Fracture of the left femur.", "S72.92XA", None),           # Fracture, traumatic by default
     ("HPI: A right-hand dominant female who has trigger finger.", None, "M65.31"),  # handedness is no side
+    ("ASSESSMENT: Right ankle sprain.", "S93.401A", None),    # an injury noun the Index codes by site
+    ("ASSESSMENT: Laceration of the right forearm.", "S51.811A", None),
+    ("PROCEDURE: Lumbar puncture.", None, "T14.8XXA"),        # a procedure, not an injury
 ])
 def test_index_walk_reads_anatomy_words(annotate, text, code, absent):
     codes = annotate(text)
@@ -482,3 +485,14 @@ def test_index_walk_reads_anatomy_words(annotate, text, code, absent):
         assert code in confirmed_codes(codes)
     if absent:
         assert absent not in codes
+
+
+@pytest.mark.parametrize("text,code,absent", [
+    ("ASSESSMENT: Hepatitis C.", "B19.20", "K75.3"),   # the type letter after the head word is read
+    ("ASSESSMENT: Hepatitis B.", "B19.10", "K75.3"),
+    ("ASSESSMENT: Hepatitis.", "K75.9", "K75.3"),      # not "granulomatous hepatitis" for the head word alone
+    ("ASSESSMENT: Lobar pneumonia.", "J18.1", "J18.9"),  # a qualifier still moves to the sibling
+])
+def test_sibling_needs_a_word_beyond_the_head(annotate, text, code, absent):
+    codes = annotate(text)
+    assert code in confirmed_codes(codes) and absent not in codes
