@@ -723,7 +723,7 @@ class CodeSuggester:
             # a negated mention is never coded: it keeps the Tabular code (and costs no look-up)
             hit = self._index_hit(span, text, set(), status, sentence_cache) \
                 if index is not None and status != "negated" else None
-            code = self._choose(code, span, hit)
+            matched, code = code, self._choose(code, span, hit)
             bounds = self._clause_bounds(span, text)
             context = context_cache.get(bounds)
             if context is None:
@@ -731,6 +731,9 @@ class CodeSuggester:
             chosen = self.specific_code(code, context, _head_word(span.text))
             if current_by == "chronic" and not self.is_chronic(chosen):
                 status = "historical"  # the Index named a condition that is not chronic after all
+            elif status == "historical" and chosen != matched and \
+                    self.current_by_convention(span, chosen, text, headers) is not None:
+                status = "confirmed"  # the Index named a chronic condition ("hepatitis C")
             if hit is not None and any(_RANGE_VIA.match(v) for v in hit.via):
                 ranged.append(len(mentions))
             if chosen != span._.code:

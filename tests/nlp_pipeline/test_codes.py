@@ -381,6 +381,8 @@ def test_age_with_spaced_hyphens_is_not_history(annotate):
     ("PAST MEDICAL HISTORY: Hypertension, diabetes mellitus type 2, hyperlipidemia.", "I10"),
     ("PAST MEDICAL HISTORY: Hypertension, diabetes mellitus type 2, hyperlipidemia.", "E11.9"),
     ("HPI: 65-year-old man with a history of hypertension and COPD presents with cough.", "J44.9"),
+    ("PAST MEDICAL HISTORY: Hypertension and anxiety.", "F41.9"),
+    ("ASSESSMENT: History of hepatitis C.", "B19.20"),   # chronic by the code the Index gave, not the matcher's
 ])
 def test_chronic_condition_in_past_history_is_current(annotate, text, code):
     codes = annotate(text)
@@ -392,6 +394,7 @@ def test_acute_or_ended_condition_in_past_history_stays_history(annotate):
     codes = annotate("PAST MEDICAL HISTORY: Asthma as a child. Pneumonia in 2010.")
     assert codes["J18.9"]["status"] == "historical"     # not of a chronic class
     assert codes["J45.909"]["status"] == "historical"   # chronic, but "as a child" ended it
+    assert annotate("PAST MEDICAL HISTORY: Depression, in remission.")["F32.A"]["status"] == "historical"
 
 
 def test_status_conventions_are_configurable(tmp_path, nlp, onto):
