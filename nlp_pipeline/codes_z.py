@@ -58,6 +58,9 @@ class ZRules:
     long_term_drugs: dict[str, dict[str, Any]]
     encounter_sections: set[str] = field(default_factory=set)
     encounter_words: list[str] = field(default_factory=list)
+    #: past habits stated in words ("quit smoking", "former smoker"): {"words": [...], "past_cues":
+    #: [...], "current_cues": [...], "index_words": "nicotine dependence"} (see z_codes.json)
+    past_habits: dict[str, Any] = field(default_factory=dict)
     _compiled: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
     def pattern(self, name: str, words: Iterable[str]) -> re.Pattern:
@@ -86,7 +89,8 @@ def load_z_rules(path: str | None = None) -> ZRules:
         follow_up_words=list(data["follow_up_words"]), follow_up_after=list(data.get("follow_up_after", ())),
         drug_triggers=list(data["drug_triggers"]), drug_sections_excluded=set(data.get("drug_sections_excluded", ())),
         long_term_drugs=dict(data["long_term_drugs"]),
-        encounter_sections=set(data.get("encounter_sections", ())), encounter_words=list(data.get("encounter_words", ())))
+        encounter_sections=set(data.get("encounter_sections", ())), encounter_words=list(data.get("encounter_words", ())),
+        past_habits=dict(data.get("past_habits", {})))
 
 
 @dataclass
@@ -227,6 +231,33 @@ class ZCoder:
         return hit.code, hit.text
 
     # -- text rules ----------------------------------------------------------------------------
+    def _past_habits(self, text: str, sentences: list[tuple[int, int]], current_codes: set[str]) -> list[ZFinding]:
+        """History of a habit the text states in words, not as a condition the matcher finds: "quit
+        smoking in 2005", "former smoker", "ex-smoker" -> History, personal, nicotine dependence
+        (Z87.891); not when the clause says it goes on or is only advised ("counseled to quit
+        smoking", "trying to quit", "still smokes"), nor beside a current nicotine dependence code."""
+        spec = self.rules.past_habits
+        if not spec or any(c.startswith("F17") for c in current_codes):
+            return []
+        r = self.rules
+        habit = r.pattern("habit_words", spec.get("words", ()))
+        past = r.pattern("habit_past", spec.get("past_cues", ()))
+        current = r.pattern("habit_current", spec.get("current_cues", ()))
+        low = text.lower()
+        for m in habit.finditer(low):
+            s0, s1 = next(((a, b) for a, b in sentences if a <= m.start() < b), (0, len(low)))
+            cuts = [c.end() for c in _CLAUSE_END.finditer(low, s0, m.start())]
+            lo = cuts[-1] if cuts else s0
+            nxt = _CLAUSE_END.search(low, m.end(), s1)
+            clause = low[lo:nxt.start() if nxt else s1]
+            if not past.search(clause) or current.search(clause) or _DENIED_BEFORE.search(low[max(lo, m.start() - 60):m.start()]):
+                continue
+            words = words_of(spec.get("index_words", ""))
+            hit = self._under("history", "personal", words, set(words))
+            if hit is not None and self.onto.get(hit.code) is not None:
+                return [ZFinding(hit.code, m.start(), m.end(), "history", hit.text)]
+        return []
+
     def from_text(self, text: str, sentences: list[tuple[int, int]], *, sections: list[tuple[int, int, str]],
                   historical_codes: dict[str, list[tuple[int, int]]], current_codes: set[str]) -> list[ZFinding]:
         """Status, screening, follow-up and long-term drug Z codes stated in ``text``
@@ -239,6 +270,7 @@ class ZCoder:
             self._drug_class = {n.lower(): code for code, spec in r.long_term_drugs.items()
                                 for n in list(spec.get("names", ())) + list(spec.get("words", ()))}
         starts = [a for a, _ in sentences]
+        out.extend(self._past_habits(text, sentences, current_codes))
 
         def sentences_with(pattern: re.Pattern) -> set[int]:
             """Indexes of the sentences where ``pattern`` matches (one pass over the note)."""

@@ -312,6 +312,8 @@ def test_a_with_combination_takes_the_condition_it_names(annotate):
     ("HOSPITAL COURSE: The family asked that she be DNR.", "Z66"),
     ("PROCEDURE: Screening colonoscopy.", "Z12.11"),
     ("SOCIAL HISTORY: Former smoker, quit 10 years ago.", "Z87.891"),  # not F17: history of nicotine dependence
+    ("SOCIAL HISTORY: He quit smoking in 2005.", "Z87.891"),            # the habit's history in words
+    ("SOCIAL HISTORY: Remote history of tobacco use.", "Z87.891"),
 ])
 def test_z_codes(annotate, text, code):
     codes = annotate(text)
@@ -328,6 +330,9 @@ def test_z_codes(annotate, text, code):
     "MEDICATIONS: Coumadin, metformin.\nASSESSMENT: Hypertension.",  # a medication list alone
     "ASSESSMENT: Acute on chronic systolic heart failure.",          # "on" that starts no status
     "FAMILY HISTORY: Noncontributory.",
+    "SOCIAL HISTORY: Never smoked.",
+    "HOSPITAL COURSE: He was counseled to quit smoking.",                # a current smoker
+    "SOCIAL HISTORY: He is trying to quit smoking.",
 ])
 def test_no_z_code_from_these(annotate, text):
     assert not [c for c in annotate(text) if c.startswith("Z")]
