@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from corpora.doc import SPAN_KEY, doc_text, register_extensions
+from corpora.errors import ConfigError
 from ontologies.code_syntax import category, flat as _flat, ref_covers
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,14 @@ _NORMAL_AFTER = re.compile(
     r"^[\s,]*(?:(?:[a-z]+\s+){0,2}(?:is|are|was|were|appears?|looks?|remains?)\s+(?:[a-z]+\s+)?)?"
     r"(?:normal|unremarkable|within normal limits)\b", re.I)
 _NORMAL_BEFORE = re.compile(r"\b(normal|unremarkable)\s+$", re.I)
+#: R52 (pain, unspecified) is the Index's "Pain, generalized": a bare "pain" in a note is the pain of
+#: a site or a condition named elsewhere (coded there) or a drug's indication ("p.r.n. pain")
+_GENERALIZED = re.compile(r"\b(?:generali[sz]ed|diffuse|widespread|all\s+over|whole\s+body|total\s+body)\b", re.I)
+#: a condition word that names a test ("stress test", "allergy testing", "sleep study"), read after the mention
+_PROCEDURE_AFTER = re.compile(r"[\s-]*(?:test|tests|testing|study|studies|echo|echocardiogram|echocardiography|"
+                              r"imaging|perfusion|scan|protocol|panel|screen)\b", re.I)
+#: an electrocardiogram reading: "ST depressions", "ST-segment elevation", "PR depression"
+_ECG_BEFORE = re.compile(r"\b(?:ST|PR)(?:[\s-]+segment)?[\s-]+$")
 _STOP = {
     "with", "without", "of", "the", "and", "or", "in", "to", "due", "other", "unspecified", "not",
     "elsewhere", "classified", "specified", "type", "site", "a", "an", "by", "for", "on", "as",
@@ -86,8 +95,20 @@ _UNCERTAIN_AFTER = re.compile(
 #: words that end the phrase of a mention (its near words for the Index stop there)
 _PHRASE_BREAK = frozenset("and or but with without no not for since after before from by than was were is are "
                           "has had have to".split())
-#: prepositions that join a site or part to a condition ("of the left knee", "in the lower lobe")
-_SITE_PREPOSITIONS = frozenset("of in involving at on".split())
+#: going back from a mention, a preposition ends its phrase too: the words before "complaining of
+#: worsening pain" or "called back for pain" do not modify the condition
+_BACK_BREAK = _PHRASE_BREAK | frozenset("of in at on into onto over under about per via like as".split())
+#: prepositions that join a site or part to a condition ("of the left knee", "in the lower lobe",
+#: "a foreign body to the left eye")
+_SITE_PREPOSITIONS = frozenset("of in involving at on to".split())
+#: words after which a number qualifies a condition ("stage 3", "type 2", "grade II"); a number
+#: elsewhere ("3. Acute on chronic renal failure", "in 2 weeks") says nothing about it
+_NUMBER_QUALIFIERS = frozenset("stage type grade class level degree zone phase".split())
+#: a clause ends at these (the words of another clause do not describe a mention: "a right-hand
+#: dominant female who has de Quervain's tenosynovitis")
+_CLAUSE_BREAK = re.compile(r";|\b(?:who|which|whose|but|although|though|because|while|whereas|however)\b", re.I)
+#: handedness is not a site: "right hand dominant", "left-handed"
+_HANDEDNESS = re.compile(r"\b(?:right|left)[\s-]*(?:hand(?:ed)?[\s-]*(?:dominant|dominance)?|handed)\b", re.I)
 _RANGE_VIA = re.compile(r"^(?:categories\s+)?[A-Z]\d\d\s*-\s*[A-Z]\d\d\s+with\s", re.I)
 #: words that qualify a condition written before them after a comma ("diabetes mellitus, type 1")
 _QUALIFIER_AFTER_COMMA = frozenset("type stage grade class left right bilateral".split())
@@ -98,6 +119,26 @@ DEFAULT_EXCLUDED_PREFIXES = ("V", "W", "X", "Y", "Z")
 def _desc_words(text: str) -> set[str]:
     """Words of a code description, without nonessential modifiers in parentheses."""
     return _words(_PARENS.sub(" ", text))
+
+
+def _bound_words(text: str) -> set[str]:
+    """:func:`_words` of a clause, keeping a number only after a word it qualifies ("stage 3")."""
+    out = set()
+    prev = ""
+    for w in _WORD.findall(text.lower()):
+        if not (w.isdigit() and prev not in _NUMBER_QUALIFIERS) and w not in _STOP:
+            out.add(w[:-1] if len(w) > 4 and w.endswith("s") else w)
+        prev = w
+    return out
+
+
+def _head_word(text: str) -> str | None:
+    """The last word of a mention as :func:`_words` keeps it ("hepatitis" -> "hepatiti")."""
+    words = [w for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
+    if not words:
+        return None
+    w = words[-1]
+    return w[:-1] if len(w) > 4 and w.endswith("s") else w
 
 
 def _words(text: str) -> set[str]:
@@ -225,6 +266,9 @@ class ReportConvention:
     signal_headers: frozenset[str]
     weak_signals: frozenset[str]
     historical_in_reason_is_current: bool = True
+    #: "current": a reason is a current condition (test reports); "confirm_elsewhere": a reason is the
+    #: referrer's question, coded only when the note's assessment states it too (consultations)
+    effect: str = "current"
 
 
 def load_conventions(path: str | None = None) -> list[ReportConvention]:
@@ -239,8 +283,16 @@ def load_conventions(path: str | None = None) -> list[ReportConvention]:
         up = lambda key: frozenset(h.upper() for h in spec.get(key, ()))  # noqa: E731
         out.append(ReportConvention(name, frozenset(t.lower() for t in spec.get("note_types", ())),
                                     up("reason_headers"), up("strong_reason_headers"), up("signal_headers"),
-                                    up("weak_signals"), bool(spec.get("historical_in_reason_is_current", True))))
+                                    up("weak_signals"), bool(spec.get("historical_in_reason_is_current", True)),
+                                    str(spec.get("effect", "current"))))
+        if out[-1].effect not in CONVENTION_EFFECTS:
+            raise ConfigError(f"report convention {name!r}: effect {out[-1].effect!r} is not one of "
+                              f"{', '.join(CONVENTION_EFFECTS)}", "write one of them in the conventions file",
+                              file=path or "report_conventions.json")
     return out
+
+
+CONVENTION_EFFECTS = ("current", "confirm_elsewhere")
 
 
 _HEADER = re.compile(r"(?:^|(?<=[\n,.;]))[ \t]*([A-Z][A-Z0-9 /&()-]{0,40}?[A-Z)])[ \t]*:", re.M)
@@ -263,15 +315,17 @@ def report_reason_regions(text: str, note_type: str | None,
         return []
     names = {h[2] for h in headers}
     out: list[tuple[int, int, str]] = []
+    claimed: set[int] = set()  # a header belongs to the first convention that applies
     for conv in conventions:
         typed = bool(note_type) and note_type.lower() in conv.note_types
         strong = names & conv.strong_reason_headers
         signals = names & conv.signal_headers
-        if not (typed or (strong and signals - strong) or
+        if not (typed or (strong and (signals - strong or not conv.signal_headers)) or
                 (names & conv.reason_headers and signals - conv.weak_signals - conv.reason_headers)):
             continue
         for i, (start, end, name) in enumerate(headers):
-            if name in conv.reason_headers:
+            if name in conv.reason_headers and start not in claimed:
+                claimed.add(start)
                 stop = headers[i + 1][0] if i + 1 < len(headers) else len(text)
                 out.append((end, stop, conv.name))
     return out
@@ -283,12 +337,90 @@ def convention_status(start: int, end: int, status: str, regions: list[tuple[int
     reason region of a test report becomes ``confirmed`` (a current reason for the test)."""
     if status != "historical":
         return status
+    conv = region_convention(start, end, regions, conventions)
+    if conv is not None and conv.historical_in_reason_is_current:
+        return "confirmed"
+    return status
+
+
+def region_convention(start: int, end: int, regions: list[tuple[int, int, str]],
+                      conventions: list[ReportConvention]) -> ReportConvention | None:
+    """The convention whose reason region holds the mention at ``start:end``, if any."""
     for a, b, name in regions:
         if a <= start and end <= b:
-            conv = next((c for c in conventions if c.name == name), None)
-            if conv is not None and conv.historical_in_reason_is_current:
-                return "confirmed"
-    return status
+            return next((c for c in conventions if c.name == name), None)
+    return None
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
+    alts = sorted((re.escape(p.lower()).replace(r"\ ", r"[\s-]+") for p in phrases if p.strip()), key=len, reverse=True)
+    return re.compile(r"(?<![\w/])(?:" + "|".join(alts) + r")(?![\w/])", re.I) if alts else None
+
+
+@dataclass
+class StatusConventions:
+    """When a mention ConText marks historical is coded as current (``resources/codes/status_conventions.json``).
+
+    * ``chronic``: a condition of a chronic class (code prefixes and category ranges, or a Tabular
+      title starting with one of ``title_prefixes``), historical only through a past-history
+      heading or a ``history_triggers`` cue, is current unless its clause has an ``ended`` cue;
+    * ``habits``: a mention historical only by ConText's habit rule (tobacco, alcohol, drug use)
+      is current unless its clause has a ``habit_ended`` cue (quit, former, ex-smoker ...).
+    """
+
+    prefixes: tuple[str, ...] = ()
+    ranges: tuple[tuple[str, str], ...] = ()
+    title_prefixes: tuple[str, ...] = ()
+    history_triggers: frozenset[str] = frozenset()
+    ended: re.Pattern | None = None
+    habit_ended: re.Pattern | None = None
+    habit_prefixes: tuple[str, ...] = ()
+    habit_ranges: tuple[tuple[str, str], ...] = ()
+    habit_sections: frozenset[str] = frozenset()
+
+    def chronic_code(self, code: str, titles: Iterable[str]) -> bool:
+        """Whether ``code`` (with the Tabular ``titles`` of it and its ancestors) is of a chronic class."""
+        if _in_classes(code, self.prefixes, self.ranges):
+            return True
+        return any(t.lower().startswith(self.title_prefixes) for t in titles) if self.title_prefixes else False
+
+    def habit_code(self, code: str) -> bool:
+        """Whether ``code`` names a habit (substance use: tobacco, alcohol, drugs)."""
+        return _in_classes(code, self.habit_prefixes, self.habit_ranges)
+
+
+def _in_classes(code: str, prefixes: tuple[str, ...], ranges: tuple[tuple[str, str], ...]) -> bool:
+    flat = _flat(code).upper()
+    return flat.startswith(prefixes) or any(lo <= flat[:3] <= hi for lo, hi in ranges)
+
+
+def _code_classes(specs: Iterable[str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Code prefixes ("E78", "G47.3") and category ranges ("E08-E13") of a class list."""
+    prefixes, ranges = [], []
+    for spec in specs:
+        if "-" in spec:
+            lo, hi = (x.strip().upper() for x in spec.split("-", 1))
+            ranges.append((lo[:3], hi[:3]))
+        else:
+            prefixes.append(_flat(spec).upper())
+    return tuple(prefixes), tuple(ranges)
+
+
+def load_status_conventions(path: str | None = None) -> StatusConventions:
+    """The chronic-condition and habit conventions: the shipped file, or a file of the same shape."""
+    if path is None:
+        data = json.loads((files("nlp_pipeline.resources") / "codes" / "status_conventions.json").read_text("utf-8"))
+    else:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    chronic, habits = data.get("chronic", {}), data.get("habits", {})
+    prefixes, ranges = _code_classes(spec for cls in chronic.get("classes", ()) for spec in cls["codes"])
+    habit_prefixes, habit_ranges = _code_classes(habits.get("codes", ()))
+    return StatusConventions(
+        prefixes, ranges, tuple(t.lower() for t in chronic.get("title_prefixes", ())),
+        frozenset(" ".join(t.lower().split()) for t in chronic.get("history_triggers", ())),
+        _phrase_pattern(chronic.get("ended_cues", ())), _phrase_pattern(habits.get("ended_cues", ())),
+        habit_prefixes, habit_ranges, frozenset(habits.get("sections", ())))
 
 
 def load_integral_rules(path: str | None = None) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -319,7 +451,7 @@ class CodeSuggester:
                  setting: str = "outpatient", span_key: str = SPAN_KEY, rules: str | None = None,
                  specificity: bool = True, exclude_prefixes: tuple[str, ...] | list[str] | None = None,
                  z_codes: bool = True, z_rules: str | None = None, conventions: str | None = None,
-                 use_index: bool = True) -> None:
+                 use_index: bool = True, status_conventions: str | None = None) -> None:
         if setting not in SETTINGS:
             raise ValueError(f"setting must be one of {SETTINGS}, got {setting!r}; use outpatient or inpatient")
         register_extensions()
@@ -338,6 +470,9 @@ class CodeSuggester:
         self.conventions_path = conventions
         self.use_index = use_index
         self.conventions = load_conventions(conventions)
+        self.status_conventions_path = status_conventions
+        self.status_conventions = load_status_conventions(status_conventions)
+        self._chronic_cache: dict[str, bool] = {}
         self._z = None
         self._lookups: dict[tuple, Any] = {}  # Index look-ups by their words (hits are not changed by callers)
 
@@ -416,9 +551,11 @@ class CodeSuggester:
         plain = [k for k in kids if not descs[k].startswith("other")]
         return (plain or kids)[0]
 
-    def specific_code(self, code: str, context: set[str]) -> str:
-        """The most specific code the mention's context supports (billable when possible)."""
-        key = (code, frozenset(context))
+    def specific_code(self, code: str, context: set[str], head: str | None = None) -> str:
+        """The most specific code the mention's context supports (billable when possible).  An
+        unspecified leaf moves to a sibling only for words other than the mention's ``head`` word:
+        "hepatitis" is not "granulomatous hepatitis" because K75.9's title does not say hepatitis."""
+        key = (code, frozenset(context), head)
         cached = self._specific_cache.get(key)
         if cached is not None:
             return cached
@@ -429,7 +566,7 @@ class CodeSuggester:
         if self.specificity and parents and self.onto.is_billable(current) and (
             "unspecified" in desc or _flat(current).endswith("9")
         ):
-            sibling = self._best_child(parents[0], context, current)
+            sibling = self._best_child(parents[0], context - {head} if head else context, current)
             if sibling and sibling != current:
                 current = sibling
         for _ in range(5):
@@ -445,17 +582,23 @@ class CodeSuggester:
         return current
 
     # -------------------------------------------------------------- helpers
-    @staticmethod
-    def _context_words(span: Span, text: str) -> set[str]:
-        doc = span.doc
-        try:
-            sent = span.sent
-            start, end = sent.start_char, sent.end_char
-        except ValueError:  # no sentence boundaries
-            start = doc[max(span.start - 8, 0)].idx
-            last = doc[min(span.end + 8, len(doc)) - 1]
-            end = last.idx + len(last)
-        return _words(_NEGATED_TAIL.sub(" ", text[start:end]))
+    @classmethod
+    def _context_words(cls, span: Span, text: str) -> set[str]:
+        """Words of the mention's clause (laterality, site, acuity, stage) outside negated phrases."""
+        start, end = cls._clause_bounds(span, text)
+        return _bound_words(_HANDEDNESS.sub(" ", _NEGATED_TAIL.sub(" ", text[start:end])))
+
+    @classmethod
+    def _clause_bounds(cls, span: Span, text: str) -> tuple[int, int]:
+        """The mention's clause: its sentence cut at ";", "who", "which", "but" ... around it."""
+        start, end = cls._sentence_bounds(span, text)
+        for m in _CLAUSE_BREAK.finditer(text, start, end):
+            if m.end() <= span.start_char:
+                start = m.end()
+            elif m.start() >= span.end_char:
+                end = m.start()
+                break
+        return start, end
 
     @staticmethod
     def _sentence_bounds(span: Span, text: str) -> tuple[int, int]:
@@ -470,14 +613,6 @@ class CodeSuggester:
         return bool(_UNCERTAIN_BEFORE.search(text[start:span.start_char]) or _UNCERTAIN_AFTER.match(text[span.end_char:end]))
 
     @staticmethod
-    def _site_before(span: Span) -> bool:
-        if span.start == 0:
-            return False
-        prev = span.doc[span.start - 1]
-        return prev.is_alpha and prev.lower_ not in _STOP and prev.lower_ not in {
-            "no", "denies", "severe", "mild", "moderate", "acute", "chronic", "some", "any", "her", "his", "of"}
-
-    @staticmethod
     def _is_normal_finding(span: Span, text: str) -> bool:
         after = text[span.end_char: span.end_char + 40]
         before = text[max(0, span.start_char - 20): span.start_char]
@@ -487,6 +622,70 @@ class CodeSuggester:
         meta = doc._.meta or {}
         setting = meta.get("setting")
         return setting if setting in SETTINGS else self.setting
+
+    # -------------------------------------------------------------- status conventions
+    def is_chronic(self, code: str) -> bool:
+        """Whether ``code`` is of a chronic class of the status conventions."""
+        got = self._chronic_cache.get(code)
+        if got is None:
+            titles, cur = [], code
+            for _ in range(6):
+                titles.append(self._desc(cur))
+                parents = self.onto.parents(cur)
+                if not parents:
+                    break
+                cur = parents[0]
+            got = self._chronic_cache[code] = self.status_conventions.chronic_code(code, titles)
+        return got
+
+    @classmethod
+    def _item_bounds(cls, span: Span, text: str) -> tuple[int, int]:
+        """The mention's item in a list ("asthma as a child" in "COPD, asthma as a child, gout"), and
+        the item after it when that is a short comment ("hypertension, resolved"): the clause cut at
+        commas."""
+        start, end = cls._clause_bounds(span, text)
+        before = text.rfind(",", start, span.start_char)
+        if before >= 0:
+            start = before + 1
+        after = text.find(",", span.end_char, end)
+        if after >= 0:
+            nxt = text.find(",", after + 1, end)
+            stop = nxt if nxt >= 0 else end
+            end = stop if len(text[after + 1:stop].split()) <= 3 else after
+        return start, end
+
+    def current_by_convention(self, span: Span, code: str, text: str,
+                              headers: list[tuple[int, int]] = ()) -> str | None:
+        """``"chronic"`` or ``"habit"`` when a mention ConText marks historical is current by a
+        status convention (see :class:`StatusConventions`), else ``None``."""
+        sc = self.status_conventions
+        hist = [e for e in (span._.assertion_evidence or []) if e.get("attribute") == "historical"]
+        if not hist:
+            return None
+        start, end = self._item_bounds(span, text)
+        cut = [(a, b) for a, b in headers if a < end and start < b]
+        cut += [(e["start"], e["end"]) for e in hist if "start" in e and "end" in e]
+        chars = list(text[start:end])
+        for a, b in cut:
+            for k in range(max(a, start), min(b, end)):
+                chars[k - start] = " "
+        clause = "".join(chars)
+        section = span._.section or ""
+        if all(e.get("rule") == "habit" or (e.get("section") in sc.habit_sections and sc.habit_code(code))
+               for e in hist):
+            return None if sc.habit_ended is not None and sc.habit_ended.search(clause) else "habit"
+
+        def by_history(e: dict) -> bool:
+            if e.get("section"):
+                return True  # a past-history heading
+            if " ".join(str(e.get("trigger", "")).lower().split()) in sc.history_triggers:
+                return True
+            # a cue of another item of a past-history list ("COPD, asthma as a child") is not this one's
+            return "history" in section and not (start <= e.get("start", -1) < end)
+
+        if all(by_history(e) for e in hist) and self.is_chronic(code):
+            return None if sc.ended is not None and sc.ended.search(clause) else "chronic"
+        return None
 
     # -------------------------------------------------------------- the component
     def __call__(self, doc: Doc) -> Doc:
@@ -518,15 +717,23 @@ class CodeSuggester:
             if self._is_normal_finding(span, text):
                 continue
             status = mention_status(span)
+            current_by = self.current_by_convention(span, code, text, headers) if status == "historical" else None
+            if current_by is not None:
+                status = "confirmed"  # a chronic condition in the past history, a current habit
             # a negated mention is never coded: it keeps the Tabular code (and costs no look-up)
             hit = self._index_hit(span, text, set(), status, sentence_cache) \
                 if index is not None and status != "negated" else None
-            code = self._choose(code, span, hit)
-            bounds = self._sentence_bounds(span, text)
+            matched, code = code, self._choose(code, span, hit)
+            bounds = self._clause_bounds(span, text)
             context = context_cache.get(bounds)
             if context is None:
                 context = context_cache[bounds] = self._context_words(span, text)
-            chosen = self.specific_code(code, context)
+            chosen = self.specific_code(code, context, _head_word(span.text))
+            if current_by == "chronic" and not self.is_chronic(chosen):
+                status = "historical"  # the Index named a condition that is not chronic after all
+            elif status == "historical" and chosen != matched and \
+                    self.current_by_convention(span, chosen, text, headers) is not None:
+                status = "confirmed"  # the Index named a chronic condition ("hepatitis C")
             if hit is not None and any(_RANGE_VIA.match(v) for v in hit.via):
                 ranged.append(len(mentions))
             if chosen != span._.code:
@@ -539,13 +746,19 @@ class CodeSuggester:
             if chosen in QUALIFIED_ELSEWHERE and span.start > 0 and \
                     span.doc[span.start - 1].lower_.strip("-") in QUALIFIED_ELSEWHERE[chosen]:
                 continue  # "pulmonary artery hypertension" is not essential hypertension
-            if chosen == "R52" and self._site_before(span):
-                continue  # "wrist pain": pain of a named site is not "pain, unspecified"
+            if chosen == "R52" and not _GENERALIZED.search(text[bounds[0]:bounds[1]]):
+                continue  # "wrist pain", "pain in the right ankle", "p.r.n. pain": R52 is generalized pain only
+            if _PROCEDURE_AFTER.match(text, span.end_char) or _ECG_BEFORE.search(text, max(0, span.start_char - 12),
+                                                                                 span.start_char):
+                continue  # "stress test", "allergy testing", "ST depressions": a test or its reading, not a disorder
+            conv = region_convention(span.start_char, span.end_char, regions, self.conventions) if regions else None
             mentions.append({"code": chosen, "status": status, "section": span._.section, "span": span,
-                             "score": float(span._.score or 1.0), "hit": hit, "context": context})
+                             "score": float(span._.score or 1.0), "hit": hit, "context": context,
+                             "referral": conv is not None and conv.effect == "confirm_elsewhere"})
         if ranged:  # "see E08-E13 with .40": now that every mention has its code, the note's type of diabetes
             self._settle_ranges(mentions, ranged, text, sentence_cache)
         mentions = self._absorb(mentions, text)
+        questions = self._referral_questions(mentions)
         by_code: dict[str, dict[str, Any]] = {}
         for m in mentions:
             entry = by_code.setdefault(m["code"], {"mentions": [], "score": 0.0})
@@ -557,7 +770,9 @@ class CodeSuggester:
             finals = [m for m in mentions_ if (m[1] or "") in FINAL_SECTIONS]
             deciding = finals or mentions_
             statuses = {m[0] for m in deciding}
-            if "confirmed" in statuses:
+            if code in questions:
+                status = "uncertain"  # the referrer's question, which the consultant did not state
+            elif "confirmed" in statuses:
                 status = "confirmed"
             elif "negated" in statuses or ("uncertain" in statuses and any(m[0] == "negated" for m in mentions_)):
                 status = "negated"  # e.g. "suspected ..." then "negative for ...": ruled out
@@ -584,6 +799,18 @@ class CodeSuggester:
         return suggestions
 
     @staticmethod
+    def _referral_questions(mentions: list[dict[str, Any]]) -> set[str]:
+        """Codes named only in a consultation's reason line while the note has an assessment that
+        does not state them (convention ``confirm_elsewhere``): the referring clinician's question."""
+        asked = {m["code"] for m in mentions if m["referral"]}
+        if not asked:
+            return set()
+        if not any((m["section"] or "") in FINAL_SECTIONS for m in mentions if not m["referral"]):
+            return set()  # no assessment: the reason is what the encounter is about
+        stated = {category(m["code"]) for m in mentions if not m["referral"] and m["status"] in ("confirmed", "uncertain")}
+        return {c for c in asked if category(c) not in stated}
+
+    @staticmethod
     def _span_code(span: Span) -> str | None:
         if span._.system not in (None, SYSTEM):
             return None
@@ -603,11 +830,13 @@ class CodeSuggester:
         # preposition joins to it ("cellulitis of the right lower leg"), not "fever for three days"
         i = span.start
         while i > 0 and span.start - i < 5 and doc[i - 1].idx >= start and doc[i - 1].is_alpha \
-                and doc[i - 1].lower_ not in _PHRASE_BREAK:
+                and doc[i - 1].lower_ not in _BACK_BREAK:
             i -= 1
         j = span.end
         if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ in _QUALIFIER_AFTER_COMMA:
             j += 1  # "diabetes mellitus, type 1", "chronic kidney disease, stage 3"
+        elif j < len(doc) and len(doc[j].text.rstrip(".")) == 1 and doc[j].text[0].isupper() and doc[j].idx < end:
+            j += 1  # a type letter: "hepatitis C", "influenza A", "vitamin D deficiency"
         if j < len(doc) and (doc[j].lower_ in _SITE_PREPOSITIONS or doc[j].lower_ in _QUALIFIER_AFTER_COMMA):
             j += 1
             while j < len(doc) and j - span.end < 7 and doc[j].idx < end and (doc[j].is_alpha or doc[j].like_num
@@ -655,7 +884,7 @@ class CodeSuggester:
             if hit is None or hit.code == m["hit"].code or self.onto.get(hit.code) is None:
                 continue
             m["hit"] = hit
-            m["code"] = m["span"]._.code = self.specific_code(hit.code, m["context"])
+            m["code"] = m["span"]._.code = self.specific_code(hit.code, m["context"], _head_word(m["span"].text))
 
     def _is_under(self, code: str, ancestor: str) -> bool:
         cur = code
@@ -890,12 +1119,14 @@ class CodeSuggester:
     "clinlabel_codes",
     default_config={"ontology": "icd10cm", "setting": "outpatient", "span_key": SPAN_KEY, "rules": None,
                     "specificity": True, "exclude_prefixes": list(DEFAULT_EXCLUDED_PREFIXES),
-                    "z_codes": True, "z_rules": None, "conventions": None, "use_index": True},
+                    "z_codes": True, "z_rules": None, "conventions": None, "use_index": True,
+                    "status_conventions": None},
 )
 def make_code_suggester(nlp: Language, name: str, *, ontology: str, setting: str, span_key: str,
                         rules: Optional[str], specificity: bool, exclude_prefixes: List[str],
                         z_codes: bool, z_rules: Optional[str], conventions: Optional[str],
-                        use_index: bool) -> CodeSuggester:
+                        use_index: bool, status_conventions: Optional[str]) -> CodeSuggester:
     return CodeSuggester(nlp, name, ontology=ontology, setting=setting, span_key=span_key, rules=rules,
                          specificity=specificity, exclude_prefixes=exclude_prefixes, z_codes=z_codes,
-                         z_rules=z_rules, conventions=conventions, use_index=use_index)
+                         z_rules=z_rules, conventions=conventions, use_index=use_index,
+                         status_conventions=status_conventions)

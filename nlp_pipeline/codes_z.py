@@ -58,6 +58,9 @@ class ZRules:
     long_term_drugs: dict[str, dict[str, Any]]
     encounter_sections: set[str] = field(default_factory=set)
     encounter_words: list[str] = field(default_factory=list)
+    #: past habits stated in words ("quit smoking", "former smoker"): {"words": [...], "past_cues":
+    #: [...], "current_cues": [...], "index_words": "nicotine dependence"} (see z_codes.json)
+    past_habits: dict[str, Any] = field(default_factory=dict)
     _compiled: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
     def pattern(self, name: str, words: Iterable[str]) -> re.Pattern:
@@ -86,7 +89,8 @@ def load_z_rules(path: str | None = None) -> ZRules:
         follow_up_words=list(data["follow_up_words"]), follow_up_after=list(data.get("follow_up_after", ())),
         drug_triggers=list(data["drug_triggers"]), drug_sections_excluded=set(data.get("drug_sections_excluded", ())),
         long_term_drugs=dict(data["long_term_drugs"]),
-        encounter_sections=set(data.get("encounter_sections", ())), encounter_words=list(data.get("encounter_words", ())))
+        encounter_sections=set(data.get("encounter_sections", ())), encounter_words=list(data.get("encounter_words", ())),
+        past_habits=dict(data.get("past_habits", {})))
 
 
 @dataclass
@@ -103,6 +107,42 @@ class ZFinding:
 
 _PLAN_SECTIONS = frozenset({"plan", "assessment_and_plan", "observation_and_plan"})
 _CLAUSE_END = re.compile(r"[.;:\n]|,\s|\band\b|\bbut\b|\bwho\b|\bwhich\b", re.I)
+#: a drug or status the text denies: "no anticoagulation", "not on Coumadin", "off warfarin",
+#: "stopped his Coumadin", "no history of CABG" (the words right before it) ...
+_DENIED_BEFORE = re.compile(
+    r"(?:^|\W)(?:no|not|never|off|without|denies|denied|stop|stopped|stopping|discontinue|discontinued|held|hold|"
+    r"holding|avoid|avoided|avoiding|refused|refuses|declined|declines|no longer|negative for|contraindication to|"
+    r"contraindications to|intolerant of|intolerance to|allergic to|allergy to)"
+    r"\s+(?:(?:on|taking|takes|using|any|the|his|her|their|further|more|with|therapeutic|chronic|long-term|"
+    r"prior|previous|history|of|a|an|to|be|being|been|currently|ever|requiring|require|requires|needing)\s+){0,3}$", re.I)
+#: ... or afterwards: "Coumadin was held", "Coumadin is contraindicated"
+_DENIED_AFTER = re.compile(r"^\s*(?:was|were|is|are|has been|had been|will be)?\s*(?:stopped|held|discontinued|"
+                           r"contraindicated|declined|refused|not tolerated)\b", re.I)
+#: ... or puts in the future or in question: "anticoagulation for four weeks before cardioversion",
+#: "will start Coumadin", "candidate for dialysis", "risks of anticoagulation" (a later "continue"
+#: or "remains on" makes it current again: "will continue Coumadin")
+_NOT_YET = re.compile(r"\b(?:will|would|should|may|might|could|if|after|until|consider|considered|considering|"
+                      r"candidate|candidates|plan|plans|planned|planning|recommend|recommended|recommends|scheduled|"
+                      r"need|needs|needed|risk|risks|discuss|discussed|discussion|option|options|possible|"
+                      r"evaluate|evaluation|whether|prior to|before)\b", re.I)
+_STILL = re.compile(r"\b(?:continue|continues|continued|continuing|resume|resumed|remain|remains|remained|still|"
+                    r"currently|chronically|long-term|maintained)\b", re.I)
+
+
+def not_current(sent: str, start: int, end: int) -> bool:
+    """Whether a drug or status at ``sent[start:end]`` is denied, stopped, or only planned or
+    considered in its clause (so no long-term-use or status Z code): see the patterns above."""
+    before = sent[max(0, start - 60):start]
+    if _DENIED_BEFORE.search(before) or _DENIED_AFTER.match(sent[end:end + 40]):
+        return True
+    cuts = [m.end() for m in _CLAUSE_END.finditer(sent, 0, start)]
+    clause = sent[cuts[-1] if cuts else 0:start]
+    later = None
+    for later in _NOT_YET.finditer(clause):
+        pass
+    if later is None:
+        return False
+    return not any(m.start() > later.start() for m in _STILL.finditer(clause))
 
 
 class ZCoder:
@@ -181,14 +221,43 @@ class ZCoder:
         return self._history[key]
 
     def _history_code(self, kind: str, code: str, mention: list[str]) -> tuple[str, str] | None:
-        near = self._titles(code) | set(mention)
+        by_title = kind == "historical" and code.upper().startswith(_NAMED_BY_TITLE)
+        # a lay word's condition is named by its own title, not by its chapter's ("mental disorder")
+        near = (set(words_of(self.onto.description(code) or "")) if by_title else self._titles(code)) | set(mention)
         hit = self._under("history", "personal" if kind == "historical" else "family", mention, near,
-                          need_mention=kind == "historical")
-        if hit is None or self.onto.get(hit.code) is None:
+                          need_mention=kind == "historical" and not by_title)
+        if hit is None or self.onto.get(hit.code) is None or not _history_agrees(code, hit.code):
             return None
         return hit.code, hit.text
 
     # -- text rules ----------------------------------------------------------------------------
+    def _past_habits(self, text: str, sentences: list[tuple[int, int]], current_codes: set[str]) -> list[ZFinding]:
+        """History of a habit the text states in words, not as a condition the matcher finds: "quit
+        smoking in 2005", "former smoker", "ex-smoker" -> History, personal, nicotine dependence
+        (Z87.891); not when the clause says it goes on or is only advised ("counseled to quit
+        smoking", "trying to quit", "still smokes"), nor beside a current nicotine dependence code."""
+        spec = self.rules.past_habits
+        if not spec or any(c.startswith("F17") for c in current_codes):
+            return []
+        r = self.rules
+        habit = r.pattern("habit_words", spec.get("words", ()))
+        past = r.pattern("habit_past", spec.get("past_cues", ()))
+        current = r.pattern("habit_current", spec.get("current_cues", ()))
+        low = text.lower()
+        for m in habit.finditer(low):
+            s0, s1 = next(((a, b) for a, b in sentences if a <= m.start() < b), (0, len(low)))
+            cuts = [c.end() for c in _CLAUSE_END.finditer(low, s0, m.start())]
+            lo = cuts[-1] if cuts else s0
+            nxt = _CLAUSE_END.search(low, m.end(), s1)
+            clause = low[lo:nxt.start() if nxt else s1]
+            if not past.search(clause) or current.search(clause) or _DENIED_BEFORE.search(low[max(lo, m.start() - 60):m.start()]):
+                continue
+            words = words_of(spec.get("index_words", ""))
+            hit = self._under("history", "personal", words, set(words))
+            if hit is not None and self.onto.get(hit.code) is not None:
+                return [ZFinding(hit.code, m.start(), m.end(), "history", hit.text)]
+        return []
+
     def from_text(self, text: str, sentences: list[tuple[int, int]], *, sections: list[tuple[int, int, str]],
                   historical_codes: dict[str, list[tuple[int, int]]], current_codes: set[str]) -> list[ZFinding]:
         """Status, screening, follow-up and long-term drug Z codes stated in ``text``
@@ -201,6 +270,7 @@ class ZCoder:
             self._drug_class = {n.lower(): code for code, spec in r.long_term_drugs.items()
                                 for n in list(spec.get("names", ())) + list(spec.get("words", ()))}
         starts = [a for a, _ in sentences]
+        out.extend(self._past_habits(text, sentences, current_codes))
 
         def sentences_with(pattern: re.Pattern) -> set[int]:
             """Indexes of the sentences where ``pattern`` matches (one pass over the note)."""
@@ -221,10 +291,11 @@ class ZCoder:
             # status: "s/p CABG", "on hemodialysis", "DNR"
             for m in r.pattern("status", r.status_triggers).finditer(sent):
                 clause = _clause(sent, m.end())
-                if clause:
+                if clause and not not_current(sent, m.start(), m.end() + clause[1]):
                     out.extend(self._status(clause[0], s0 + m.start(), s0 + m.end() + clause[1]))
             for m in r.pattern("standalone", r.standalone_status).finditer(sent):
-                out.extend(self._status(r.standalone_status[m.group(0).lower()], s0 + m.start(), s0 + m.end()))
+                if not not_current(sent, m.start(), m.end()):
+                    out.extend(self._status(r.standalone_status[m.group(0).lower()], s0 + m.start(), s0 + m.end()))
             # screening: "screening colonoscopy", "referred for screening mammogram"
             for m in r.pattern("screening", r.screening_words).finditer(sent):
                 words = _clause(sent, m.end()) or ("", 0)
@@ -298,10 +369,34 @@ class ZCoder:
             after = sent[m.end():m.end() + 12]
             said = self._drug_said.search(before) or re.match(r"\s+(?:therapy|treatment)\b", after, re.I) \
                 or m.group(0).lower() in spec.get("words", ()) or plan
-            if said and self.onto.get(code) is not None:
+            if said and not not_current(sent, m.start(), m.end()) and self.onto.get(code) is not None:
                 out.append(ZFinding(code, s0 + m.start(), s0 + m.end(), "drug",
                                     f"Long-term (current) drug therapy ({spec.get('about', '')})"))
         return out
+
+
+#: conditions a note names with a lay word for a person ("former smoker", "ex-smoker"): the
+#: Tabular title ("Nicotine dependence") names the history subterm (History, personal, nicotine
+#: dependence Z87.891), as a coder reads it
+_NAMED_BY_TITLE = ("F17",)
+
+#: history codes of neoplasms and the condition codes they may stand for: a history of a malignant
+#: neoplasm (Z85, Z80 in the family) only for a malignant one (C00-C96), of an in-situ or benign one
+#: (Z86.00-, Z86.01-) only for a neoplasm or polyp (D00-D49, K63.5, K62.1, K31.7)
+_HISTORY_CLASSES = (
+    (("Z85", "Z80"), lambda c: c[:1] == "C"),
+    (("Z86.0",), lambda c: c[:1] == "D" and c[1:3] <= "49" or c[:5] in ("K63.5", "K62.1", "K31.7")),
+)
+
+
+def _history_agrees(condition: str, history: str) -> bool:
+    """Whether ``history`` (a Z code) can be the history code of the condition ``condition``: a
+    benign cyst, nodule or fibroid never gets a cancer-history code through the words of its
+    Tabular titles ("ovarian cyst" -> not Z85.43)."""
+    for prefixes, fits in _HISTORY_CLASSES:
+        if history.startswith(prefixes):
+            return fits(condition.upper())
+    return True
 
 
 def _clause(sent: str, pos: int) -> tuple[str, int] | None:

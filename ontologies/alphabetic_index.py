@@ -75,7 +75,28 @@ FILLER = frozenset("nec nos the a an of and or by as to at for on specified unsp
 SITE_ADJECTIVES = {"pulmonary": "lung", "renal": "kidney", "hepatic": "liver", "cardiac": "heart",
                    "gastric": "stomach", "splenic": "spleen", "pancreatic": "pancreas", "colonic": "colon",
                    "rectal": "rectum", "cutaneous": "skin", "ocular": "eye", "vesical": "bladder",
-                   "extremity": "limb", "extremitie": "limb"}
+                   "extremity": "limb", "extremitie": "limb", "femoral": "femur", "tibial": "tibia",
+                   "humeral": "humerus", "radial": "radius", "ulnar": "ulna", "fibular": "fibula",
+                   "pelvic": "pelvis", "uterine": "uterus", "ovarian": "ovary", "testicular": "testis",
+                   "prostatic": "prostate", "mammary": "breast", "facial": "face", "spinal": "spine",
+                   "nasal": "nose", "gluteal": "buttock", "inguinal": "groin", "axillary": "axilla",
+                   "cerebral": "brain", "esophageal": "esophagus", "duodenal": "duodenum",
+                   "thyroidal": "thyroid", "ureteral": "ureter", "urethral": "urethra",
+                   "vertebral": "vertebra", "costal": "rib", "sternal": "sternum", "clavicular": "clavicle",
+                   "scapular": "scapula", "patellar": "patella", "calcaneal": "calcaneus", "orbital": "orbit",
+                   "laryngeal": "larynx", "tracheal": "trachea", "bronchial": "bronchus", "pleural": "pleura",
+                   "peritoneal": "peritoneum", "pericardial": "pericardium", "myocardial": "myocardium",
+                   "aortic": "aorta", "iliac": "ilium", "sacral": "sacrum",
+                   "coccygeal": "coccyx", "digital": "finger", "plantar": "sole", "palmar": "palm"}
+#: positional words clinicians leave out ("tibial plateau" for "tibia, upper end, plateau"): an
+#: Index level made of them (or of anatomy) may be passed when a word below it is in the text
+POSITIONAL = frozenset("upper lower end part proximal distal shaft region entering through orifice natural "
+                       "limb extremity joint structure multiple sites".split())
+#: words of the Neoplasm Table's site rows that name a condition or a behaviour, not a site: a level
+#: made of them ("History, personal, malignant neoplasm") is never passed unnamed
+_NOT_SITES = frozenset("malignant neoplasm neoplastic benign carcinoma cancer tumor primary secondary situ in "
+                       "uncertain unspecified behavior metastatic cyst cystic lesion polyp nodule mass disease "
+                       "disorder syndrome".split())
 #: generic words a deeper subterm may use again ("disease or disorder, digestive system, peptic ulcer disease")
 _REUSABLE = frozenset("disease disorder syndrome".split())
 #: connectives whose link the text must state, and the words that state it
@@ -92,6 +113,11 @@ _STATED = {
 #: seldom a symptom (R: "score", "anesthesia"), a congenital anomaly (Q: "rest", "deformity"), a
 #: newborn's or pregnancy's condition (P, O: "spells") or an injury (S, T: "injection")
 _BARE_WORD_CHAPTERS = frozenset("QPOST")
+#: injury nouns that also name a procedure or a normal finding ("lumbar puncture", "amputation",
+#: "pupillary constriction", "bite block"): not matched alone
+_PROCEDURE_WORDS = frozenset("puncture amputation constriction bite".split())
+#: the code of an injury the text names without a site: Injury NOS, "other injury of unspecified body region"
+INJURY_NOS = "T14.8"
 #: Index main terms that clinical notes use in their ordinary sense far more often than as the
 #: condition ("granulation tissue" of a healing wound, "adhesions" seen at surgery, "drift" on exam)
 _ORDINARY_WORDS = frozenset({"adhesion", "drift", "granulation tissue", "infection", "fear", "reflex", "anesthesia",
@@ -575,7 +601,7 @@ class WordContext:
     categories: set[str] = field(default_factory=set)  # categories of other codes in the note
 
     def __post_init__(self) -> None:
-        self.near = sides(bowel(spine_regions(set(self.near) | set(self.mention))))
+        self.near = sides(limbs(bowel(spine_regions(set(self.near) | set(self.mention)))))
         self.sentence = spine_regions(set(self.sentence)) | self.near
 
 
@@ -590,6 +616,19 @@ def bowel(words: set[str]) -> set[str]:
         words = words | {"large", "intestine"}
     if words & _SMALL_BOWEL:
         words = words | {"small", "intestine"}
+    return words
+
+
+_LIMB = frozenset({"extremity", "extremitie", "limb"})
+
+
+def limbs(words: set[str]) -> set[str]:
+    """A lower extremity is what the Index calls a leg, an upper one an arm ("Wound, open, leg")."""
+    if words & _LIMB:
+        if "lower" in words:
+            words = words | {"leg"}
+        if "upper" in words:
+            words = words | {"arm"}
     return words
 
 
@@ -641,6 +680,7 @@ class AlphabeticIndex:
         self._words: dict[str, list[int]] | None = None
         self._canon: dict[str, str] | None = None
         self._sites: frozenset[str] | None = None
+        self._pass: frozenset[str] | None = None
         self._below_cache: dict[int, frozenset[str]] = {}
         self._kid_cache: dict[int, tuple] = {}
         self._vocab: frozenset[str] | None = None
@@ -648,6 +688,10 @@ class AlphabeticIndex:
         self._extra_cache: dict[str, frozenset[str]] = {}
         #: main terms printed with a qualifier ("Fracture, burst"): the words the text must hold
         self._main_req: dict[int, frozenset[str]] = {}
+        #: the qualified main term a head word means when the text names no qualifier: of a head's
+        #: qualified main terms, the only one with a code of its own ("Fracture, traumatic" T14.8,
+        #: "Wound, open" T14.8-; "Fracture, burst" only refers to it)
+        self._main_default: set[int] = set()
         self._load()
         self.entry = lru_cache(maxsize=200_000)(self._entry)
         self.children = lru_cache(maxsize=100_000)(self._children)
@@ -694,6 +738,12 @@ class AlphabeticIndex:
             for key in keys:
                 if key:
                     self._mains.setdefault(source, {}).setdefault(key, []).append(eid)
+        for key, ids in self._mains.get("main", {}).items():
+            qualified = [i for i in ids if i in self._main_req]
+            if len(qualified) == len(ids) >= 2:
+                coded = [i for i in qualified if self._raw[i][7]]
+                if len(coded) == 1:
+                    self._main_default.add(coded[0])
 
     def close(self) -> None:  # nothing is held open
         return None
@@ -835,7 +885,11 @@ class AlphabeticIndex:
             seen.add(entry_id)
             need = frozenset(self.key(w) for w in self._main_req.get(entry_id, ()))
             if need and not need <= avail.near:
-                continue
+                if entry_id not in self._main_default or any(
+                        i != entry_id and {self.key(w) for w in self._main_req.get(i, ())} <= avail.near
+                        for i, _, _ in starts):
+                    continue
+                need = frozenset()  # the head's default ("fracture" of the femur: Fracture, traumatic)
             used = used | set(need)
             hit = self._resolve_from(entry_id, set(used), avail, ctx, depth=0, via=[], root_refs=start_refs)
             if hit is None:
@@ -985,7 +1039,7 @@ class AlphabeticIndex:
                     best = (score, nodes + sub[1], words | sub[2], conn_words | sub[3])
             if options or skips or avail.plain_only:
                 continue
-            if ch.conn is None and ch.alts and ch.words <= self._site_keys() and wanted & self._below(ch.id):
+            if ch.conn is None and ch.alts and ch.words <= self._passable() and wanted & self._below(ch.id):
                 # a level of anatomy the text does not name, passed when a word of the mention, or a
                 # word near it other than a side, names a subterm below it ("wrist pain" ->
                 # Pain, [joint,] wrist); a qualifier ("adhesive") is never passed
@@ -1014,7 +1068,7 @@ class AlphabeticIndex:
             kids = self.children(entry_id)
             by_word: dict[str, list[int]] = {}
             always = []
-            sites = self._site_keys()
+            sites = self._passable()
             by_below: dict[str, list[int]] = {}
             for pos, ch in enumerate(kids):
                 for w in ch.words | ch.extra:
@@ -1178,6 +1232,13 @@ class AlphabeticIndex:
             self._sites = frozenset(self.key(w) for w in self.sites())
         return self._sites
 
+    def _passable(self) -> frozenset[str]:
+        """Words of an Index level a walk may pass unnamed: anatomy and positional words."""
+        if self._pass is None:
+            self._pass = (self._site_keys() | frozenset(self.key(w) for w in POSITIONAL)) \
+                - {"left", "right", "bilateral", "unilateral"} - {self.key(w) for w in _NOT_SITES}
+        return self._pass
+
     def sites(self) -> set[str]:
         """Words of the Neoplasm Table's sites (anatomy: "nerve", "placenta", "breast")."""
         out: set[str] = set()
@@ -1229,6 +1290,27 @@ class AlphabeticIndex:
                 continue
             seen.add(key)
             yield key, form, code
+        # injury nouns the Index codes by site only ("Sprain, ankle", "Laceration, forearm"): matched
+        # alone so the walk can read the site near them; a bare one is an injury NOS (T14.8)
+        for e in self.main_terms():
+            alts, rest = _split_alternates(e.term)
+            key = _norm_key(alts[0]) if len(alts) == 1 and not rest else ""
+            if not key or e.code or e.see_id or " " in key or key in seen or not is_matchable(key) \
+                    or key in _PROCEDURE_WORDS:
+                continue
+            if self._by_site_injury(e.id):
+                seen.add(key)
+                yield key, alts[0], INJURY_NOS
+
+    def _by_site_injury(self, entry_id: int) -> bool:
+        """Whether at least 3/4 of the codes below an entry (of 20 or more) are injuries by site (chapter S)."""
+        codes, todo = [], list(self._kids.get(entry_id, ()))
+        while todo:
+            kid = todo.pop()
+            if self._raw[kid][7]:
+                codes.append(self._raw[kid][7])
+            todo.extend(self._kids.get(kid, ()))
+        return len(codes) >= 20 and sum(c[:1] == "S" for c in codes) >= 0.75 * len(codes)
 
     def changes(self) -> list[tuple[str, str, str | None]]:
         """Index codes the Tabular does not hold as printed: ``(printed, status, code kept)``."""

@@ -206,8 +206,23 @@ def test_pain_of_a_named_site_is_not_pain_unspecified(nlp, onto):
     assert set(run(nlp, onto, doc)) == {"M25.539"}
     doc = make_doc(nlp, "History: right wrist pain.", [("pain", "R52", {}, "hpi")])
     assert set(run(nlp, onto, doc)) == {"M25.531"}
+    # R52 is generalized pain only: a bare "pain" is the pain of something named elsewhere
     doc = make_doc(nlp, "History: pain.", [("pain", "R52", {}, "hpi")])
+    assert set(run(nlp, onto, doc)) == set()
+    doc = make_doc(nlp, "Vicodin 5 mg p.r.n. pain.", [("pain", "R52", {}, "medications")])
+    assert set(run(nlp, onto, doc)) == set()
+    doc = make_doc(nlp, "History: diffuse pain.", [("pain", "R52", {}, "hpi")])
     assert set(run(nlp, onto, doc)) == {"R52"}
+
+
+@pytest.mark.parametrize("text,needle,code", [
+    ("Indication: abnormal stress test.", "stress", "F43.9"),
+    ("Findings: 2 mm ST depressions in the inferior leads.", "depressions", "F32.A"),
+    ("Plan: allergy testing.", "allergy", "T78.40XA"),
+])
+def test_words_of_a_test_or_its_reading_are_not_coded(nlp, onto, text, needle, code):
+    doc = make_doc(nlp, text, [(needle, code, {}, "hpi")])
+    assert run(nlp, onto, doc) == {}
 
 
 def test_no_codes_from_the_description_of_a_procedure(nlp, onto):
@@ -296,6 +311,9 @@ def test_a_with_combination_takes_the_condition_it_names(annotate):
     ("ASSESSMENT: Type 2 diabetes. She takes metformin.", "Z79.84"),
     ("HOSPITAL COURSE: The family asked that she be DNR.", "Z66"),
     ("PROCEDURE: Screening colonoscopy.", "Z12.11"),
+    ("SOCIAL HISTORY: Former smoker, quit 10 years ago.", "Z87.891"),  # not F17: history of nicotine dependence
+    ("SOCIAL HISTORY: He quit smoking in 2005.", "Z87.891"),            # the habit's history in words
+    ("SOCIAL HISTORY: Remote history of tobacco use.", "Z87.891"),
 ])
 def test_z_codes(annotate, text, code):
     codes = annotate(text)
@@ -312,6 +330,9 @@ def test_z_codes(annotate, text, code):
     "MEDICATIONS: Coumadin, metformin.\nASSESSMENT: Hypertension.",  # a medication list alone
     "ASSESSMENT: Acute on chronic systolic heart failure.",          # "on" that starts no status
     "FAMILY HISTORY: Noncontributory.",
+    "SOCIAL HISTORY: Never smoked.",
+    "HOSPITAL COURSE: He was counseled to quit smoking.",                # a current smoker
+    "SOCIAL HISTORY: He is trying to quit smoking.",
 ])
 def test_no_z_code_from_these(annotate, text):
     assert not [c for c in annotate(text) if c.startswith("Z")]
@@ -357,3 +378,129 @@ def test_age_with_spaced_hyphens_is_not_history(annotate):
     # (the assertion fix merged from main; strict xfail before it)
     codes = annotate("HPI: 70 - year - old with chest pain.")
     assert codes["R07.9"]["status"] == "confirmed"
+
+
+# status conventions (resources/codes/status_conventions.json), consultations, denied drugs / status
+
+@pytest.mark.parametrize("text,code", [
+    ("PAST MEDICAL HISTORY: Hypertension, diabetes mellitus type 2, hyperlipidemia.", "I10"),
+    ("PAST MEDICAL HISTORY: Hypertension, diabetes mellitus type 2, hyperlipidemia.", "E11.9"),
+    ("HPI: 65-year-old man with a history of hypertension and COPD presents with cough.", "J44.9"),
+    ("PAST MEDICAL HISTORY: Hypertension and anxiety.", "F41.9"),
+    ("ASSESSMENT: History of hepatitis C.", "B19.20"),   # chronic by the code the Index gave, not the matcher's
+])
+def test_chronic_condition_in_past_history_is_current(annotate, text, code):
+    codes = annotate(text)
+    assert codes[code]["status"] == "confirmed"
+    assert not [c for c in codes if c.startswith(("Z86", "Z87"))]
+
+
+def test_acute_or_ended_condition_in_past_history_stays_history(annotate):
+    codes = annotate("PAST MEDICAL HISTORY: Asthma as a child. Pneumonia in 2010.")
+    assert codes["J18.9"]["status"] == "historical"     # not of a chronic class
+    assert codes["J45.909"]["status"] == "historical"   # chronic, but "as a child" ended it
+    assert annotate("PAST MEDICAL HISTORY: Depression, in remission.")["F32.A"]["status"] == "historical"
+
+
+def test_status_conventions_are_configurable(tmp_path, nlp, onto):
+    import json
+
+    text = "PAST MEDICAL HISTORY: Hypertension."
+    mentions = [("Hypertension", "I10", {"historical": True,
+                                         "assertion_evidence": [{"attribute": "historical", "section": "past_medical_history"}]},
+                 "past_medical_history")]
+    assert run(nlp, onto, make_doc(nlp, text, mentions))["I10"]["status"] == "confirmed"
+    path = tmp_path / "status.json"
+    path.write_text(json.dumps({"chronic": {"classes": []}, "habits": {}}), encoding="utf-8")
+    comp = CodeSuggester(nlp, status_conventions=str(path))
+    comp.set_ontology(onto)
+    codes = {c["code"]: c for c in comp(make_doc(nlp, text, mentions))._.codes}
+    assert codes["I10"]["status"] == "historical"
+
+
+@pytest.mark.parametrize("text", [
+    "ASSESSMENT: Atrial fibrillation. PLAN: No anticoagulation because of fall risk.",
+    "ASSESSMENT: Atrial fibrillation. PLAN: Coumadin was held for the procedure.",
+    "ASSESSMENT: Atrial fibrillation. PLAN: We will start Coumadin after cardioversion.",
+    "HPI: Patient denies being on dialysis.",
+    "ASSESSMENT: Chronic kidney disease. Not a candidate for dialysis.",
+])
+def test_denied_or_planned_drug_and_status_give_no_z_code(annotate, text):
+    assert not [c for c in annotate(text) if c.startswith(("Z79", "Z99"))]
+
+
+def test_not_current_reads_the_clause():
+    from nlp_pipeline.codes_z import not_current
+
+    for sent, word, expected in [("Continue Coumadin.", "Coumadin", False),
+                                 ("She is not on Coumadin.", "Coumadin", True),
+                                 ("We will continue Coumadin.", "Coumadin", False),
+                                 ("Coumadin was stopped.", "Coumadin", True)]:
+        i = sent.index(word)
+        assert not_current(sent, i, i + len(word)) is expected, sent
+
+
+@pytest.mark.parametrize("condition,history,agrees", [
+    ("N83.209", "Z85.43", False),   # an ovarian cyst is no history of ovarian cancer
+    ("C56.9", "Z85.43", True),
+    ("K63.5", "Z86.010", True),     # a colon polyp's history
+    ("I10", "Z86.79", True),
+])
+def test_history_code_matches_the_behaviour_of_the_condition(condition, history, agrees):
+    from nlp_pipeline.codes_z import _history_agrees
+
+    assert _history_agrees(condition, history) is agrees
+
+
+def test_benign_lesion_gets_no_cancer_history_code(annotate):
+    assert not [c for c in annotate("HPI: History of ovarian cyst.") if c.startswith(("Z85", "Z80"))]
+    assert "Z85.46" in confirmed_codes(annotate("HPI: History of prostate cancer."))
+
+
+def test_reason_for_consultation_is_the_referrers_question(annotate):
+    # the consultant's assessment states another diagnosis: the reason is not confirmed
+    codes = annotate("REASON FOR CONSULTATION: Chest pain.\nHPI: She has burning after meals.\n"
+                     "ASSESSMENT: Gastroesophageal reflux disease.")
+    assert codes["K21.9"]["status"] == "confirmed" and codes["R07.9"]["status"] != "confirmed"
+    # without an assessment the reason is what the encounter is about
+    codes = annotate("REASON FOR CONSULTATION: Chest pain.\nHPI: She has chest pain on exertion.")
+    assert codes["R07.9"]["status"] == "confirmed"
+
+
+def test_bad_convention_effect_is_a_located_config_error(tmp_path):
+    import json
+
+    from corpora.errors import ConfigError
+    from nlp_pipeline.codes import load_conventions
+
+    path = tmp_path / "conv.json"
+    path.write_text(json.dumps({"conventions": {"x": {"effect": "maybe"}}}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="maybe"):
+        load_conventions(str(path))
+
+
+@pytest.mark.parametrize("text,code,absent", [
+    ("DISCHARGE DIAGNOSIS: Complex open wound right lower extremity.", "S81.801A", None),  # extremity -> leg
+    ("IMPRESSION: Fracture of the left femur.", "S72.92XA", None),           # Fracture, traumatic by default
+    ("HPI: A right-hand dominant female who has trigger finger.", None, "M65.31"),  # handedness is no side
+    ("ASSESSMENT: Right ankle sprain.", "S93.401A", None),    # an injury noun the Index codes by site
+    ("ASSESSMENT: Laceration of the right forearm.", "S51.811A", None),
+    ("PROCEDURE: Lumbar puncture.", None, "T14.8XXA"),        # a procedure, not an injury
+])
+def test_index_walk_reads_anatomy_words(annotate, text, code, absent):
+    codes = annotate(text)
+    if code:
+        assert code in confirmed_codes(codes)
+    if absent:
+        assert absent not in codes
+
+
+@pytest.mark.parametrize("text,code,absent", [
+    ("ASSESSMENT: Hepatitis C.", "B19.20", "K75.3"),   # the type letter after the head word is read
+    ("ASSESSMENT: Hepatitis B.", "B19.10", "K75.3"),
+    ("ASSESSMENT: Hepatitis.", "K75.9", "K75.3"),      # not "granulomatous hepatitis" for the head word alone
+    ("ASSESSMENT: Lobar pneumonia.", "J18.1", "J18.9"),  # a qualifier still moves to the sibling
+])
+def test_sibling_needs_a_word_beyond_the_head(annotate, text, code, absent):
+    codes = annotate(text)
+    assert code in confirmed_codes(codes) and absent not in codes

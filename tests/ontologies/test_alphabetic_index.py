@@ -175,3 +175,13 @@ def test_bundled_index_is_the_build_of_the_shared_files(icd, tmp_path):
     out = tmp_path / "icd10cm_index.tsv.gz"
     build_index(SHARED / "index_2025", out, tabular=icd, earlier_codes=SHARED / "icd10cm-codes-2024.txt")
     assert out.read_bytes() == icd.index_path.read_bytes()
+
+
+def test_injury_nouns_coded_by_site_are_matcher_terms():
+    import ontologies
+
+    index = ontologies.load("icd10cm").index
+    injury = {key for key, _term, code in index.match_terms(set()) if code == "T14.8"}
+    assert {"sprain", "laceration", "dislocation"} <= injury
+    # words that also name a procedure or a normal finding, or lead elsewhere too, are left out
+    assert not injury & {"puncture", "amputation", "tear", "strain"}
