@@ -44,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chia-split", action="store_true",
                     help="Chia: gold = the first N files of the clinical preset's 'tune' half (chia_split), "
                          "evaluated = the 'check' half")
+    ap.add_argument("--refine-folds", type=int, default=0,
+                    help="with --model: cross-fitted refinement on the gold documents (K folds) -- the combiner "
+                         "sees out-of-fold probabilities of gold-refined models, the evaluated documents those of "
+                         "the model refined on all gold documents")
+    ap.add_argument("--gold-epochs", type=int, default=None, help="refinement epochs (default: the model's config)")
+    ap.add_argument("--save-model", type=Path, default=None,
+                    help="with --model: write a model folder (the end model used on the evaluated documents + the "
+                         "fitted combiner.json) that `clinlabel annotate --model` runs")
     ap.add_argument("--span-models", action="store_true",
                     help="also score the span-level label models (fit without labels on the evaluated documents)")
     args = ap.parse_args(argv)
@@ -78,11 +86,39 @@ def main(argv: list[str] | None = None) -> int:
                                            cache=args.cache / f"{key}_gold.json")
     eval_in, _, _ = doc_inputs(evaluated, preset=args.preset, lfs=args.lfs, model=args.model,
                                cache=args.cache / f"{key}_eval.json")
+    if args.refine_folds and args.model:
+        import numpy as np
+
+        from labeling_functions.gold import cross_fitted_refinement, model_probs_for
+        from nlp_pipeline.end_model import load_end_model
+
+        work = args.cache / f"{key}_refine{args.refine_folds}_e{args.gold_epochs}"
+        oof_file = work / "oof.json"
+        if not oof_file.is_file():
+            t1 = time.perf_counter()
+            oof = cross_fitted_refinement(args.model, gold_recs, [d.words for d in gold_in], labels, work_dir=work,
+                                          folds=args.refine_folds, gold_epochs=args.gold_epochs,
+                                          final_dir=work / "final")
+            final = load_end_model(work / "final")
+            eval_probs = model_probs_for(final, [d.words for d in eval_in], labels)
+            oof_file.write_text(json.dumps({"gold": [np.round(p, 4).tolist() for p in oof],
+                                            "eval": [np.round(p, 4).tolist() for p in eval_probs],
+                                            "seconds": round(time.perf_counter() - t1, 1)}), encoding="utf-8")
+        data = json.loads(oof_file.read_text(encoding="utf-8"))
+        for d, p in zip(gold_in, data["gold"]):
+            d.model_probs = np.asarray(p, dtype=float)
+        for d, p in zip(eval_in, data["eval"]):
+            d.model_probs = np.asarray(p, dtype=float)
+        refine_seconds = data["seconds"]
+        print(f"cross-fitted refinement ({args.refine_folds} folds): {data['seconds']} s", flush=True)
+    else:
+        refine_seconds = None
     prep_s = time.perf_counter() - t0
     gold_spans = [gold_token_spans(r, d.tokens) for r, d in zip(gold_recs, gold_in)]
 
     results: dict = {"preset": args.preset, "gold_docs": len(gold_recs), "eval_docs": len(evaluated),
-                     "model": str(args.model) if args.model else None, "prepare_seconds": round(prep_s, 1), "f1": {}}
+                     "model": str(args.model) if args.model else None, "prepare_seconds": round(prep_s, 1), "f1": {},
+                     "refine_folds": args.refine_folds, "refine_seconds": refine_seconds}
 
     def score(name: str, combiner: Combiner) -> None:
         from corpora.evaluation import evaluate_spans
@@ -92,12 +128,20 @@ def main(argv: list[str] | None = None) -> int:
         m = res["micro"]
         results["f1"][name] = {"p": round(m["precision"], 4), "r": round(m["recall"], 4), "f1": round(m["f1"], 4),
                                **{k: round(v["f1"], 4) for k, v in res["labels"].items()}}
-        print(f"{name:40s} P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}  "
+        core = ""
+        if args.preset == "clinical":  # the clinical preset's headline: micro over its four core types
+            from labeling_functions.presets.clinical import CORE_LABELS
+
+            m4 = evaluate_spans(preds, evaluated, labels=list(CORE_LABELS))["micro"]
+            results["f1"][name]["micro4"] = round(m4["f1"], 4)
+            core = f" micro4 {m4['f1']:.4f}"
+        print(f"{name:40s} P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}{core}  "
               + ", ".join(f"{k} {v['f1']:.3f}" for k, v in res["labels"].items()), flush=True)
 
     score("lf_only (majority vote)", Combiner(lf_names, labels, mode="lf"))
     if args.model:
         score("end model alone", Combiner(lf_names, labels, mode="model"))
+        score("end model alone, BIO-valid Viterbi", _Viterbi(labels))
         for t in map(float, args.union_thresholds.split(",")):
             score(f"union: LF + model spans >= {t} (no gold)", Combiner(lf_names, labels, mode="union", union_threshold=t))
     if args.span_models:
@@ -111,10 +155,44 @@ def main(argv: list[str] | None = None) -> int:
     results["combiner"] = {k: v for k, v in comb.report.items()}
     print("combiner chosen by CV on the gold documents:", json.dumps({k: v for k, v in comb.report.items() if k != "cv"}))
     score(f"with {len(gold_recs)} gold documents ({comb.mode})", comb)
+    if comb.mode != "learned" and "cv_f1_learned" in comb.report:
+        # diagnostic only (clinlabel train never does this): what the bootstrap guard turned down
+        forced = fit_combiner(gold_in, gold_spans, lf_names, labels, min_bootstrap_wins=0.0)
+        if forced.mode == "learned":
+            results["learned_guard_off"] = {k: forced.report[k] for k in ("cv_f1_learned", "bootstrap_wins", "C")}
+            score("learnt combination, guard off (diagnostic)", forced)
+    if args.save_model and args.model:
+        import shutil
+
+        from labeling_functions.combined import COMBINER_FILE
+
+        source = (args.cache / f"{key}_refine{args.refine_folds}_e{args.gold_epochs}" / "final") if (
+            args.refine_folds) else args.model
+        shutil.rmtree(args.save_model, ignore_errors=True)
+        shutil.copytree(source, args.save_model, ignore=shutil.ignore_patterns("arrow_cache", COMBINER_FILE))
+        train_rate = json.loads((Path(args.model) / "clinlabel_end_model.json").read_text()).get("train_span_rate")
+        (args.save_model / COMBINER_FILE).write_text(json.dumps(
+            {"combiner": comb.to_dict(), "lfs": {"preset": args.preset, "lfs": args.lfs},
+             "train_span_rate": train_rate}) + "\n", encoding="utf-8")
+        print(f"model folder with the combiner: {args.save_model}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+class _Viterbi:
+    """The end model alone, decoded with BIO-valid Viterbi instead of type mass."""
+
+    def __init__(self, labels):
+        self.labels = labels
+        self.names = ["O"] + [f"{p}-{lab}" for lab in labels for p in ("B", "I")]
+
+    def spans(self, doc):
+        from nlp_pipeline.end_model.model import viterbi_bio
+
+        index = {lab: k + 1 for k, lab in enumerate(self.labels)}
+        return [(s, e + 1, index[lab], score) for s, e, lab, score in viterbi_bio(doc.model_probs, self.names)]
 
 
 class _SpanModel:

@@ -5,11 +5,13 @@
 Each configuration is one fresh ``clinlabel annotate`` process over the same MTSamples notes
 (start-up included): wall seconds, CPU seconds (user + system of the process and its children),
 notes/s and peak RSS.  Configurations: the default rule pipeline; ``--model`` with the end model
-alone (fp32, then int8 dynamic quantisation); ``--model`` with LFs + end model + combiner
-(``combiner.json`` in union mode, so both the LFs and the model run); the same with 2 workers.
+alone (fp32, then int8 dynamic quantisation); ``--model`` with LFs + end model + the folder's
+``combiner.json`` (fp32 and int8; a union combination when the folder's own is LF-only, so that
+the model runs); the int8 one with 2 workers; ``--small DIR`` adds another (shallower) model alone.
+With ``--dev GOLD`` each model configuration also annotates a slice of the gold corpus
+(``--dev-skip``, ``--dev-docs``) and its strict span F1 is printed, with the int8 - fp32 difference.
 Without ``--model`` a model folder is made from the default MiniLM backbone with one training
-step on a few weak records: throughput does not depend on the weights.  The int8 path's spans are
-compared with the fp32 path's (span F1 of int8 against fp32).
+step on a few weak records: throughput does not depend on the weights.
 """
 
 from __future__ import annotations
@@ -84,6 +86,11 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "throughput")
     ap.add_argument("--make-model", type=Path, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--small", type=Path, action="append", default=None,
+                    help="another (smaller) model folder to time and score alone, fp32 and int8")
+    ap.add_argument("--dev", type=Path, default=None, help="gold corpus: also score each model configuration on a slice")
+    ap.add_argument("--dev-skip", type=int, default=100, help="first dev document of the slice (the first 100 are gold)")
+    ap.add_argument("--dev-docs", type=int, default=100)
     args = ap.parse_args(argv)
     if args.make_model:
         make_model(args.make_model, args.preset)
@@ -108,34 +115,95 @@ def main(argv=None) -> int:
     (int8 / "clinlabel_end_model.json").write_text(json.dumps(meta))
     combined = out / "model_combined"
     shutil.rmtree(combined, ignore_errors=True)
-    shutil.copytree(int8, combined)
+    shutil.copytree(model, combined, ignore=shutil.ignore_patterns("arrow_cache"))
     comb = json.loads((model / "combiner.json").read_text())
-    comb["combiner"]["mode"] = "union"
-    (combined / "combiner.json").write_text(json.dumps(comb))
+    forced = comb["combiner"]["mode"] == "lf"
+    if forced:  # LF-only would not run the model: time the LF + model path with a union combination
+        comb["combiner"]["mode"] = "union"
+        (combined / "combiner.json").write_text(json.dumps(comb))
+    combined8 = out / "model_combined_int8"
+    shutil.rmtree(combined8, ignore_errors=True)
+    shutil.copytree(combined, combined8)
+    _set_quantize(combined8)
+    mode = comb["combiner"]["mode"] + (" (forced: the folder's own is LF-only)" if forced else "")
 
-    base = [sys.executable, "-m", "clinlabel", "annotate", str(notes), "--overwrite", "--no-progress"]
     runs = [
-        ("rule pipeline (default)", [], "rules.jsonl"),
-        ("end model fp32", ["--model", str(plain)], "model_fp32.jsonl"),
-        ("end model int8", ["--model", str(int8)], "model_int8.jsonl"),
-        ("LFs + end model int8 + combiner", ["--model", str(combined)], "combined.jsonl"),
-        ("LFs + end model int8 + combiner, 2 workers", ["--model", str(combined), "--workers", "2"], "combined_w2.jsonl"),
+        ("rule pipeline (default)", [], "rules"),
+        ("end model alone, fp32", ["--model", str(plain)], "model_fp32"),
+        ("end model alone, int8", ["--model", str(int8)], "model_int8"),
+        (f"LFs + end model fp32 + combiner ({mode})", ["--model", str(combined)], "combined_fp32"),
+        (f"LFs + end model int8 + combiner ({mode})", ["--model", str(combined8)], "combined_int8"),
+        (f"LFs + end model int8 + combiner ({mode}), 2 workers", ["--model", str(combined8), "--workers", "2"],
+         "combined_int8_w2"),
     ]
+    for extra_model in args.small or []:
+        small = out / f"small_{extra_model.name}"
+        shutil.rmtree(small, ignore_errors=True)
+        shutil.copytree(extra_model, small, ignore=shutil.ignore_patterns("arrow_cache"))
+        layers = json.loads((small / "config.json").read_text()).get("num_hidden_layers")
+        small8 = out / f"small_{extra_model.name}_int8"
+        shutil.rmtree(small8, ignore_errors=True)
+        shutil.copytree(small, small8)
+        _set_quantize(small8)
+        runs += [(f"{extra_model.name} ({layers} layers), fp32", ["--model", str(small)], f"small_{extra_model.name}_fp32"),
+                 (f"{extra_model.name} ({layers} layers), int8", ["--model", str(small8)], f"small_{extra_model.name}_int8")]
+    dev = _dev_slice(args, out) if args.dev else None
+    base = [sys.executable, "-m", "clinlabel", "annotate", "--overwrite", "--no-progress"]
     rows = []
-    for name, extra, fname in runs:
-        res = run([*base, *extra, "-o", str(out / fname)], env)
+    for name, extra, stem in runs:
+        res = run([*base, str(notes), *extra, "-o", str(out / f"{stem}.jsonl")], env)
         res.update(system=name, notes=args.notes, notes_per_s=round(args.notes / res["wall_s"], 1),
                    notes_per_cpu_s=round(args.notes / max(res["cpu_s"], 1e-9), 1))
+        if dev is not None and "--workers" not in extra:
+            run([*base, str(dev[0]), *extra, "-o", str(out / f"{stem}_dev.jsonl")], env)
+            res["dev_f1"] = _f1(out / f"{stem}_dev.jsonl", dev[1], args.preset)
         rows.append(res)
         print(json.dumps(res), flush=True)
-    a, b = spans_of(out / "model_fp32.jsonl"), spans_of(out / "model_int8.jsonl")
-    agree = 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
-    print(f"\n| system | notes | wall s | CPU s | notes/s | peak RSS MB |\n|---|---|---|---|---|---|")
+    print(f"\n| system | notes | wall s | CPU s | notes/s | notes per CPU s | peak RSS MB | dev F1 |\n"
+          f"|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['system']} | {r['notes']} | {r['wall_s']} | {r['cpu_s']} | {r['notes_per_s']} | {r['peak_rss_mb']} |")
-    print(f"\nint8 vs fp32 spans: F1 {agree:.4f} ({len(a)} fp32 spans, {len(b)} int8 spans)")
-    (out / "results.json").write_text(json.dumps({"runs": rows, "int8_vs_fp32_f1": agree}, indent=2))
+        print(f"| {r['system']} | {r['notes']} | {r['wall_s']} | {r['cpu_s']} | {r['notes_per_s']} | "
+              f"{r['notes_per_cpu_s']} | {r['peak_rss_mb']} | {r.get('dev_f1', '')} |")
+    by_stem = {stem: r for r, (_, _, stem) in zip(rows, runs)}
+    drift = {}
+    for a, b in (("model_fp32", "model_int8"), ("combined_fp32", "combined_int8")):
+        x, y = spans_of(out / f"{a}.jsonl"), spans_of(out / f"{b}.jsonl")
+        drift[f"{b} vs {a}: span agreement F1 on the notes"] = round(2 * len(x & y) / (len(x) + len(y)) if x or y else 1.0, 4)
+        if "dev_f1" in by_stem[a] and "dev_f1" in by_stem[b]:
+            drift[f"{b} vs {a}: dev F1 difference"] = round(by_stem[b]["dev_f1"] - by_stem[a]["dev_f1"], 4)
+    print()
+    for k, v in drift.items():
+        print(f"{k}: {v}")
+    (out / "results.json").write_text(json.dumps({"runs": rows, "drift": drift}, indent=2))
     return 0
+
+
+def _set_quantize(folder: Path) -> None:
+    meta = json.loads((folder / "clinlabel_end_model.json").read_text())
+    meta["config"]["quantize"] = True
+    (folder / "clinlabel_end_model.json").write_text(json.dumps(meta))
+
+
+def _dev_slice(args, out: Path) -> tuple[Path, list]:
+    """The dev documents scored for F1 (text only in the input file; gold kept here)."""
+    from clinlabel.commands.train import map_gold_labels
+    from corpora.formats import read_corpus
+
+    gold = map_gold_labels(read_corpus(args.dev, skip_invalid=True), args.preset)[args.dev_skip:args.dev_skip + args.dev_docs]
+    path = out / "dev_slice.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for r in gold:
+            fh.write(json.dumps({"text": r["text"], "meta": r["meta"]}) + "\n")
+    return path, gold
+
+
+def _f1(pred_path: Path, gold: list, preset: str) -> float:
+    from corpora.evaluation import evaluate_spans
+    from labeling_functions.presets import get_preset
+
+    with pred_path.open(encoding="utf-8") as fh:
+        preds = [json.loads(line) for line in fh if line.strip()]
+    return round(evaluate_spans(preds, gold, labels=list(get_preset(preset).labels))["micro"]["f1"], 4)
 
 
 if __name__ == "__main__":

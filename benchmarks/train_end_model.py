@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--gold-epochs", type=int, default=5)
     ap.add_argument("--self-training-rounds", type=int, default=1)
+    ap.add_argument("--self-training-select", default=None, help="model (BOND) or agree (confidence selection)")
+    ap.add_argument("--self-training-threshold", type=float, default=None)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init-model", type=Path, default=None,
                     help="continue weak training from this model folder (e.g. one more epoch)")
@@ -69,11 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--backbone", default=None)
+    ap.add_argument("--num-layers", type=int, default=None, help="keep only the backbone's first N layers")
     ap.add_argument("--limit", type=int, default=None, help="train on the first N corpus documents only")
     ap.add_argument("--dev-limit", type=int, default=None, help="use the first N dev documents only (smoke runs)")
     ap.add_argument("--eval-rest-only", action="store_true",
                     help="predict only the dev documents after the first --gold-docs (saves CPU)")
     ap.add_argument("--no-teacher", action="store_true", help="skip weak-labelling the dev set")
+    ap.add_argument("--weak-cache", type=Path, default=None,
+                    help="weak labels of the training corpus (JSONL): read when present, else written (default OUT/weak_train.jsonl)")
+    ap.add_argument("--no-refine", action="store_true",
+                    help="skip the refinement on gold (the gold documents still stay out of the evaluation)")
+    ap.add_argument("--save-epochs", action="store_true",
+                    help="save the weak model after every epoch (model_weak_epN) and score each on the dev set")
     args = ap.parse_args(argv)
 
     import torch
@@ -110,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     results["gold"] = str(args.gold or args.dev)
     write_jsonl(out / "dev_gold.jsonl", dev)
     write_jsonl(out / "dev_rest_gold.jsonl", dev_rest)
-    labels = sorted({s["label"] for r in dev for s in r["spans"]})
+    from labeling_functions.presets import get_preset
+
+    labels = list(get_preset(args.preset).labels)  # the preset's types (Chia's gold has more)
 
     def score(name: str, preds: list[dict]) -> None:
         ids_rest = {r["meta"]["id"] for r in dev_rest}
@@ -129,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         save()
 
     # 1. weak labels on the training corpus (annotations stripped), cached
-    weak_path = out / "weak_train.jsonl"
+    weak_path = args.weak_cache or out / "weak_train.jsonl"
     if weak_path.is_file():
         weak = read_jsonl(weak_path)
     else:
@@ -137,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         weak = weak_training_records(read_corpus(args.corpus, skip_invalid=True), preset=args.preset, limit=args.limit)
         results["seconds"]["weak_label_train_corpus"] = round(time.perf_counter() - t0, 1)
         write_jsonl(weak_path, weak)
+    if args.gold is not None:  # as `clinlabel train --gold`: gold documents are not trained on
+        from clinlabel.commands.train import without_gold
+
+        weak = without_gold(weak, gold)
     results["train_docs"] = len(weak)
     save()
 
@@ -150,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     base = dict(backbone=args.backbone, max_length=args.max_length, num_threads=args.threads,
                 gold_epochs=args.gold_epochs, seed=13)
     base.update({k: v for k, v in (("learning_rate", args.learning_rate), ("gold_learning_rate", args.gold_learning_rate),
-                                   ("batch_size", args.batch_size)) if v is not None})
+                                   ("batch_size", args.batch_size), ("num_layers", args.num_layers),
+                                   ("self_training_select", args.self_training_select),
+                                   ("self_training_threshold", args.self_training_threshold)) if v is not None})
     results["config"] = base
 
     def predict(model_dir: Path, name: str) -> None:
@@ -165,9 +182,19 @@ def main(argv: list[str] | None = None) -> int:
     weak_dir = out / "model_weak"
     if not (weak_dir / "clinlabel_end_model.json").is_file():
         t0 = time.perf_counter()
+        def checkpoint(phase, epoch, end_model):
+            if args.save_epochs and phase == "weak" and epoch < args.epochs:
+                end_model.save(out / f"model_weak_ep{epoch}", info={"epoch": epoch})
+                results["seconds"][f"train_weak_ep{epoch}"] = round(time.perf_counter() - t0, 1)
+                save()
+
         train_end_model(weak, EndModelConfig(epochs=args.epochs, **base), output_dir=weak_dir, overwrite=True,
-                        init_model=args.init_model)
+                        init_model=args.init_model, on_epoch_end=checkpoint)
         results["seconds"]["train_weak"] = round(time.perf_counter() - t0, 1)
+    if args.save_epochs:
+        for epoch in range(1, args.epochs):
+            if (out / f"model_weak_ep{epoch}").is_dir():
+                predict(out / f"model_weak_ep{epoch}", f"end_model_weak_ep{epoch}")
     predict(weak_dir, "end_model_weak")
     best_dir = weak_dir
 
@@ -184,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         save()
 
     # 5. refinement on N gold documents (the first N dev documents unless --gold); evaluated on dev_rest
-    if args.gold_docs:
+    if args.gold_docs and not args.no_refine:
         ref_dir = out / f"model_refined_{args.gold_docs}"
         t0 = time.perf_counter()
         train_end_model([], EndModelConfig(epochs=0, **base), output_dir=ref_dir, overwrite=True,

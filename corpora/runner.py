@@ -448,7 +448,22 @@ def _portable(err: BaseException) -> ClinlabelError:
                          "run with --workers 1 to see the full error", code=PIPE_NOTE_FAILED)
 
 
-def _worker_main(factory: ProcessorFactory, conn, parent_pid: int, show_text: bool, inherited: list) -> None:
+def _share_cores(workers: int) -> None:
+    """Give each of ``workers`` processes its share of the cores for multi-threaded maths (torch,
+    BLAS): N workers that each start one thread per core oversubscribe the machine.  A thread
+    count the user set (``OMP_NUM_THREADS``) is left alone."""
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
+    if "OMP_NUM_THREADS" in os.environ:
+        return
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(name, threads)
+    torch = sys.modules.get("torch")  # already imported before the fork: set it directly (never import it here)
+    if torch is not None:
+        torch.set_num_threads(int(threads))
+
+
+def _worker_main(factory: ProcessorFactory, conn, parent_pid: int, show_text: bool, inherited: list,
+                 workers: int = 1) -> None:
     """A worker process: build the processor once, then answer batches of ``(seq, record)``.
 
     Each result goes back as soon as its note is done (a model batch: as soon as the batch is
@@ -461,6 +476,7 @@ def _worker_main(factory: ProcessorFactory, conn, parent_pid: int, show_text: bo
             other.close()
         except OSError:
             pass
+    _share_cores(workers)
     try:
         processor = factory()
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which stops the run
@@ -533,7 +549,8 @@ class _Pool:
         forked = self.ctx.get_start_method() == "fork"
         inherited = [w.conn for w in self.workers] + [parent_end] if forked else []
         proc = self.ctx.Process(
-            target=_worker_main, args=(self.factory, child_end, os.getpid(), self.config.show_text, inherited),
+            target=_worker_main,
+            args=(self.factory, child_end, os.getpid(), self.config.show_text, inherited, self.config.workers),
             daemon=True, name="clinlabel-worker",
         )
         proc.start()

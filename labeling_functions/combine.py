@@ -167,8 +167,10 @@ class FeatureSpace:
         from scipy import sparse
 
         X, hashed = self._dense(doc, prep)
-        if not self.words or not len(prep.rows):
-            return sparse.csr_matrix(X) if self.words else X
+        if not self.words:
+            return X
+        if not len(prep.rows):  # a document without candidates: no rows, but the full width
+            return sparse.csr_matrix((0, self.size), dtype=np.float32)
         base = len(self.dense_names)
         rows = np.repeat(np.arange(len(hashed)), len(WORD_SLOTS))
         cols = base + np.asarray(hashed, dtype=np.int64).ravel()
@@ -398,15 +400,18 @@ def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, st
                  labels: Sequence[str], *, folds: int = 5, seed: int = 0,
                  Cs: Sequence[float] = (0.1, 0.3, 1.0), word_options: Sequence[bool] = (False, True),
                  thresholds: Sequence[float] = tuple(np.round(np.arange(0.1, 0.71, 0.05), 2)),
-                 union_thresholds: Sequence[float] = (0.8, 0.9, 0.95)) -> Combiner:
+                 union_thresholds: Sequence[float] = (0.8, 0.9, 0.95),
+                 min_bootstrap_wins: float | None = None) -> Combiner:
     """Choose and fit the combination on gold documents by ``folds``-fold cross-validation.
 
     ``gold[i]`` holds document ``i``'s gold ``(start_token, end_token, label)`` spans.  The
     candidates' LR is chosen over ``Cs`` x ``word_options``; the threshold maximises the pooled
     out-of-fold span F1.  The learnt combination is kept only if its CV F1 beats the label
     model's own output (and, with an end model, the model alone and the LF + model unions) on the
-    same documents; otherwise the best of those rules is returned.
+    same documents, in at least ``min_bootstrap_wins`` (default ``MIN_BOOTSTRAP_WINS``) of
+    bootstrap resamples of them; otherwise the best of those rules is returned.
     """
+    guard = MIN_BOOTSTRAP_WINS if min_bootstrap_wins is None else min_bootstrap_wins
     labels = list(labels)
     index = {lab: k + 1 for k, lab in enumerate(labels)}
     gold_c = [{(s, e, index[lab]) for s, e, lab in g if lab in index} for g in gold]
@@ -464,9 +469,9 @@ def fit_combiner(docs: Sequence[DocInput], gold: Sequence[set[tuple[int, int, st
     rule_pred = [(i, s, e, c) for i, d in enumerate(docs) for s, e, c, _ in best_rule.spans(d)]
     wins = bootstrap_wins(best_pred, rule_pred, gold_c, seed=seed)
     report["bootstrap_wins"] = round(wins, 3)
-    if f1 <= best_rule_f1 or wins < MIN_BOOTSTRAP_WINS:
+    if f1 <= best_rule_f1 or wins < guard:
         report["chosen"] = (f"{best_rule.mode} (the learnt combination did not beat it in cross-validation "
-                            f"in at least {MIN_BOOTSTRAP_WINS:.0%} of bootstrap resamples of the gold documents)")
+                            f"in at least {guard:.0%} of bootstrap resamples of the gold documents)")
         return best_rule
     space = FeatureSpace(lf_names, labels, words=words)
     preps = [space.prepare(d) for d in docs]

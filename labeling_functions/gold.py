@@ -109,4 +109,41 @@ def spans_to_records(records: Iterable[Mapping[str, Any]], inputs: Sequence[DocI
     return out
 
 
-__all__ = ["doc_inputs", "gold_token_spans", "model_probs_for", "spans_to_records"]
+
+
+def cross_fitted_refinement(model_dir: str | Path, gold_records: Sequence[Mapping[str, Any]], words: Sequence[Sequence[str]],
+                            labels: Sequence[str], *, work_dir: str | Path, folds: int = 5, seed: int = 0,
+                            gold_epochs: int | None = None, final_dir: str | Path | None = None) -> list[np.ndarray]:
+    """End-model probabilities on the gold documents that stay out of sample although the model
+    learns from gold: for each of ``folds`` folds (by document), the weakly trained model in
+    ``model_dir`` is refined on the other folds' gold documents and predicts this fold's
+    documents (``words[i]`` are document ``i``'s tokens).  With ``final_dir`` a model refined on
+    every gold document is written there too (the one to use on new text).  The combiner fitted
+    on these probabilities weighs a gold-refined model as it behaves on documents it never saw."""
+    from nlp_pipeline.end_model import load_end_model, train_end_model
+
+    weak = load_end_model(model_dir)
+    config = weak.config.replace(epochs=0, self_training_rounds=0, progress=False,
+                                 **({"gold_epochs": gold_epochs} if gold_epochs else {}))
+    n = len(gold_records)
+    folds = max(2, min(folds, n))
+    fold_of = np.arange(n) % folds
+    np.random.default_rng(seed).shuffle(fold_of)
+    out: list[np.ndarray | None] = [None] * n
+    work = Path(work_dir)
+    for f in range(folds):
+        train = [gold_records[i] for i in range(n) if fold_of[i] != f]
+        test = [i for i in range(n) if fold_of[i] == f]
+        folder = train_end_model([], config, output_dir=work / f"fold{f}", overwrite=True, init_model=model_dir,
+                                 gold_records=train)
+        model = load_end_model(folder)
+        for i, p in zip(test, model_probs_for(model, [words[i] for i in test], labels)):
+            out[i] = p
+        logger.info("cross-fitted refinement: fold %d/%d done", f + 1, folds)
+    if final_dir is not None:
+        train_end_model([], config, output_dir=final_dir, overwrite=True, init_model=model_dir,
+                        gold_records=list(gold_records))
+    return out  # type: ignore[return-value]
+
+
+__all__ = ["cross_fitted_refinement", "doc_inputs", "gold_token_spans", "model_probs_for", "spans_to_records"]

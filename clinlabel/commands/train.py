@@ -118,11 +118,28 @@ def run_train(
         logger.info("refining on the first %d gold documents of %s", len(gold_records), gold)
     held = held_back(weak) if not gold_records else []
     train_weak = weak[:len(weak) - len(held)]
+    if gold_records and not refine:
+        train_weak = without_gold(train_weak, gold_records)
     path = train_end_model(train_weak, config, output_dir=output, gold_records=gold_records if refine else None,
                            gold_docs=gold_docs, overwrite=overwrite)
     write_combination(path, preset=preset, lfs=lfs, gold_records=gold_records, held=held, weak=weak,
                       refined=refine and bool(gold_records), echo=echo)
     return path
+
+
+def without_gold(weak: list[dict[str, Any]], gold_records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The weak training documents minus those that are also gold documents (same id, or the same
+    text when ids are missing): the combination is validated on the gold documents, so the end
+    model must not have been trained on their text (NCBI-disease: gold taken from the training file)."""
+    from corpora.record import record_id
+
+    ids = {record_id(g) for g in gold_records} - {None}
+    texts = {g.get("text") for g in gold_records}
+    kept = [r for r in weak if not ((record_id(r) is not None and record_id(r) in ids) or r.get("text") in texts)]
+    if len(kept) < len(weak):
+        logger.info("%d gold documents are also in the training corpus: left out of the end model's training",
+                    len(weak) - len(kept))
+    return kept
 
 
 def held_back(weak: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -212,6 +229,8 @@ def train(
     self_training_rounds: Optional[int] = typer.Option(None, "--self-training-rounds", help="BOND-style self-training rounds."),
     num_threads: Optional[int] = typer.Option(None, "--threads", help="Torch CPU threads."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Cap optimiser steps per phase (quick runs)."),
+    num_layers: Optional[int] = typer.Option(None, "--num-layers", help="Keep only the backbone's first N layers "
+                                             "(a faster, smaller model; docs/end_model.md)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing model folder."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Skip (and log) bad or duplicate input documents instead of stopping."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bars on stderr."),
@@ -224,6 +243,7 @@ def train(
         config_file, backbone=str(backbone) if backbone else None, epochs=epochs, gold_epochs=gold_epochs, seed=seed,
         max_length=max_length, batch_size=batch_size, learning_rate=learning_rate, label_mode=label_mode,
         self_training_rounds=self_training_rounds, num_threads=num_threads, max_steps=max_steps, progress=progress,
+        num_layers=num_layers,
     )
     path = run_train(corpus, output, preset=preset, lfs=lfs, label_model=label_model, gold=gold, gold_docs=gold_docs,
                      fmt=corpus_opts.fmt, gold_fmt=gold_fmt, overwrite=overwrite, config=cfg,

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from corpora.errors import MODEL_CONFIG, ConfigError
 
 LABEL_MODES = ("soft", "threshold")
+SELF_TRAINING_SELECT = ("model", "agree")
 
 
 def config_error(what: str, fix: str, *, file: str | Path | None = None, line: int | None = None) -> ConfigError:
@@ -51,6 +52,9 @@ class EndModelConfig:
     self_training_rounds: int = 0
     self_training_epochs: int = 1
     self_training_threshold: float = 0.9
+    #: "model": the model's confident predictions replace the weak labels (BOND); "agree": the weak
+    #: label stays where model and LFs agree, a confident model prediction where they disagree
+    self_training_select: str = "model"
     gold_epochs: int = 5
     gold_learning_rate: float = 1e-4
     seed: int = 13
@@ -59,6 +63,7 @@ class EndModelConfig:
     max_steps: int | None = None  # stop each training phase after this many optimiser steps
     progress: bool = True  # tqdm bars on stderr
     quantize: bool = False  # inference with int8 dynamic quantisation of the Linear layers (docs/end_model.md)
+    num_layers: int | None = None  # keep only the backbone's first N transformer layers (None = all): a faster, smaller model
 
     def __post_init__(self) -> None:
         def positive_int(name: str, allow_zero: bool = False, optional: bool = False) -> None:
@@ -86,6 +91,7 @@ class EndModelConfig:
             positive_int(name, allow_zero=True)
         positive_int("num_threads", optional=True)
         positive_int("max_steps", optional=True)
+        positive_int("num_layers", optional=True)
         positive_int("seed", allow_zero=True)
         if self.max_length < 8:
             raise config_error(f"max_length must be at least 8 word pieces, got {self.max_length}",
@@ -107,6 +113,11 @@ class EndModelConfig:
         for name in ("freeze_embeddings", "progress", "quantize"):
             if not isinstance(getattr(self, name), bool):
                 raise config_error(f"{name} must be true or false, got {getattr(self, name)!r}", f"set {name} to true or false")
+        if self.self_training_select not in SELF_TRAINING_SELECT:
+            raise config_error(
+                f"self_training_select must be one of {', '.join(SELF_TRAINING_SELECT)}, got {self.self_training_select!r}",
+                "use \"model\" (the model's confident predictions) or \"agree\" (weak labels where the model agrees)",
+            )
         if self.label_mode not in LABEL_MODES:
             raise config_error(
                 f"label_mode must be one of {', '.join(LABEL_MODES)}, got {self.label_mode!r}",

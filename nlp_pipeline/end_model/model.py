@@ -100,6 +100,52 @@ def _quiet_transformers() -> None:
 SPLIT_B_SHARE = 0.9
 
 
+def viterbi_bio(probs: Any, label_list: Sequence[str]) -> list[tuple[int, int, str, float]]:
+    """BIO-valid decoding: the tag sequence with the highest product of word probabilities in which
+    ``I-X`` only follows ``B-X`` or ``I-X``; spans as :meth:`EndModel.decode` returns them
+    (``score``: the mean probability of the chosen tags)."""
+    import numpy as np
+
+    names = list(label_list)
+    n, k = probs.shape
+    logp = np.log(np.clip(np.asarray(probs, dtype=np.float64), 1e-12, 1.0))
+    allowed = np.ones((k, k), dtype=bool)  # allowed[prev, cur]
+    start_ok = np.ones(k, dtype=bool)
+    for j, name in enumerate(names):
+        if name.startswith("I-"):
+            start_ok[j] = False
+            for i, prev in enumerate(names):
+                allowed[i, j] = prev[2:] == name[2:] and prev[:2] in ("B-", "I-")
+    penalty = np.where(allowed, 0.0, -np.inf)
+    score = np.where(start_ok, logp[0], -np.inf) if n else np.zeros(0)
+    back = np.zeros((n, k), dtype=np.int64)
+    for t in range(1, n):
+        cand = score[:, None] + penalty
+        back[t] = cand.argmax(axis=0)
+        score = cand.max(axis=0) + logp[t]
+    tags = [0] * n
+    if n:
+        tags[-1] = int(score.argmax())
+        for t in range(n - 1, 0, -1):
+            tags[t - 1] = int(back[t, tags[t]])
+    spans: list[tuple[int, int, str, float]] = []
+    cur: list | None = None
+    for t, j in enumerate(tags):
+        name = names[j]
+        if name.startswith("I-") and cur is not None:
+            cur[1] = t
+            cur[3].append(float(probs[t, j]))
+            continue
+        if cur is not None:
+            spans.append(cur)
+            cur = None
+        if name.startswith("B-"):
+            cur = [t, t, name[2:], [float(probs[t, j])]]
+    if cur is not None:
+        spans.append(cur)
+    return [(a, b, lab, float(np.mean(ps))) for a, b, lab, ps in spans]
+
+
 class EndModel:
     """A loaded end model: a tokenizer, a token-classification model and its clinlabel config."""
 
@@ -302,8 +348,10 @@ def load_end_model(path: str | Path, *, num_threads: int | None = None, quantize
     folder = Path(path)
     cfg_values = {k: v for k, v in (meta.get("config") or {}).items() if k in EndModelConfig.field_names()}
     config = EndModelConfig(**cfg_values)
-    if num_threads or config.num_threads:
-        torch.set_num_threads(num_threads or config.num_threads)
+    if num_threads:
+        torch.set_num_threads(num_threads)
+    elif config.num_threads and "OMP_NUM_THREADS" not in os.environ:  # a worker's share of the cores wins
+        torch.set_num_threads(config.num_threads)
     try:
         tokenizer = AutoTokenizer.from_pretrained(folder)
         model = AutoModelForTokenClassification.from_pretrained(folder)
@@ -342,8 +390,9 @@ def _soft_ce(logits, soft, mask):
 
 
 def _train_phase(model, dataset, collate, *, epochs: int, learning_rate: float, config: EndModelConfig,
-                 desc: str, seed: int) -> list[float]:
-    """One optimisation phase over ``dataset``; returns the per-step losses."""
+                 desc: str, seed: int, on_epoch_end=None) -> list[float]:
+    """One optimisation phase over ``dataset``; returns the per-step losses.  ``on_epoch_end(epoch)``
+    (1-based) is called after each full epoch, with the model in eval mode."""
     import torch
     from torch.utils.data import DataLoader
     from transformers import get_linear_schedule_with_warmup
@@ -385,6 +434,10 @@ def _train_phase(model, dataset, collate, *, epochs: int, learning_rate: float, 
             if step >= total:
                 done = True
                 break
+        if on_epoch_end is not None:
+            model.eval()
+            on_epoch_end(_epoch + 1)
+            model.train()
         if done:
             break
     bar.close()
@@ -392,9 +445,25 @@ def _train_phase(model, dataset, collate, *, epochs: int, learning_rate: float, 
     return losses
 
 
-def _self_training_targets(end_model: EndModel, dataset, threshold: float):
-    """Replace the dataset's soft labels by the model's sharpened predictions (BOND's teacher step);
-    positions whose top probability is below ``threshold`` are masked."""
+def _type_matrix(label_list: Sequence[str]):
+    """``[n_labels, 1 + n_types]`` 0/1 matrix summing BIO probabilities into type mass (O first)."""
+    import torch
+
+    types = [name[2:] for name in label_list if name.startswith("B-")]
+    m = torch.zeros((len(label_list), len(types) + 1))
+    for j, name in enumerate(label_list):
+        m[j, 0 if name == "O" else 1 + types.index(name[2:])] = 1.0
+    return m
+
+
+def _self_training_targets(end_model: EndModel, dataset, threshold: float, select: str = "model"):
+    """New targets for a self-training round.
+
+    ``select="model"`` (BOND's teacher step): the model's sharpened predictions replace the weak
+    labels; positions whose top probability is below ``threshold`` are masked.  ``select="agree"``
+    (teacher-student with confidence selection): where the model and the weak labels give a word
+    the same type (or O) the weak label stays; where they disagree the model's sharpened prediction
+    is kept only if its top probability reaches ``threshold``, else the word is masked."""
     import numpy as np
     import torch
     from torch.utils.data import DataLoader
@@ -411,7 +480,14 @@ def _self_training_targets(end_model: EndModel, dataset, threshold: float):
             f = p.sum(dim=(0, 1), keepdim=True).clamp(min=1e-6)
             q = p ** 2 / f
             q = q / q.sum(-1, keepdim=True)
-            keep = (p.max(-1).values >= threshold) & (batch["word_index"] >= 0)
+            confident = p.max(-1).values >= threshold
+            keep = confident & (batch["word_index"] >= 0)
+            if select == "agree":
+                tm = _type_matrix(end_model.label_list)
+                weak = batch["soft_labels"]
+                agree = (p @ tm).argmax(-1) == (weak @ tm).argmax(-1)
+                keep = (agree | confident) & (batch["word_index"] >= 0)
+                q = torch.where(agree.unsqueeze(-1), weak, q)
             q = q * keep.unsqueeze(-1)
             lengths = batch["attention_mask"].sum(-1).tolist()
             for r, n in enumerate(lengths):
@@ -442,6 +518,7 @@ def train_end_model(
     gold_docs: int = 0,
     overwrite: bool = False,
     init_model: str | Path | None = None,
+    on_epoch_end=None,
 ) -> Path:
     """Train the end model on weakly labelled records, refine on gold; save into ``output_dir``.
 
@@ -450,6 +527,8 @@ def train_end_model(
     first ``gold_docs`` are used (all of them when ``gold_docs`` is 0).  ``init_model`` (a folder
     written earlier by this function) starts from that model and its labels instead of the
     backbone, e.g. to refine a weakly trained model on gold without training it again.
+    ``on_epoch_end(phase, epoch, end_model)`` (phase ``"weak"``, ``"self_training_N"`` or
+    ``"gold"``) is called after every epoch, e.g. to save or score checkpoints.
     Returns ``output_dir``.
     """
     config = config or EndModelConfig()
@@ -497,10 +576,21 @@ def train_end_model(
         raise ModelError("the backbone's tokenizer is not a fast tokenizer (word alignment needs one)",
                          "give a folder with tokenizer.json", file=backbone, code=MODEL_BACKBONE)
     try:
-        model = AutoModelForTokenClassification.from_pretrained(
+        from transformers import AutoConfig
+
+        hf_config = AutoConfig.from_pretrained(
             backbone, num_labels=len(label_list), id2label=dict(enumerate(label_list)),
-            label2id={name: i for i, name in enumerate(label_list)}, ignore_mismatched_sizes=True,
-        )
+            label2id={name: i for i, name in enumerate(label_list)})
+        if config.num_layers is not None and init_model is None:
+            depth = getattr(hf_config, "num_hidden_layers", None)
+            if depth is None or config.num_layers > depth:
+                raise ModelError(f"num_layers {config.num_layers} exceeds the backbone's {depth} layers",
+                                 f"set num_layers to at most {depth}", file=backbone, code=MODEL_BACKBONE)
+            hf_config.num_hidden_layers = config.num_layers  # the first N layers' weights are loaded
+        model = AutoModelForTokenClassification.from_pretrained(backbone, config=hf_config,
+                                                                ignore_mismatched_sizes=True)
+    except ModelError:
+        raise
     except Exception as err:
         raise ModelError(f"cannot load the backbone model: {type(err).__name__}: {err}",
                          "give a Hugging Face model folder with config.json and weights", file=backbone,
@@ -532,13 +622,16 @@ def train_end_model(
                                         cache_file=cache / "weak-threshold.arrow")
         logger.info("weak training: %d documents, %d windows, %d epochs", len(weak_examples), len(train_ds), config.epochs)
         losses = _train_phase(model, train_ds, collate, epochs=config.epochs, learning_rate=config.learning_rate,
-                              config=config, desc="train (weak labels)", seed=config.seed)
+                              config=config, desc="train (weak labels)", seed=config.seed,
+                              on_epoch_end=_hook(on_epoch_end, "weak", end_model))
         history["weak_losses"] = _summarise(losses)
         for rnd in range(config.self_training_rounds):
-            st_ds = _self_training_targets(end_model, train_ds, config.self_training_threshold)
+            st_ds = _self_training_targets(end_model, train_ds, config.self_training_threshold,
+                                           config.self_training_select)
             losses = _train_phase(model, st_ds, collate, epochs=config.self_training_epochs,
                                   learning_rate=config.learning_rate, config=config,
-                                  desc=f"self-training round {rnd + 1}", seed=config.seed + 1 + rnd)
+                                  desc=f"self-training round {rnd + 1}", seed=config.seed + 1 + rnd,
+                                  on_epoch_end=_hook(on_epoch_end, f"self_training_{rnd + 1}", end_model))
             history[f"self_training_{rnd + 1}_losses"] = _summarise(losses)
         timings["weak_seconds"] = round(time.perf_counter() - t0, 1)
     if gold_examples:
@@ -549,7 +642,8 @@ def train_end_model(
                     config.gold_epochs)
         losses = _train_phase(model, gold_ds, collate, epochs=config.gold_epochs,
                               learning_rate=config.gold_learning_rate, config=config,
-                              desc="refine (gold)", seed=config.seed + 100)
+                              desc="refine (gold)", seed=config.seed + 100,
+                              on_epoch_end=_hook(on_epoch_end, "gold", end_model))
         history["gold_losses"] = _summarise(losses)
         timings["gold_seconds"] = round(time.perf_counter() - t0, 1)
     timings["total_seconds"] = round(time.perf_counter() - started, 1)
@@ -569,6 +663,10 @@ def train_end_model(
     end_model.save(out, info=info)
     logger.info("saved the end model to %s (%.0f s)", out, timings["total_seconds"])
     return out
+
+
+def _hook(callback, phase: str, end_model: EndModel):
+    return None if callback is None else (lambda epoch: callback(phase, epoch, end_model))
 
 
 def _span_rate(records: Sequence[Mapping[str, Any]]) -> float | None:

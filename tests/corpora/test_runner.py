@@ -340,3 +340,35 @@ def test_a_note_that_kills_its_worker_inside_a_batch_is_found_exactly(tmp_path, 
     (entry,) = [json.loads(line) for line in errors_path_for(out).read_text().splitlines()]
     assert entry["meta"] == {"id": "n6"} and entry["error"]["code"] == "CL-RUN005"
     assert summary.failed == 1
+
+
+@pytest.mark.parametrize("cpus,workers,expected", [(2, 2, "1"), (4, 2, "2"), (2, 1, "2"), (1, 3, "1")])
+def test_workers_share_the_cores_for_threaded_maths(monkeypatch, cpus, workers, expected):
+    import os
+
+    from corpora import runner
+
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        monkeypatch.setenv(name, "x")  # recorded, so the values set below are undone after the test
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    calls = []
+    fake_torch = type("FakeTorch", (), {"set_num_threads": staticmethod(calls.append)})
+    monkeypatch.setitem(__import__("sys").modules, "torch", fake_torch)  # torch imported before the fork
+    runner._share_cores(workers)
+    assert os.environ["OMP_NUM_THREADS"] == expected
+    assert os.environ["MKL_NUM_THREADS"] == expected
+    assert calls == [int(expected)]
+
+
+def test_a_thread_count_the_user_set_is_left_alone(monkeypatch):
+    import os
+
+    from corpora import runner
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    monkeypatch.setenv("MKL_NUM_THREADS", "x")
+    monkeypatch.delenv("MKL_NUM_THREADS")
+    runner._share_cores(2)
+    assert os.environ["OMP_NUM_THREADS"] == "3"
+    assert "MKL_NUM_THREADS" not in os.environ

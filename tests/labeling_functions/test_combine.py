@@ -168,3 +168,65 @@ def test_weak_labeler_with_a_span_level_label_model():
     got = again.label(docs[0])[0]
     assert [(s, e, lab, src) for s, e, lab, _, src in got] == [(s, e, lab, src) for s, e, lab, _, src in spans]
     assert [x[3] for x in got] == pytest.approx([x[3] for x in spans])
+
+
+def test_word_features_handle_a_gold_document_without_any_candidate():
+    """A document no LF votes on has no candidate rows: with word features its (empty) matrix must
+    still have the full width, or stacking the folds fails (Chia: short criteria files)."""
+    rng = random.Random(2)
+    docs = [_doc(rng) for _ in range(20)]
+    docs += [(DocInput(["the", "patient", "."], {"good": [], "bad_a": [], "noise": []}), set())] * 3
+    combiner = fit_combiner([d for d, _ in docs], [g for _, g in docs], ["good", "bad_a", "noise"], ["Disease"],
+                            folds=4, word_options=(True,))
+    from labeling_functions.combine import FeatureSpace
+
+    space = FeatureSpace(["good", "bad_a", "noise"], ["Disease"], words=True)
+    empty = docs[-1][0]
+    space_width = space.featurize(empty, space.prepare(empty)).shape
+    assert space_width == (0, space.size)
+    assert combiner.mode in ("learned", "lf")
+
+
+def test_cross_fitted_refinement_predicts_each_gold_document_with_a_model_that_never_saw_it(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nlp_pipeline" / "end_model"))
+    from end_model_support import TINY, build_tiny_backbone, make_weak_record
+
+    from labeling_functions.gold import cross_fitted_refinement
+    from nlp_pipeline.end_model import EndModelConfig, load_end_model, train_end_model
+
+    backbone = build_tiny_backbone(tmp_path / "bert")
+    rng = random.Random(4)
+    weak = [make_weak_record(i, rng) for i in range(8)]
+    model_dir = train_end_model(weak, EndModelConfig(backbone=str(backbone), **{**TINY, "epochs": 2, "gold_epochs": 1}),
+                                output_dir=tmp_path / "weak")
+    gold = []
+    for i in range(6):
+        r = make_weak_record(100 + i, rng)
+        toks = r["tokens"]
+        spans = [{"start": toks[k]["start"], "end": toks[k]["end"], "label": t[2:]}
+                 for k, t in enumerate(r["_gold_tags"]) if t.startswith("B-")]
+        gold.append({"text": r["text"], "meta": r["meta"], "spans": spans})
+    words = [r["text"].split(" ") for r in gold]
+    probs = cross_fitted_refinement(model_dir, gold, words, ["Chemical", "Disease"], work_dir=tmp_path / "cf", folds=3,
+                                    final_dir=tmp_path / "final")
+    assert [p.shape for p in probs] == [(len(w), 5) for w in words]
+    assert all(np.allclose(p.sum(axis=1), 1.0) for p in probs)
+    counts = sorted(load_end_model(tmp_path / "cf" / f"fold{f}").info["gold_docs"] for f in range(3))
+    assert counts == [4, 4, 4]  # each fold model was refined on the other two folds' documents only
+    assert load_end_model(tmp_path / "final").info["gold_docs"] == 6
+
+
+@pytest.mark.parametrize("guard,mode", [(None, "learned"), (0.0, "learned"), (1.01, "lf")])
+def test_the_bootstrap_guard_decides_between_the_learnt_combination_and_the_best_rule(guard, mode):
+    """The guard is a parameter (benchmarks score what it turned down): an unreachable share keeps
+    the best rule although the learnt combination wins in cross-validation."""
+    rng = random.Random(0)
+    train = [_doc(rng) for _ in range(60)]
+    combiner = fit_combiner([d for d, _ in train], [g for _, g in train], ["good", "bad_a", "noise"], ["Disease"],
+                            folds=4, word_options=(False,), min_bootstrap_wins=guard)
+    assert combiner.mode == mode, combiner.report
+    assert combiner.report["cv_f1_learned"] > combiner.report["cv_f1_lf"]
+    assert ("101%" in combiner.report["chosen"]) is (guard == 1.01)

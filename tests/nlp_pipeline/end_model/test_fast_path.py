@@ -141,3 +141,31 @@ def test_spark_engine_with_model_equals_local_engine(trained_model_dir, tmp_path
     for records in (spark_records, local_records):
         assert len({r["meta"].pop("run_id") for r in records}) == 1
     assert spark_records == local_records
+
+
+@pytest.mark.parametrize("rate,warns", [(5000.0, True), (None, False)])
+def test_annotate_model_cli_warns_when_the_model_predicts_far_fewer_spans(trained_model_dir, tmp_path, rate, warns):
+    """`clinlabel annotate --model` tells the user (on stderr) when the model predicts far fewer spans
+    per token than its training labels had; a folder without a training rate stays quiet."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from nlp_pipeline.end_model.model import CONFIG_FILE
+
+    folder = tmp_path / "m"
+    shutil.copytree(trained_model_dir, folder)
+    meta = json.loads((folder / CONFIG_FILE).read_text())
+    meta["train_span_rate"] = rate
+    (folder / CONFIG_FILE).write_text(json.dumps(meta))
+    records = _records(n=40) * 10  # > 5,000 tokens
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({**r, "meta": {"id": f"n{i}"}}) + "\n" for i, r in enumerate(records)))
+    # a fresh process: the CLI's own logging set-up must put the warning on stderr
+    proc = subprocess.run([sys.executable, "-m", "clinlabel", "annotate", str(src), "--model", str(folder),
+                           "-o", str(tmp_path / "out.jsonl"), "--no-progress"], capture_output=True, text=True,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == len(records)
+    assert ("spans per 1000 tokens, its training labels had 5000.0" in proc.stderr) is warns, proc.stderr

@@ -195,3 +195,123 @@ def test_decode_joins_words_by_type_mass(rows, expected):
     got = model.decode(_probs(rows))
     assert [(s, e, lab) for s, e, lab, _ in got] == expected
     assert all(0 < score <= 1 for *_, score in got)
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_num_layers_keeps_the_backbones_first_layers(tiny_backbone, tmp_path, layers):
+    import torch
+    from transformers import AutoModel
+
+    from nlp_pipeline.end_model import EndModelConfig, load_end_model, train_end_model
+
+    rng = random.Random(7)
+    cfg = EndModelConfig(backbone=str(tiny_backbone), num_layers=layers, **{**TINY, "epochs": 1, "max_steps": 1,
+                                                                            "learning_rate": 1e-12})
+    out = train_end_model([make_weak_record(i, rng) for i in range(4)], cfg, output_dir=tmp_path / "m")
+    model = load_end_model(out)
+    assert model.model.config.num_hidden_layers == layers
+    assert len(model.model.bert.encoder.layer) == layers
+    base = AutoModel.from_pretrained(tiny_backbone)
+    # the kept layers start from the backbone's first layers (a step at lr 1e-12 leaves them as they were)
+    for k in range(layers):
+        a = model.model.bert.encoder.layer[k].attention.self.query.weight
+        b = base.encoder.layer[k].attention.self.query.weight
+        assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_num_layers_beyond_the_backbone_is_a_located_error(tiny_backbone, tmp_path):
+    from corpora.errors import ModelError
+    from nlp_pipeline.end_model import EndModelConfig, train_end_model
+
+    rng = random.Random(7)
+    with pytest.raises(ModelError, match="num_layers 3 exceeds the backbone's 2 layers"):
+        train_end_model([make_weak_record(0, rng)], EndModelConfig(backbone=str(tiny_backbone), num_layers=3, **TINY),
+                        output_dir=tmp_path / "m")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_viterbi_bio_finds_the_best_valid_tag_sequence(seed):
+    import itertools
+
+    import numpy as np
+
+    from nlp_pipeline.end_model.model import viterbi_bio
+
+    names = ["O", "B-Chemical", "I-Chemical", "B-Disease", "I-Disease"]
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(5) * 0.5, size=5)
+
+    def valid(tags):
+        prev = "O"
+        for t in tags:
+            if t.startswith("I-") and not (prev[2:] == t[2:] and prev != "O"):
+                return False
+            prev = t
+        return True
+
+    best = max((seq for seq in itertools.product(names, repeat=5) if valid(seq)),
+               key=lambda seq: sum(np.log(probs[i, names.index(t)]) for i, t in enumerate(seq)))
+    expected = []
+    for i, t in enumerate(best):
+        if t.startswith("B-"):
+            expected.append([i, i, t[2:]])
+        elif t.startswith("I-"):
+            expected[-1][1] = i
+    assert [list(s[:3]) for s in viterbi_bio(probs, names)] == expected
+
+
+def test_viterbi_bio_never_starts_a_span_with_an_inside_tag():
+    import numpy as np
+
+    from nlp_pipeline.end_model.model import viterbi_bio
+
+    names = ["O", "B-Disease", "I-Disease"]
+    # arg-max tags would read O, I, I: the valid reading is one span B, I over words 1-2 or none
+    probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.35, 0.45], [0.1, 0.1, 0.8]])
+    assert [s[:3] for s in viterbi_bio(probs, names)] == [(1, 2, "Disease")]
+
+
+@pytest.mark.parametrize("select", ["model", "agree"])
+def test_self_training_targets_select_by_agreement_and_confidence(trained_model_dir, select):
+    import numpy as np
+    import torch
+
+    from nlp_pipeline.end_model.data import SoftLabelCollator, weak_example, window_dataset
+    from nlp_pipeline.end_model.model import _self_training_targets, _type_matrix
+
+    model = load_end_model(trained_model_dir)
+    rng = random.Random(11)
+    recs = [make_weak_record(300 + i, rng) for i in range(6)]
+    # flip the weak labels of every chemical to Disease: the model (trained on the right ones) disagrees there
+    for r in recs:
+        for row in r["weak_labels"]["probs"]:
+            if row[1] == max(row):
+                row[1], row[3] = row[3], row[1]
+    ds = window_dataset([weak_example(r, model.label_list) for r in recs], model.tokenizer, max_length=32, stride=4)
+    new = _self_training_targets(model, ds, 0.5, select)  # the fixture model peaks near 0.8 (its soft labels)
+    tm = _type_matrix(model.label_list)
+    collate = SoftLabelCollator(model.tokenizer.pad_token_id, len(model.label_list))
+    with torch.inference_mode():
+        batch = collate([ds[i] for i in range(len(ds))])
+        p = torch.softmax(model.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits, -1)
+    n_agree = n_disagree = 0
+    for r in range(len(ds)):
+        weak = np.asarray(ds[r]["soft_labels"])
+        target = np.asarray(new[r]["soft_labels"])
+        for j, w in enumerate(ds[r]["word_index"]):
+            if w < 0:
+                assert not target[j].any()
+                continue
+            agree = int((p[r, j] @ tm).argmax()) == int((torch.as_tensor(weak[j]).float() @ tm).argmax())
+            confident = float(p[r, j].max()) >= 0.5
+            if select == "agree" and agree:
+                assert np.allclose(target[j], weak[j], atol=1e-6)
+                n_agree += 1
+            elif not confident:
+                assert not target[j].any()  # masked
+            else:
+                assert int(target[j].argmax()) == int(p[r, j].argmax())
+                n_disagree += (not agree)
+    assert n_disagree > 0  # the flipped chemicals: the confident model overrides the weak label
+    if select == "agree":
+        assert n_agree > n_disagree

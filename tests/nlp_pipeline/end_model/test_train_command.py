@@ -119,3 +119,36 @@ def test_train_command_duplicate_document_needs_skip_invalid(tmp_path, tiny_back
     assert not (tmp_path / "m" / CONFIG_FILE).exists()
     assert main(["train", "--corpus", str(tmp_path / "dup.txt"), "--skip-invalid", *common]) == 0
     assert json.loads((tmp_path / "m" / CONFIG_FILE).read_text())["weak_docs"] == 3
+
+
+def test_gold_documents_stay_out_of_the_end_models_training(tmp_path, tiny_backbone, capsys):
+    """--gold from the training file itself (NCBI-disease): the combination is validated on the gold
+    documents, so the end model must not be trained on them; --num-layers keeps the first N layers."""
+    corpus = _corpus(6)
+    _pubtator(tmp_path / "train.txt", corpus, with_annotations=True)
+    common = ["--lfs", LFS, "--backbone", str(tiny_backbone), "--epochs", "1", "--max-length", "64",
+              "--batch-size", "4", "--threads", "1", "--no-progress", "--num-layers", "1"]
+    assert main(["train", "--corpus", str(tmp_path / "train.txt"), "--gold", str(tmp_path / "train.txt"),
+                 "--gold-docs", "2", "-o", str(tmp_path / "m"), *common]) == 0, capsys.readouterr().err
+    meta = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
+    assert meta["weak_docs"] == 4  # 6 documents, 2 of them gold
+    assert meta["config"]["num_layers"] == 1
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["num_hidden_layers"] == 1
+    assert "validation on 2 gold documents" in capsys.readouterr().err
+
+
+def test_train_without_gold_prints_agreement_with_the_lfs_on_held_back_documents(tmp_path, tiny_backbone, capsys):
+    """Honest training output without gold: 40 documents -> 2 held back from training, and the end
+    model's span agreement with the LFs on them is printed and stored in combiner.json."""
+    _pubtator(tmp_path / "train.txt", _corpus(40), with_annotations=False)
+    assert main(["train", "--corpus", str(tmp_path / "train.txt"), "-o", str(tmp_path / "m"), "--lfs", LFS,
+                 "--backbone", str(tiny_backbone), "--epochs", "1", "--max-length", "64", "--batch-size", "8",
+                 "--threads", "1", "--no-progress"]) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert json.loads((tmp_path / "m" / CONFIG_FILE).read_text())["weak_docs"] == 38
+    data = json.loads((tmp_path / "m" / "combiner.json").read_text())
+    report = data["combiner"]["report"]
+    assert report["held_back_docs"] == 2 and 0.0 <= report["model_agreement_with_lfs_f1"] <= 1.0
+    assert (f"the end model agrees with the LFs on 2 held-back documents at span F1 "
+            f"{report['model_agreement_with_lfs_f1']:.3f}") in err
+    assert data["train_span_rate"] > 0
