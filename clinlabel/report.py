@@ -112,5 +112,8 @@ def write_summary_html(jsonl_path: str | Path, out_html: str | Path, *, title: s
 </div>
 {sample_html}
 </body></html>"""
-    Path(out_html).write_text(page, encoding="utf-8")
+    from corpora.writers._common import private_files
+
+    with private_files():  # the page quotes a note: owner-only
+        Path(out_html).write_text(page, encoding="utf-8")
     return {k: v for k, v in s.items() if k != "sample"}

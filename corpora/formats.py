@@ -252,6 +252,11 @@ def read_corpus(
 
 def write_corpus(records: Iterable[dict[str, Any]], path: str | os.PathLike[str], fmt: str | None = None,
                  **options: Any) -> int:
-    """Write ``records`` to ``path`` in ``fmt`` (inferred from the name when ``None``); return the count."""
+    """Write ``records`` to ``path`` in ``fmt`` (inferred from the name when ``None``); return the count.
+
+    New files and folders are created owner-only (0600 / 0700): records hold note text (PHI)."""
+    from .writers._common import private_files
+
     name = normalize_format(fmt, writing=True) if fmt else infer_format(path, writing=True)
-    return WRITERS[name](records, path, **options)
+    with private_files():  # every output holds note text: created owner-only
+        return WRITERS[name](records, path, **options)

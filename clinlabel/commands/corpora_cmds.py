@@ -87,7 +87,10 @@ def convert_corpus(
     else:
         writer = plugins.load(plugins.EXTRA_WRITERS[dst])
         writer_options.setdefault("source", str(in_path))  # plugin writers name the input in their errors
-    n = writer(_progress(records, progress), out_path, **writer_options)
+    from corpora.writers._common import private_files
+
+    with private_files():  # every output holds note text: created owner-only (0600 files, 0700 folders)
+        n = writer(_progress(records, progress), out_path, **writer_options)
     return n, src, dst
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,19 @@ from ..record import record_id
 logger = logging.getLogger("corpora.writers")
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+@contextlib.contextmanager
+def private_files():
+    """Files and folders created inside the block are owner-only (0600 / 0700): they hold note text.
+
+    Done with the process umask (set, then restored), so it also covers what libraries create for
+    us (a DocBin, a Hugging Face dataset's Arrow files).  An existing file keeps its mode."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def safe_name(rid: str) -> str:

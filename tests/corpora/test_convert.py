@@ -95,3 +95,25 @@ def test_convert_tokens_and_hashes_for_prodigy(test_data, tmp_path, capsys):
     rel = rec["relations"][0]
     assert toks[rel["head"]]["text"] == "methyldopa" and toks[rel["child"]]["text"] == "hypotensive"
     assert isinstance(rec["_input_hash"], int) and isinstance(rec["_task_hash"], int)
+
+
+@pytest.mark.parametrize("to", ["prodigy", "brat", "conll", "docbin", "doccano", "label-studio", "hf-dataset",
+                                "omop-note-nlp", "fhir"])
+def test_outputs_are_created_owner_only(tmp_path, to):
+    """Every output of convert holds note text: new files 0600, new folders 0700."""
+    import json
+    import os
+    import stat
+
+    from clinlabel.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": "Patient has diabetes.", "meta": {"id": "n1"},
+                               "spans": [{"start": 12, "end": 20, "label": "Condition"}]}) + "\n")
+    out = tmp_path / (f"out_{to}" + {"omop-note-nlp": ".csv", "fhir": ".ndjson"}.get(to, ""))
+    assert main(["--quiet", "convert", str(src), "-o", str(out), "--to", to, "--no-progress"]) == 0
+    paths = [out] + ([p for p in out.rglob("*")] if out.is_dir() else [])
+    assert paths
+    for p in paths:
+        mode = stat.S_IMODE(os.stat(p).st_mode)
+        assert mode & 0o077 == 0, f"{p.relative_to(tmp_path)} is {oct(mode)}"

@@ -281,3 +281,54 @@ def test_planted_payloads_never_run(sqlite_url, missing_service):
     assert injected == 0 and dialogs == []
     assert {c["code"] for c in store.codes(eid, "victim")} == {"R52" + ATTR, "R50.9", "I10" + ATTR}
     store.close()
+
+
+def test_a_slow_answer_from_the_previous_mode_does_not_replace_the_current_note(sqlite_url, data_dir, missing_service):
+    """The adjudicator switches to adjudicate before the annotate queue's answer arrives: the late
+    answer ("nothing left") must not cover the disagreement (the race CI once hit)."""
+    if not Path(CHROMIUM).exists():
+        missing_service(f"{CHROMIUM} missing (Debian's chromium package)")
+    from playwright.sync_api import expect, sync_playwright
+
+    from review.jsonl import read_jsonl
+    from review.store import Store
+    from review.web import create_app
+
+    store = Store(sqlite_url)
+    store.add_tasks("clinic", [r for _, r in read_jsonl(data_dir / "tasks.jsonl")])
+    store.set_label_scheme("clinic", ["PROBLEM", "DRUG"])
+    judge = store.add_user("judge", "adjudicator")
+    store.add_user("ann1", "annotator")
+    store.add_user("ann2", "annotator")
+    store.assign("clinic", ["ann1", "ann2"], overlap=1.0, adjudicators=["judge"])
+    eid = store.example_ids("clinic")[0]
+    store.answer(eid, "ann1", "accept", spans=[])
+    store.answer(eid, "ann2", "reject", spans=[])
+    url, server, thread = _serve(create_app(store, "clinic"))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            try:
+                page = browser.new_context().new_page()
+                held = []
+                page.route(re.compile(r".*/api/next.*"), lambda route: held.append(route))
+                page.goto(url)
+                page.fill("#token", judge)
+                page.click("#login-button")
+                expect(page.get_by_test_id("who")).to_contain_text("judge")
+                deadline = time.time() + 10
+                while not held and time.time() < deadline:
+                    page.wait_for_timeout(50)
+                assert held, "the annotate queue was never asked for"
+                page.get_by_test_id("mode-adjudicate").click()
+                expect(page.get_by_test_id("compare")).to_be_visible()
+                held[0].continue_()  # the annotate answer arrives late
+                page.wait_for_timeout(500)
+                expect(page.get_by_test_id("compare")).to_be_visible()
+                expect(page.get_by_test_id("progress")).to_have_text("0 / 1")
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()

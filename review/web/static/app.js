@@ -95,11 +95,19 @@
 
   // ---- loading -----------------------------------------------------------------------------
   const base = () => (state.mode === "adjudicate" ? "/api/adjudicate" : "/api");
+  // a note request answered after a newer one was sent (a quick mode switch, a second click) is
+  // stale: showing it would put the old mode's note (or "nothing left") over the current one
+  let loadSeq = 0;
+  async function loadLatest(path) {
+    const mine = ++loadSeq;
+    const data = await api("GET", path);
+    if (mine === loadSeq) show(data);
+  }
   async function loadNext(after) {
-    show(await api("GET", base() + "/next" + (after !== undefined ? "?after=" + after : "")));
+    await loadLatest(base() + "/next" + (after !== undefined ? "?after=" + after : ""));
   }
   async function loadExample(id) {
-    show(await api("GET", base() + "/example/" + id));
+    await loadLatest(base() + "/example/" + id);
   }
   async function refreshCodes() {
     const data = await api("GET", "/api/example/" + state.ex.id + "/codes");
