@@ -658,9 +658,13 @@ def _with_abbreviation(doc, spans):
     return editors.chain(doc, spans, editors.extend_over(_parenthetical_abbreviation, side="right"))
 
 
-@_lf(3, 6, ["Condition"])
+@_lf(3, 5, ["Condition"])
 def icd10cm_condition(doc, *, icd10cm_terms):
-    """ICD-10-CM terms (bundled ontology, chapters A-T), with the guideline's modifiers kept inside."""
+    """ICD-10-CM terms (bundled ontology, chapters A-T), with the guideline's modifiers kept inside.
+
+    Below the drug, device and guideline lists in priority: a word that is both a bare ICD-10-CM term
+    and a drug or a guideline word ("opioids", "drug use") is the drug / the guideline's label; the
+    ontology wins with the longer span ("opioid dependence")."""
     return _with_abbreviation(doc, _grow(doc, icd10cm_terms(doc), _condition_modifier))
 
 
