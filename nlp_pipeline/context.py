@@ -233,6 +233,7 @@ class ClinicalContext:
         self._token_rx: list[tuple[re.Pattern, frozenset[str] | None, int]] = []
         self._first_map: dict[str, list[tuple[re.Pattern, int]]] = {}
         self._scan_rx: list[tuple[re.Pattern, int]] = []
+        self._scan_first: dict[str, list[int]] = {}  # a word that can start a match -> scan_rx indices
         self._rule_of: dict[int, ContextRuleSpec] = {}
         self._has_phrase = self._has_token = False
         for i, rule in enumerate(self.rules):
@@ -258,17 +259,27 @@ class ClinicalContext:
                     self._token_rx.append((crx, first, h))
                     if first is None:
                         self._scan_rx.append((crx, h))
+                        starts = _start_values(rule.pattern)
+                        if starts is not None and all(v and v.isascii() and _SEP not in v and _SENT not in v
+                                                      for v in starts):
+                            # an optional first token: tried only where one of the words that can
+                            # start a match stands (in an ASCII text, see _token_matches)
+                            for value in starts:
+                                self._scan_first.setdefault(value, []).append(len(self._scan_rx) - 1)
                     else:
                         for value in first:
                             self._first_map.setdefault(value, []).append((crx, h))
         self._order = {h: i for i, h in enumerate(self._rule_of)}
         # the tokens that start a token pattern, found with one regex over the lower-case stream
-        keys = sorted(self._first_map, key=lambda k: (-len(k), k))
+        keys = sorted(set(self._first_map) | set(self._scan_first), key=lambda k: (-len(k), k))
         self._first_rx = None
         # one stream for many sentences, unless a pattern itself holds a separator
         self._one_stream = not any(_holds_separator(r.pattern) for r in self.rules if isinstance(r.pattern, list))
         if keys and all(k and _SEP not in k and _SENT not in k for k in keys):
             self._first_rx = re.compile(f"(?<![^{_SEP}{_SENT}])(?:{'|'.join(re.escape(k) for k in keys)})(?={_SEP})")
+        else:
+            self._scan_first = {}  # no start-word regex: every scan pattern scans
+        self._scan_indexed = frozenset(j for lst in self._scan_first.values() for j in lst)
         self._legacy: tuple | None = None  # the one-sentence-stream regexes, compiled when needed
         # string regexes whose prefilter can be checked once on the whole note (ASCII strings)
         self._doc_requires = [all(r.isascii() for r in requires) for _, _, requires in self._regex]
@@ -391,16 +402,36 @@ class ClinicalContext:
             base += len(piece) + 1
         out = []
         sep = _SEP
+        scan = self._scan_rx
+        # in an ASCII text a token matches a word of a pattern (IGNORECASE) exactly when its lower
+        # case is that word, so a scan pattern whose first token is optional is tried only where a
+        # word that can start it stands, skipping what its last match covered (as finditer does)
+        indexed = self._scan_indexed if stream.isascii() else frozenset()
+        scan_found: list[list[tuple[int, int, int]]] = [[] for _ in scan]
+        scan_end = [0] * len(scan)
         if self._first_rx is not None:
             first_map = self._first_map
+            scan_first = self._scan_first if indexed else {}
             for cm in self._first_rx.finditer(lower):
                 p = cm.start()
+                key = cm.group(0)
                 i = ids[bisect.bisect_left(starts, p)]
-                for rx, h in first_map[cm.group(0)]:
+                for rx, h in first_map.get(key, ()):
                     m = rx.match(stream, p)
                     if m is not None and m.end() > m.start():
                         out.append((h, i, i + m.group(0).count(sep)))
-        for rx, h in self._scan_rx:
+                for j in scan_first.get(key, ()):
+                    if p < scan_end[j]:
+                        continue
+                    rx, h = scan[j]
+                    m = rx.match(stream, p)
+                    if m is not None and m.end() > m.start():
+                        scan_found[j].append((h, i, i + m.group(0).count(sep)))
+                        scan_end[j] = m.end()
+        for j, (rx, h) in enumerate(scan):
+            if j in indexed:
+                out.extend(scan_found[j])
+                continue
             for m in rx.finditer(stream):
                 if m.end() > m.start():
                     i = ids[bisect.bisect_left(starts, m.start())]
@@ -740,6 +771,27 @@ def _compile_token_pattern(pattern: list[dict[str, Any]], *, doc_stream: bool = 
         return None
     start = "(?<![^\x01\x02])" if doc_stream else "(?:(?<=\x01)|^)"
     return start + "".join(parts), first
+
+
+def _start_values(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
+    """The lower-cased words a match of a (compilable) token pattern can start with: the values of
+    its tokens up to and including the first required one; None if one of those takes any word
+    (no attribute, ``NOT_IN``) or every token is optional."""
+    out: set[str] = set()
+    for spec in pattern:
+        attrs = [v for a, v in spec.items() if a != "OP"]
+        if len(attrs) != 1:
+            return None
+        value = attrs[0]
+        if isinstance(value, str):
+            out.add(value.lower())
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            out.update(str(v).lower() for v in value["IN"])
+        else:
+            return None
+        if spec.get("OP") in (None, "1", "+"):
+            return frozenset(out)
+    return None
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]], *, exempt_covered: bool = False) -> bool:

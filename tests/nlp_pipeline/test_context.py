@@ -470,3 +470,21 @@ def test_triggers_of_many_ranges_are_each_ranges_own(width, one_stream):
         assert together[0] == ctx.find_modifiers(doc)
         assert {r.category for _, _, r in together[0]} >= {"NEGATED_EXISTENCE", "HISTORICAL", "FAMILY",
                                                              "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+
+
+@pytest.mark.parametrize("text", [
+    _MANY + " Infection may be ruled out; could be be ruled out for sepsis. Rule him out for MI. Resolved, "
+            "has resolved, since resolved. Near complete resolution of the effusion. Evaluate for PE.",
+    "Sepsis ſhould be ruled out. Infection might be ruled out.",  # not ASCII: every pattern scans
+])
+def test_scan_patterns_tried_at_start_words_match_a_full_scan(text):
+    """Token patterns whose first token is optional are tried only where a word that can start them
+    stands (ASCII texts); they must find what a scan of the whole stream finds."""
+    ctx = build().get_pipe("clinlabel_context")
+    assert ctx._scan_indexed  # the default rules have such patterns
+    doc = ctx.nlp.make_doc(text)
+    ranges = [(0, len(doc))]
+    fast = sorted(ctx._token_matches(doc, ranges))
+    ctx._scan_first, ctx._scan_indexed = {}, frozenset()
+    assert fast == sorted(ctx._token_matches(doc, ranges))
+    assert len(fast) >= (8 if text.isascii() else 2)
