@@ -1044,8 +1044,24 @@ def _in_header(doc) -> set[int]:
     return {i for sp in doc.spans["section_headers"] for i in range(sp.start, sp.end)}
 
 
+_CLASS_HEADS = frozenset(DRUG_HEADS) - _GENERIC_DRUG_HEADS
+
+
+def _ends_in_drug_class_head(doc, sp) -> bool:
+    """The span's head (its last word, or the word before a bracketed short form) names a drug class:
+    "DPP-4 inhibitors", "ACE inhibitors (ACEIs)", "beta agonists"."""
+    end = sp[1]
+    if end - sp[0] > 2 and doc[end - 1].text == ")" and doc[end - 3].text == "(":
+        end -= 3
+    return doc[end - 1].lower_ in _CLASS_HEADS
+
+
 def resolve(doc, votes):
-    """The preset's overlap rule (see the module doc); votes inside section headings are dropped."""
+    """The preset's overlap rule (see the module doc); votes inside section headings are dropped; a
+    Condition vote whose head is a drug-class word ("inhibitors", "blockers", "agonists") is dropped
+    (an ICD-10-CM or morphology match inside a drug class name, which the Drug LFs label)."""
+    votes = {name: [sp for sp in spans if sp[2] != "Condition" or not _ends_in_drug_class_head(doc, sp)]
+             for name, spans in votes.items()}
     votes = editors.resolve_labels(votes, PRIORITY, names=LF_NAMES, tiers=TIERS)
     header = _in_header(doc)
     if header:

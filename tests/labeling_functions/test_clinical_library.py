@@ -138,6 +138,10 @@ def test_number_after_a_measurement(nlp):
     ("within approximately 28 days prior to randomization", ["within approximately 28 days prior to randomization"]),
     ("previous stroke", ["previous"]),
     ("he gained 3 pounds", []),
+    # a line break before a new item ends an expression; a wrapped line (lower case) does not
+    ("within 6 months\nHistory of stroke", ["within 6 months"]),
+    ("pain at tested sites\nOngoing study", []),
+    ("surgery within the\npast 2 years", ["within the\npast 2 years"]),
 ])
 def test_temporal(nlp, text, expected):
     doc = nlp.make_doc(text)
