@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Mapping
 
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
@@ -50,6 +51,20 @@ def _make_setter(name: str):
         span.doc.user_data[_span_key(span, name)] = value
 
     return setter
+
+
+def set_span_values(span: Span, values: Mapping[str, Any]) -> None:
+    """``setattr(span._, name, value)`` for each item, with the storage key computed once (the
+    extensions must be clinlabel's, as :func:`register_extensions` leaves them)."""
+    user_data = span.doc.user_data
+    base = (span.start_char, span.end_char, span.label_, span.kb_id_, span.id)
+    for name, value in values.items():
+        user_data[(_USERDATA_PREFIX, name, *base)] = value
+
+
+def span_value(span: Span, name: str) -> Any:
+    """``getattr(span._, name)`` for a clinlabel span extension, without building ``span._``."""
+    return span.doc.user_data.get(_span_key(span, name), SPAN_ATTRS[name])
 
 
 _TEXT_KEY = ("clinlabel.text",)
@@ -194,26 +209,40 @@ def span_to_dict(span: Span, *, text: str | None = None, copy_values: bool = Tru
     ``copy_values=False`` hands over the extension values themselves (no deep copy): for a record
     that is serialised at once and a Doc that is then dropped."""
     register_extensions()
-    extra = dict(span._.extra or {})
+    return _span_dict(span, span.doc.text if text is None else text, span.doc.user_data, copy_values)
+
+
+#: the span extensions written to a record, with their defaults (``extra`` is merged in apart)
+_WRITTEN_ATTRS = tuple((name, default) for name, default in SPAN_ATTRS.items() if name != "extra")
+
+
+def _span_dict(span: Span, doc_text: str, user_data: dict, copy_values: bool) -> dict[str, Any]:
+    """:func:`span_to_dict` once the extensions are known to be clinlabel's: the extension values are
+    read from ``user_data`` under the keys their getters use (``_span_key``), without building
+    ``span._`` for each attribute."""
+    sc, ec, label, kb_id, sid = span.start_char, span.end_char, span.label_, span.kb_id_, span.id
+    extra = user_data.get((_USERDATA_PREFIX, "extra", sc, ec, label, kb_id, sid))
+    extra = dict(extra) if extra else {}
     offsets = extra.pop("__char_offsets", None)
     kb_none = extra.pop("__kb_id_none", False)
     keys = extra.pop("__keys", None)
-    start, end = (offsets if offsets else (span.start_char, span.end_char))
-    doc_text = span.doc.text if text is None else text
-    out: dict[str, Any] = {"start": start, "end": end, "label": span.label_, "text": doc_text[start:end]}
-    if len(span):
+    start, end = (offsets if offsets else (sc, ec))
+    out: dict[str, Any] = {"start": start, "end": end, "label": label, "text": doc_text[start:end]}
+    if span.end > span.start:
         out["token_start"] = span.start
         out["token_end"] = span.end - 1
-    if span.kb_id_ or kb_none:
-        out["kb_id"] = None if kb_none else span.kb_id_
-    user_data = span.doc.user_data
-    for name in SPAN_ATTRS:
-        if name == "extra":
-            continue
+    if kb_id or kb_none:
+        out["kb_id"] = None if kb_none else kb_id
+    for name, default in _WRITTEN_ATTRS:
         # written when the input had the key or a component set it (even to its default)
-        if (keys is not None and name in keys) or _span_key(span, name) in user_data:
-            value = getattr(span._, name)
-            out[name] = copy.deepcopy(value) if copy_values else value
+        key = (_USERDATA_PREFIX, name, sc, ec, label, kb_id, sid)
+        if key in user_data:
+            value = user_data[key]
+        elif keys is not None and name in keys:
+            value = default
+        else:
+            continue
+        out[name] = copy.deepcopy(value) if copy_values else value
     out.update(extra)
     return out
 
@@ -244,7 +273,8 @@ def doc_to_record(doc: Doc, *, span_key: str = SPAN_KEY, with_tokens: bool = Tru
         ordered = sorted(spans, key=lambda s: s.id)
     else:
         ordered = sorted(spans, key=lambda s: (s.start_char, s.end_char, s.id))
-    record["spans"] = [span_to_dict(s, text=text, copy_values=copy_values) for s in ordered]
+    user_data = doc.user_data
+    record["spans"] = [_span_dict(s, text, user_data, copy_values) for s in ordered]
     if doc._.relations is not None:
         record["relations"] = dup(doc._.relations)
     if doc._.codes is not None:
@@ -258,7 +288,11 @@ def _same(value: Any) -> Any:
 
 def tokens_of(doc: Doc) -> list[dict[str, Any]]:
     """Prodigy's ``tokens`` list for a Doc."""
-    return [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-        for t in doc
-    ]
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    out = []
+    for i, (orth, idx, ws) in enumerate(doc.to_array([ORTH, IDX, SPACY]).tolist()):
+        text = strings[orth]
+        out.append({"text": text, "start": idx, "end": idx + len(text), "id": i, "ws": bool(ws)})
+    return out

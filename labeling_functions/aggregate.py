@@ -50,16 +50,21 @@ def decode(probs: np.ndarray, tm: TokenMatrix, *, threshold: float = 0.0) -> lis
         return []
     best = probs.argmax(axis=1)
     splits = boundary_split(tm, k)
+    # each token's best class, its probability and boundary flag as Python lists (no numpy scalar per token)
+    rows = np.arange(n)
+    best_c = best.tolist()
+    best_p = probs[rows, best].tolist()
+    best_split = splits[rows, best].tolist()
     spans: list[tuple[int, int, int, float]] = []
     cur = None
     for i in range(n):
-        c = int(best[i])
-        if c == 0 or probs[i, c] < threshold:
+        c = best_c[i]
+        if c == 0 or best_p[i] < threshold:
             if cur:
                 spans.append(cur)
             cur = None
             continue
-        split = bool(splits[i, c])
+        split = best_split[i]
         if cur is not None and cur[2] == c and not split:
             cur = (cur[0], i + 1, c, cur[3])
         else:

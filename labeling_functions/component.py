@@ -64,7 +64,7 @@ class WeakLabelComponent:
             self.fit(eg.reference if hasattr(eg, "reference") else eg for eg in get_examples())
 
     def __call__(self, doc: Doc) -> Doc:
-        from corpora.doc import register_extensions
+        from corpora.doc import register_extensions, set_span_values
 
         register_extensions()
         if not self.labeler.fitted:
@@ -89,9 +89,7 @@ class WeakLabelComponent:
         doc.spans[self.span_key] = existing + new
         group = doc.spans[self.span_key]
         for k, (s, e, label, score, sources) in enumerate(spans):
-            span = group[len(existing) + k]
-            span._.score = round(score, 4)
-            span._.source = list(sources)
+            set_span_values(group[len(existing) + k], {"score": round(score, 4), "source": list(sources)})
         if self.relate is not None:
             relations = self.relate(doc, [(s, e, label) for s, e, label, _, _ in spans])
             if relations:

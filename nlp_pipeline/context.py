@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START
 
-from corpora.doc import doc_text
+from corpora.doc import doc_text, register_extensions, set_span_values, span_value
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -233,6 +233,7 @@ class ClinicalContext:
         self._token_rx: list[tuple[re.Pattern, frozenset[str] | None, int]] = []
         self._first_map: dict[str, list[tuple[re.Pattern, int]]] = {}
         self._scan_rx: list[tuple[re.Pattern, int]] = []
+        self._scan_first: dict[str, list[int]] = {}  # a word that can start a match -> scan_rx indices
         self._rule_of: dict[int, ContextRuleSpec] = {}
         self._has_phrase = self._has_token = False
         for i, rule in enumerate(self.rules):
@@ -248,7 +249,7 @@ class ClinicalContext:
                 requires = tuple(str(x).lower() for x in (rule.metadata or {}).get("requires") or ())
                 self._regex.append((re.compile(rule.pattern, re.IGNORECASE), h, requires))
             else:
-                compiled = _compile_token_pattern(rule.pattern)
+                compiled = _compile_token_pattern(rule.pattern, doc_stream=True)
                 if compiled is None:  # attributes beyond LOWER/ORTH/TEXT: spaCy's Matcher
                     self._matcher.add(key, [rule.pattern])
                     self._has_token = True
@@ -258,42 +259,100 @@ class ClinicalContext:
                     self._token_rx.append((crx, first, h))
                     if first is None:
                         self._scan_rx.append((crx, h))
+                        starts = _start_values(rule.pattern)
+                        if starts is not None and all(v and v.isascii() and _SEP not in v and _SENT not in v
+                                                      for v in starts):
+                            # an optional first token: tried only where one of the words that can
+                            # start a match stands (in an ASCII text, see _token_matches)
+                            for value in starts:
+                                self._scan_first.setdefault(value, []).append(len(self._scan_rx) - 1)
                     else:
                         for value in first:
                             self._first_map.setdefault(value, []).append((crx, h))
         self._order = {h: i for i, h in enumerate(self._rule_of)}
+        # the tokens that start a token pattern, found with one regex over the lower-case stream
+        keys = sorted(set(self._first_map) | set(self._scan_first), key=lambda k: (-len(k), k))
+        self._first_rx = None
+        # one stream for many sentences, unless a pattern itself holds a separator
+        self._one_stream = not any(_holds_separator(r.pattern) for r in self.rules if isinstance(r.pattern, list))
+        if keys and all(k and _SEP not in k and _SENT not in k for k in keys):
+            self._first_rx = re.compile(f"(?<![^{_SEP}{_SENT}])(?:{'|'.join(re.escape(k) for k in keys)})(?={_SEP})")
+        else:
+            self._scan_first = {}  # no start-word regex: every scan pattern scans
+        self._scan_indexed = frozenset(j for lst in self._scan_first.values() for j in lst)
+        self._legacy: tuple | None = None  # the one-sentence-stream regexes, compiled when needed
+        # string regexes whose prefilter can be checked once on the whole note (ASCII strings)
+        self._doc_requires = [all(r.isascii() for r in requires) for _, _, requires in self._regex]
 
     # -- the algorithm -------------------------------------------------------------------------
     def find_modifiers(self, doc: Doc | Span) -> list[tuple[int, int, ContextRuleSpec]]:
         """Triggers in ``doc`` (a Doc or a Span of one) as (start, end, rule) Doc token offsets,
         overlaps pruned to the longest."""
-        is_span = isinstance(doc, Span)
-        offset = doc.start if is_span else 0
-        d = doc.doc if is_span else doc
-        matches: list[tuple[int, int, int]] = []
-        if self._has_phrase:
-            matches.extend(self._phrase(doc))  # Doc offsets, also for a Span
+        if isinstance(doc, Span):
+            d = doc.doc
+            ranges = [(doc.start, doc.end, doc.start_char, doc.end_char)]
+        else:
+            d = doc
+            ranges = [(0, len(doc), 0, None)]
+        return self._triggers(d, ranges)[0]
+
+    def _triggers(self, d: Doc, ranges: list[tuple[int, int, int, int | None]]
+                  ) -> list[list[tuple[int, int, ContextRuleSpec]]]:
+        """:meth:`find_modifiers` for several token ranges of one Doc at once (the sentences that
+        hold a target), each as if it were searched alone: ``(start, end, start_char, end_char)``
+        with ``end_char`` None for the whole Doc's text.  The phrase matcher runs once over the
+        Doc, the token patterns once over one stream of the ranges' tokens, each string regex
+        only on the notes that hold one of the strings it requires."""
+        matches: list[list[tuple[int, int, int]]] = [[] for _ in ranges]
+        firsts = [r[0] for r in ranges]
+        if self._has_phrase and len(d):
+            if len(ranges) == 1 and ranges[0][1] - ranges[0][0] < len(d):
+                found = self._phrase(d[ranges[0][0]:ranges[0][1]])
+            else:
+                found = self._phrase(d)
+            for m in found:  # Doc offsets; a match belongs to the range it lies in
+                k = bisect.bisect_right(firsts, m[1]) - 1
+                if k >= 0 and m[2] <= ranges[k][1]:
+                    matches[k].append(m)
         if self._has_token:  # spaCy's Matcher gives Span-relative offsets
-            matches.extend((h, s + offset, e + offset) for h, s, e in self._matcher(doc))
+            for k, (a, b, _, _) in enumerate(ranges):
+                matches[k].extend((h, s + a, e + a) for h, s, e in self._matcher(d[a:b]))
         if self._token_rx:
-            matches.extend(self._match_token_patterns(doc))
+            for m in self._token_matches(d, [(a, b) for a, b, _, _ in ranges]):
+                k = bisect.bisect_right(firsts, m[1]) - 1
+                matches[k].append(m)
         if self._regex:
-            text = doc_text(doc)
-            lower = text.lower()
-            base = doc.start_char if is_span else 0
-            for rx, h, requires in self._regex:
-                if requires and not any(r in lower for r in requires):
-                    continue
-                for m in rx.finditer(text):
-                    sp = d.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
-                    if sp is not None and len(sp):
-                        matches.append((h, sp.start, sp.end))
+            text = doc_text(d)
+            doc_lower = text.lower()
+            # a regex none of whose (ASCII) required strings is in the note is skipped for all its
+            # sentences: a string absent from the note's lower case is absent from each sentence's
+            regexes = [(rx, h, requires) for (rx, h, requires), ascii_only in zip(self._regex, self._doc_requires)
+                       if not (requires and ascii_only and not any(r in doc_lower for r in requires))]
+            for k, (a, b, cs, ce) in enumerate(ranges):
+                if ce is None:
+                    part, base = text, 0
+                else:
+                    part, base = text[cs:ce], cs
+                lower = part.lower()
+                for rx, h, requires in regexes:
+                    if requires and not any(r in lower for r in requires):
+                        continue
+                    for m in rx.finditer(part):
+                        sp = d.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+                        if sp is not None and len(sp):
+                            matches[k].append((h, sp.start, sp.end))
+        # HISTORICAL triggers are pruned among themselves only: time is orthogonal to the other
+        # categories, so "no history of" negates and dates at once (ranges never overlap, so one
+        # pair of masks serves them all)
+        taken = {False: bytearray(len(d) + 1), True: bytearray(len(d) + 1)}
+        return [self._prune(found, taken) for found in matches]
+
+    def _prune(self, matches: list[tuple[int, int, int]], taken: dict[bool, bytearray]
+               ) -> list[tuple[int, int, ContextRuleSpec]]:
+        """Overlapping triggers pruned to the longest, in token order."""
         # longest first; among equal spans the later-added rule (clinlabel / user) wins
         order = self._order
         matches.sort(key=lambda m: (-(m[2] - m[1]), m[1], -order[m[0]]))
-        # HISTORICAL triggers are pruned among themselves only: time is orthogonal to the other
-        # categories, so "no history of" negates and dates at once
-        taken = {False: bytearray(len(d) + 1), True: bytearray(len(d) + 1)}
         kept: list[tuple[int, int, ContextRuleSpec]] = []
         for h, s, e in matches:
             rule = self._rule_of[h]
@@ -311,15 +370,92 @@ class ClinicalContext:
         return kept
 
     def _match_token_patterns(self, doc: Doc | Span) -> list[tuple[int, int, int]]:
+        """Token-pattern triggers of a Doc or Span, Doc token offsets (see :meth:`_token_matches`)."""
+        if isinstance(doc, Span):
+            return self._token_matches(doc.doc, [(doc.start, doc.end)])
+        return self._token_matches(doc, [(0, len(doc))])
+
+    def _token_matches(self, d: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
         """Token patterns as regexes over the token texts joined by ``\\x01`` (much faster than
-        spaCy's ``Matcher`` with ``IN`` predicates); a pattern whose first token has fixed
-        values is only tried where one of those values occurs."""
-        texts = [t.text for t in doc]
-        offset = doc.start if isinstance(doc, Span) else 0
-        stream = _SEP.join(texts) + _SEP
+        spaCy's ``Matcher`` with ``IN`` predicates), the ranges' streams joined by ``\\x02``, which
+        no pattern crosses; a pattern whose first token has fixed values is only tried where one
+        of those values occurs (found with one regex over the lower-case stream)."""
+        texts = _token_texts(d)
+        pieces = [_SEP.join(texts[a:b]) + _SEP for a, b in ranges]
+        stream = _SENT.join(pieces)
+        lower = stream.lower()
+        n_tokens = sum(b - a for a, b in ranges)
+        if not self._one_stream or (self._first_rx is None and self._first_map) or len(lower) != len(stream) \
+                or stream.count(_SEP) != n_tokens or stream.count(_SENT) != len(pieces) - 1:
+            # a token holding a separator, or a text whose lower case has another length: each
+            # range on its own, as the patterns were first written
+            out: list[tuple[int, int, int]] = []
+            for (a, b), piece in zip(ranges, pieces):
+                out.extend(self._legacy_matches(piece, texts[a:b], a))
+            return out
+        starts: list[int] = []
+        ids: list[int] = []
+        base = 0
+        for (a, b), piece in zip(ranges, pieces):
+            starts.extend(accumulate((len(w) + 1 for w in texts[a:b - 1]), initial=base) if b > a else ())
+            ids.extend(range(a, b))
+            base += len(piece) + 1
+        out = []
+        sep = _SEP
+        scan = self._scan_rx
+        # in an ASCII text a token matches a word of a pattern (IGNORECASE) exactly when its lower
+        # case is that word, so a scan pattern whose first token is optional is tried only where a
+        # word that can start it stands, skipping what its last match covered (as finditer does)
+        indexed = self._scan_indexed if stream.isascii() else frozenset()
+        scan_found: list[list[tuple[int, int, int]]] = [[] for _ in scan]
+        scan_end = [0] * len(scan)
+        if self._first_rx is not None:
+            first_map = self._first_map
+            scan_first = self._scan_first if indexed else {}
+            for cm in self._first_rx.finditer(lower):
+                p = cm.start()
+                key = cm.group(0)
+                i = ids[bisect.bisect_left(starts, p)]
+                for rx, h in first_map.get(key, ()):
+                    m = rx.match(stream, p)
+                    if m is not None and m.end() > m.start():
+                        out.append((h, i, i + m.group(0).count(sep)))
+                for j in scan_first.get(key, ()):
+                    if p < scan_end[j]:
+                        continue
+                    rx, h = scan[j]
+                    m = rx.match(stream, p)
+                    if m is not None and m.end() > m.start():
+                        scan_found[j].append((h, i, i + m.group(0).count(sep)))
+                        scan_end[j] = m.end()
+        for j, (rx, h) in enumerate(scan):
+            if j in indexed:
+                out.extend(scan_found[j])
+                continue
+            for m in rx.finditer(stream):
+                if m.end() > m.start():
+                    i = ids[bisect.bisect_left(starts, m.start())]
+                    out.append((h, i, i + m.group(0).count(sep)))
+        return out
+
+    def _legacy_matches(self, stream: str, texts: list[str], offset: int) -> list[tuple[int, int, int]]:
+        """One range's token-pattern matches with the patterns compiled for a one-range stream (for
+        the rare text whose tokens hold ``\\x01``/``\\x02``)."""
+        if self._legacy is None:
+            first_map: dict[str, list[tuple[re.Pattern, int]]] = {}
+            scan: list[tuple[re.Pattern, int]] = []
+            for rx, first, h in self._token_rx:
+                rule = self._rule_of[h]
+                crx = re.compile(_compile_token_pattern(rule.pattern)[0])
+                if first is None:
+                    scan.append((crx, h))
+                else:
+                    for value in first:
+                        first_map.setdefault(value, []).append((crx, h))
+            self._legacy = (first_map, scan)
+        first_map, scan = self._legacy
         starts = [0, *accumulate(len(w) + 1 for w in texts)]
         out: list[tuple[int, int, int]] = []
-        first_map = self._first_map
         sep = _SEP
         for i, w in enumerate(stream.lower().split(sep)):
             cands = first_map.get(w)
@@ -329,7 +465,7 @@ class ClinicalContext:
                 m = rx.match(stream, starts[i])
                 if m is not None and m.end() > m.start():
                     out.append((h, i + offset, i + offset + m.group(0).count(sep)))
-        for rx, h in self._scan_rx:
+        for rx, h in scan:
             for m in rx.finditer(stream):
                 if m.end() > m.start():
                     i = bisect.bisect_left(starts, m.start())
@@ -341,18 +477,23 @@ class ClinicalContext:
             if self.span_key in doc.spans else []
         if not targets:
             return doc
+        register_extensions()  # assertions are written straight to the extensions' storage
         n = len(doc)
         ss = doc.to_array(SENT_START).astype("int64")
         starts = numpy.flatnonzero(ss == 1)
         if not len(starts) or starts[0] != 0:
             starts = numpy.concatenate([[0], starts]).astype("int64")
         bounds = list(starts) + [n]
-        # triggers are only looked for in the sentences that hold a target
-        tsent = numpy.searchsorted(starts, [t.start for t in targets], side="right") - 1
-        mods = []
+        tinfo = [(t.start, t.end, t.label_) for t in targets]
+        # triggers are only looked for in the sentences that hold a target (all at once)
+        tsent = numpy.searchsorted(starts, [t[0] for t in tinfo], side="right") - 1
+        ranges = []
         for si in sorted(set(tsent.tolist())):
             if si >= 0:
-                mods.extend(self.find_modifiers(doc[bounds[si]: bounds[si + 1]]))
+                a, b = int(bounds[si]), int(bounds[si + 1])
+                last = doc[b - 1]
+                ranges.append((a, b, doc[a].idx, last.idx + len(last)))
+        mods = [m for found in self._triggers(doc, ranges) for m in found]
         if mods and "section_headers" in doc.spans and len(doc.spans["section_headers"]):
             # words of a heading ("FAMILY HISTORY:", "PAST MEDICAL HISTORY:") are not triggers;
             # the section itself carries that meaning (see use_sections)
@@ -361,7 +502,7 @@ class ClinicalContext:
         if mods:
             # words inside a target are part of the concept, not context ("no free air": "free");
             # a target that is nothing but the trigger ("history" labelled Observation) is context
-            tspans = sorted((t.start, t.end) for t in targets)
+            tspans = sorted((t[0], t[1]) for t in tinfo)
             mods = [m for m in mods if not _overlaps_any(m[0], m[1], tspans, exempt_covered=True)]
         by_sent: dict[int, list[_Modifier]] = {}
         if mods:
@@ -375,15 +516,15 @@ class ClinicalContext:
                 self._limit_scopes(group)
         tstarts = tsent
         edges: dict[int, list[tuple[int, _Modifier]]] = {}
-        for ti, (target, si) in enumerate(zip(targets, tstarts)):
+        for ti, ((t_start, t_end, t_label), si) in enumerate(zip(tinfo, tstarts)):
             for mod in by_sent.get(int(si), ()):
                 if mod.rule.direction in ("TERMINATE", "PSEUDO"):
                     continue
-                if mod.start < target.end and target.start < mod.end:  # trigger inside the target
+                if mod.start < t_end and t_start < mod.end:  # trigger inside the target
                     continue
-                if not (mod.scope_start < target.end and target.start < mod.scope_end):
+                if not (mod.scope_start < t_end and t_start < mod.scope_end):
                     continue
-                if not mod.rule.allows(target.label_):
+                if not mod.rule.allows(t_label):
                     continue
                 edges.setdefault(id(mod), []).append((ti, mod))
         sections = self._target_sections(doc, targets) if self.use_sections else [None] * len(targets)
@@ -392,8 +533,8 @@ class ClinicalContext:
             mod = lst[0][1]
             if mod.rule.max_targets is not None and len(lst) > mod.rule.max_targets:
                 def dist(item: tuple[int, _Modifier]) -> int:
-                    t = targets[item[0]]
-                    return min(abs(mod.start - t.end), abs(t.start - mod.end))
+                    t_start, t_end, _ = tinfo[item[0]]
+                    return min(abs(mod.start - t_end), abs(t_start - mod.end))
 
                 lst = sorted(lst, key=dist)[: mod.rule.max_targets]
             attr = CATEGORY_ATTRIBUTES.get(mod.rule.category)
@@ -404,6 +545,7 @@ class ClinicalContext:
                 result[ti].setdefault(attr, {
                     "attribute": attr, "trigger": trig.text, "start": trig.start_char, "end": trig.end_char,
                 })
+        text = doc_text(doc)
         if self.indication_current:
             heads = sorted((h.start_char, h.end_char) for h in doc.spans["section_headers"]) \
                 if "section_headers" in doc.spans else []
@@ -415,18 +557,18 @@ class ClinicalContext:
                     del result[ti]["historical"]
                     continue
                 sent_start = doc[bounds[int(tstarts[ti])]].idx if int(tstarts[ti]) >= 0 else 0
-                before = doc.text[sent_start:hist["start"]]
+                before = text[sent_start:hist["start"]]
                 k = bisect.bisect_right(heads, (target.start_char, target.start_char)) - 1
                 if k >= 0 and sections[ti] is not None:  # the heading of the target's section
-                    before = doc.text[heads[k][0]:heads[k][1]] + " " + before
+                    before = text[heads[k][0]:heads[k][1]] + " " + before
                 if INDICATION_RE.search(before):
                     del result[ti]["historical"]
         if self.habits_historical:
             for ti, target in enumerate(targets):
-                if "historical" not in result[ti] and HABIT_RE.match(target.text.strip()):
+                if "historical" not in result[ti] and HABIT_RE.match(text[target.start_char:target.end_char].strip()):
                     result[ti]["historical"] = {"attribute": "historical", "rule": "habit"}
         if self.alternatives_uncertain and len(targets) > 1:
-            for ti in self._alternatives(doc, targets, tstarts, result):
+            for ti in self._alternatives(doc, tinfo, tstarts, result):
                 result[ti].setdefault("uncertain", {"attribute": "uncertain", "rule": "alternatives"})
         for target, found, section in zip(targets, result, sections):
             evidence: list[dict[str, Any]] = []
@@ -440,17 +582,16 @@ class ClinicalContext:
                 if attr is not None and not values[attr]:
                     values[attr] = True
                     evidence.append({"attribute": attr, "section": section})
-            for attr, value in values.items():
-                setattr(target._, attr, value)
-            target._.assertion_evidence = evidence
+            values["assertion_evidence"] = evidence
+            set_span_values(target, values)
         return doc
 
     @staticmethod
-    def _alternatives(doc: Doc, targets: list[Span], sents, result: list[dict[str, Any]]) -> set[int]:
-        """Targets of one label, in one sentence, chained only by commas/articles and at least one
-        "or" / "versus": a differential, so each member is uncertain.  A negated chain ("no
-        fever or chills") is a negation list and is left alone."""
-        order = sorted(range(len(targets)), key=lambda i: (targets[i].start, -targets[i].end))
+    def _alternatives(doc: Doc, targets: list[tuple[int, int, str]], sents, result: list[dict[str, Any]]) -> set[int]:
+        """Targets (``(start, end, label)``) of one label, in one sentence, chained only by
+        commas/articles and at least one "or" / "versus": a differential, so each member is
+        uncertain.  A negated chain ("no fever or chills") is a negation list and is left alone."""
+        order = sorted(range(len(targets)), key=lambda i: (targets[i][0], -targets[i][1]))
         out: set[int] = set()
         chain: list[int] = []
         has_alt = False
@@ -461,13 +602,13 @@ class ClinicalContext:
 
         prev = None
         for i in order:
-            t = targets[i]
+            t_start, _, t_label = targets[i]
             if prev is not None:
-                p = targets[prev]
-                between = doc[p.end:t.start]
-                words = {w.lower_ for w in between}
-                linked = (sents[i] == sents[prev] and p.label_ == t.label_ and 0 < len(between) <= 4
-                          and words <= _ALT_FILLER)
+                _, p_end, p_label = targets[prev]
+                linked = False
+                if sents[i] == sents[prev] and p_label == t_label and 0 < t_start - p_end <= 4:
+                    words = {doc[k].lower_ for k in range(p_end, t_start)}
+                    linked = words <= _ALT_FILLER
                 if linked:
                     chain.append(i)
                     has_alt = has_alt or bool(words & _ALT_WORDS)
@@ -484,15 +625,17 @@ class ClinicalContext:
         sectionizer ran get theirs too, and ``span._.section`` is filled in), else ``span._.section``."""
         group = doc.spans["sections"] if "sections" in doc.spans else None
         if group is None or not len(group):
-            return [target._.section for target in targets]
+            return [span_value(target, "section") for target in targets]
         bounds = [(s.start_char, s.end_char, s.label_) for s in group]
         starts = [b[0] for b in bounds]
         out = []
         for target in targets:
             section = section_of(target.start_char, bounds, starts)
-            if section is not None and target._.section is None:
-                target._.section = section
-            out.append(section if section is not None else target._.section)
+            current = span_value(target, "section")
+            if section is not None and current is None:
+                set_span_values(target, {"section": section})
+                current = section
+            out.append(section if section is not None else current)
         return out
 
     @staticmethod
@@ -552,7 +695,29 @@ class ClinicalContext:
 
 
 _SEP = "\x01"
+#: between the token streams of two sentences searched at once (see ``_token_matches``)
+_SENT = "\x02"
 _ANY_TOKEN = "[^\x01]*\x01"
+_ANY_TOKEN_DOC = "[^\x01\x02]*\x01"
+
+
+def _holds_separator(value: Any) -> bool:
+    """Does a token pattern hold ``\\x01`` or ``\\x02`` in one of its strings?"""
+    if isinstance(value, str):
+        return _SEP in value or _SENT in value
+    if isinstance(value, dict):
+        return any(_holds_separator(k) or _holds_separator(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_separator(v) for v in value)
+    return False
+
+
+def _token_texts(doc: Doc) -> list[str]:
+    """The text of every token of ``doc`` (one array read, no Token objects)."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    return [strings[o] for o in doc.to_array(ORTH).tolist()]
 
 
 def _alternatives(values: list[str], lower: bool) -> str:
@@ -560,10 +725,13 @@ def _alternatives(values: list[str], lower: bool) -> str:
     return f"(?i:{alts})" if lower else f"(?:{alts})"
 
 
-def _compile_token_pattern(pattern: list[dict[str, Any]]) -> tuple[str, frozenset[str] | None] | None:
+def _compile_token_pattern(pattern: list[dict[str, Any]], *, doc_stream: bool = False
+                           ) -> tuple[str, frozenset[str] | None] | None:
     """A spaCy token pattern using only LOWER / ORTH / TEXT (str, IN, NOT_IN) and OP as a regex over
     ``\\x01``-joined token texts, plus the lower-cased values the first token must have (None if
-    it is unconstrained or optional).  None if the pattern uses anything else."""
+    it is unconstrained or optional).  None if the pattern uses anything else.  With ``doc_stream``
+    the regex also starts after, and never runs over, the ``\\x02`` between two sentences' streams."""
+    any_token = _ANY_TOKEN_DOC if doc_stream else _ANY_TOKEN
     parts: list[str] = []
     first: frozenset[str] | None = None
     for k, spec in enumerate(pattern):
@@ -574,7 +742,7 @@ def _compile_token_pattern(pattern: list[dict[str, Any]]) -> tuple[str, frozense
         if op not in (None, "?", "*", "+", "1"):
             return None
         if not attrs:
-            body = _ANY_TOKEN
+            body = any_token
             values = None
         else:
             if len(attrs) != 1:
@@ -592,7 +760,7 @@ def _compile_token_pattern(pattern: list[dict[str, Any]]) -> tuple[str, frozense
                 body = _alternatives(values, lower) + _SEP
             elif isinstance(value, dict) and set(value) == {"NOT_IN"} and isinstance(value["NOT_IN"], list):
                 values = None
-                body = f"(?!{_alternatives([str(v) for v in value['NOT_IN']], lower)}{_SEP}){_ANY_TOKEN}"
+                body = f"(?!{_alternatives([str(v) for v in value['NOT_IN']], lower)}{_SEP}){any_token}"
             else:
                 return None
         group = f"(?:{body})"
@@ -601,7 +769,29 @@ def _compile_token_pattern(pattern: list[dict[str, Any]]) -> tuple[str, frozense
             first = frozenset(v.lower() for v in values) if values is not None and op in (None, "1", "+") else None
     if not parts:
         return None
-    return "(?:(?<=\x01)|^)" + "".join(parts), first
+    start = "(?<![^\x01\x02])" if doc_stream else "(?:(?<=\x01)|^)"
+    return start + "".join(parts), first
+
+
+def _start_values(pattern: list[dict[str, Any]]) -> frozenset[str] | None:
+    """The lower-cased words a match of a (compilable) token pattern can start with: the values of
+    its tokens up to and including the first required one; None if one of those takes any word
+    (no attribute, ``NOT_IN``) or every token is optional."""
+    out: set[str] = set()
+    for spec in pattern:
+        attrs = [v for a, v in spec.items() if a != "OP"]
+        if len(attrs) != 1:
+            return None
+        value = attrs[0]
+        if isinstance(value, str):
+            out.add(value.lower())
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            out.update(str(v).lower() for v in value["IN"])
+        else:
+            return None
+        if spec.get("OP") in (None, "1", "+"):
+            return frozenset(out)
+    return None
 
 
 def _overlaps_any(start: int, end: int, spans: list[tuple[int, int]], *, exempt_covered: bool = False) -> bool:

@@ -97,3 +97,27 @@ def test_attributes_set_by_a_component_are_written_even_when_false(nlp):
     span._.family = False
     out = doc_to_record(doc, with_tokens=False)["spans"][0]
     assert out["negated"] is True and out["family"] is False and "historical" not in out
+
+
+@pytest.mark.parametrize("copy_values", [True, False])
+def test_record_spans_read_from_user_data_match_the_extensions(copy_values):
+    """``doc_to_record`` reads span extension values straight from ``user_data``; the record must be
+    what ``span_to_dict`` (the extensions) gives, and ``tokens_of`` what the Token objects give."""
+    from corpora.doc import span_to_dict
+
+    nlp = spacy.blank("en")
+    record = {"text": "No fever. Cough  since May.", "meta": {"id": "x"},
+              "spans": [{"start": 3, "end": 8, "label": "Condition", "negated": True, "section": "hpi", "foo": [1]},
+                        {"start": 3, "end": 8, "label": "Condition", "kb_id": None},
+                        {"start": 10, "end": 13, "label": "Condition", "code": "R05", "historical": False},
+                        {"start": 17, "end": 26, "label": "Temporal"}]}
+    doc = record_to_doc(record, nlp)
+    doc.spans[SPAN_KEY][3]._.assertion_evidence = [{"attribute": "historical"}]
+    out = doc_to_record(doc, copy_values=copy_values)
+    ordered = sorted(doc.spans[SPAN_KEY], key=lambda s: (s.start_char, s.end_char, s.id))
+    assert out["spans"] == [span_to_dict(s) for s in ordered]
+    assert out["spans"][0]["negated"] is True and out["spans"][0]["foo"] == [1]
+    assert out["spans"][1]["kb_id"] is None and "negated" not in out["spans"][1]
+    assert out["spans"][3]["assertion_evidence"] == [{"attribute": "historical"}]
+    assert out["tokens"] == [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
+                              "ws": bool(t.whitespace_)} for t in doc]

@@ -445,3 +445,46 @@ def test_the_patients_own_report_ends_a_history_scope(nlp):
                    "chest pain")
     mi, pain = doc.spans[SPAN_KEY]
     assert mi._.historical and not pain._.historical and pain._.negated
+
+
+_MANY = ("No evidence of pneumonia, but status post CABG. She denies any history of fracture. "
+         "Pneumonia is not ruled out. Call the office if fever. Her mother had no interval change. "
+         "History of asthma in 2009, possible COPD versus bronchitis. Negative for chest pain or dyspnea.")
+
+
+@pytest.mark.parametrize("width", [3, 7, 1000])
+@pytest.mark.parametrize("one_stream", [True, False])
+def test_triggers_of_many_ranges_are_each_ranges_own(width, one_stream):
+    """ConText searches the sentences that hold a target in one pass; each range must get exactly the
+    triggers it gets searched alone, also when a range boundary cuts a phrase ("ruled | out") and
+    on the per-range fallback (``_one_stream`` off: a pattern holding a separator)."""
+    ctx = build().get_pipe("clinlabel_context")
+    ctx._one_stream = one_stream
+    doc = ctx.nlp.make_doc(_MANY)
+    bounds = list(range(0, len(doc), width)) + [len(doc)]
+    ranges = [(a, b, doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in zip(bounds, bounds[1:])]
+    together = ctx._triggers(doc, ranges)
+    alone = [ctx.find_modifiers(doc[a:b]) for a, b, _, _ in ranges]
+    assert together == alone
+    if width == 1000:
+        assert together[0] == ctx.find_modifiers(doc)
+        assert {r.category for _, _, r in together[0]} >= {"NEGATED_EXISTENCE", "HISTORICAL", "FAMILY",
+                                                             "HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
+
+
+@pytest.mark.parametrize("text", [
+    _MANY + " Infection may be ruled out; could be be ruled out for sepsis. Rule him out for MI. Resolved, "
+            "has resolved, since resolved. Near complete resolution of the effusion. Evaluate for PE.",
+    "Sepsis ſhould be ruled out. Infection might be ruled out.",  # not ASCII: every pattern scans
+])
+def test_scan_patterns_tried_at_start_words_match_a_full_scan(text):
+    """Token patterns whose first token is optional are tried only where a word that can start them
+    stands (ASCII texts); they must find what a scan of the whole stream finds."""
+    ctx = build().get_pipe("clinlabel_context")
+    assert ctx._scan_indexed  # the default rules have such patterns
+    doc = ctx.nlp.make_doc(text)
+    ranges = [(0, len(doc))]
+    fast = sorted(ctx._token_matches(doc, ranges))
+    ctx._scan_first, ctx._scan_indexed = {}, frozenset()
+    assert fast == sorted(ctx._token_matches(doc, ranges))
+    assert len(fast) >= (8 if text.isascii() else 2)
