@@ -185,7 +185,7 @@ ID_TOKEN = r"[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)*"
 ID_VALUE = r"(?:\(\d{2,4}\)[A-Za-z0-9]+)+|" + ID_TOKEN + r"(?:[ ]" + ID_TOKEN + r"){0,5}"
 LABELLED_ID_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{lab}_{i}>{pat})" for i, (lab, pat) in enumerate(_ID_LABELS)) + r")"
-    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|is|was|of)(?![A-Za-z0-9]))?\s*[:#=|]?\s*(?:is\s+|was\s+|of\s+)?"
+    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|(?-i:is|was|of|Is|Was|Of))(?![A-Za-z0-9]))?\s*[:#=|]?\s*(?:(?-i:is|was|of)\s+)?"
     r"(?P<value>" + ID_VALUE + r")",
     re.IGNORECASE,
 )
@@ -232,7 +232,7 @@ DATE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("my_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:of\s+)?'?(?:1[89]\d\d|20\d\d|\d\d)(?!\d)")),
     ("month", re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
                          r"(?:JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)(?![A-Z])|"
-                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
+                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\bDOB )May|(?<=\bDOB: )May|(?<=\bnote )May|(?<=\bNote )May|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
                          r"(?<=\bearly )May|(?<=\blate )May|(?<=\bmid )May|(?<=\bmid-)May|(?<=\bduring )May|"
                          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)(?![a-z])")),
     ("ordinal", re.compile(r"(?:(?<=\bon the )|(?<=\bsince the )|(?<=\bby the )|(?<=\buntil the )|(?<=\bbefore the )|"
@@ -262,7 +262,8 @@ DATE_CONTEXT_RE = re.compile(
     r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
     r"\bvisit|\blast|\bnext|\bbegan|\bbegin|\bstarted|\bonset|\bsince|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
     r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath|\bnote|\bmessage|\badmit|\bsent|\btaken|\bmade|\bdx|"
-    r"\bdiagnosed|\baround)\b[^.\n]{0,20}$",
+    r"\bdiagnosed|\baround|\bbiopsy|\bbiopsied|\bresected|\bechocardiogram|\becho|\bct|\bmri|\bx-ray|\bcxr|\bekg|\becg|"
+    r"\bultrasound|\bscan|\bculture|\bcultures|\bpap)\b[^.\n]{0,20}$",
     re.IGNORECASE,
 )
 _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -321,8 +322,8 @@ PLACE_PREFIXES = {"Port", "Lake", "Mount", "Mt", "East", "West", "North", "South
                   "San", "Santa", "Los", "Las", "El", "Glen", "Point", "Cape", "Grand", "Little", "Upper", "Lower"}
 PLACE_FIELD_RE = re.compile(
     r"(?im)\b(?:home\s*town|city|town|residence|birth\s*place|place\s+of\s+birth|born\s+in|county|village|"
-    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*[.'\-]?)(?:[ \-](?:(?:of|de|del|la|du|der|am|an|in|nad|pod|v)[ \-]){0,2}[" + UP + r"][^\W\d_]*[.'\-]?){0,4})")
-COUNTY_RE = re.compile(r"\b((?:(?:Ó|Mac|de|an|Ní|Ua)\s+)*(?:[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
+    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*(?:[-'][^\W\d_]+)*[.'\-]?)(?:[ \-](?:(?:of|de|del|la|du|der|am|an|in|nad|pod|v)[ \-]){0,2}[" + UP + r"][^\W\d_]*[.'\-]?){0,4})")
+COUNTY_RE = re.compile(r"\b((?:(?:Ó|Mac|de|an|Ní|Ua)\s+)*(?:[a-z]?[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
 FACILITY_RE = re.compile(
     r"(?:(?<![\w'ʻ‘])(?:[ʻ‘]?[" + UP + r"][\w'&.\-ʻ’]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
     r"\b(?:St\.?|Saint|Mount|Mt\.?)\s+[A-Z][a-z]+(?:'s)?(?:\s+(?:[A-Z][a-z]+\s+)?" + FACILITY_WORDS + r")?)"
@@ -508,7 +509,15 @@ NAME_RELATION_RE = re.compile(
 PERSON_VERB_AFTER_RE = re.compile(r"[ \t]+(?:was[ \t]+)?(?:seen|examined|evaluated|admitted|discharged|presents|presented|"
                                   r"reports|reported|denies|denied|states|stated|returns|returned|arrived|called|"
                                   r"consented|agrees|agreed|declined|tolerated|complains)\b")
-CAPS_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + UP + r"'\-]{1,}[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
+#: a group of capitalised words (surname first or not) at the start of a sentence, a line or a field,
+#: right before a verb a person does: "Golden, Mark seen in follow-up", "Ó Muighe Theresa was seen"
+_CAPW = r"[" + UP + r"][^\W\d_]*(?:['’\-][^\W\d_]+)*"
+PERSON_START_RE = re.compile(
+    r"(?:^|(?<=[\n|])|(?<=: )|(?<=[.!?] ))[ \t]*((?:(?:Ó|Mac|Ní|Nic|Ua|de|van|von|da|di|le|la)[ \t]+)?" + _CAPW +
+    r"(?:,?[ \t]+(?:" + _FRAME_PARTICLE + r"[ \t]+){0,2}" + _CAPW + r"){1,3})(?=,?[ \t]+(?:was[ \t]+)?(?:seen|examined|evaluated|"
+    r"admitted|discharged|presents|presented|reports|reported|denies|denied|states|stated|returns|returned|arrived|"
+    r"consented|agrees|agreed|declined|tolerated|complains|is\s+a\s+\d)\b)", re.M)
+CAPS_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + UP + r"'\-]*[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
 COMMA_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)?),[ \t]+([" + UP + r"][" + LO + r"]+)(?:[ \t]+[" + UP + r"]\.?)?(?![\w'])")
 #: a number 90-125 not followed by a unit (an age in the frames below)
 _AGE_N = r"(9\d|1[01]\d|12[0-5])(?!\d|[.,]\d|\s*(?:%|percent|degrees?|°|mm|cm|mg|mcg|kg|g\b|lbs?|pounds|bpm|beats|" \
@@ -531,8 +540,8 @@ ZIP_ANCHOR_RE = re.compile(r"(?<![\d\-])\d{5}(?:-\d{4})?(?![\d\-])")
 #: a town right before a ZIP code ("Serang 35350-7843", "the Heights, VT 11011")
 _PLACE_PARTICLES = r"of|de|du|la|le|les|on|upon|am|an|der|im|in|bei|nad|pod|del|sur|sous|en|y|do|da|dos|na|u|o|v|ve"
 TOWN_ZIP_RE = re.compile(
-    r"(?:(?<=, )|(?<=^)|(?<=\n)|(?<=\| )|(?<=: )|(?<=\t)|(?<=[.;] ))((?:the[ \t]+)?(?:[a-z](?=[" + UP + r"]))?(?:[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?\.?)(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
-    r"(?:[ \t]+(?:district|neighbou?rhood|area|village|township|county))?),?"
+    r"(?:(?<=, )|(?<=^)|(?<=\n)|(?<=\| )|(?<=: )|(?<=\t)|(?<=[.;] ))((?:the[ \t]+)?(?:[a-z](?=[" + UP + r"]))?(?:[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?\.?)(?:(?:[ \-–/]|[ \t][-–][ \t])(?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
+    r"(?:[ \t]+(?:district|neighbou?rhood|area|village|township|county))?(?:[ \t]+\([^()\n]{1,30}\))?),?"
     r"[ \t]+(?:[A-Z]{2}\.?[ \t]+)?\d{5}(?:-\d{4})?(?![\d\-])")
 #: strong residence frames: the capitalised words that follow are a place even when they are English words
 RESIDENCE_RE = re.compile(
@@ -798,8 +807,9 @@ class RuleDetector:
             if any(ch.isdigit() for ch in core):
                 has_digit = True
             elif not (core.isupper() and core.isalpha() and len(core) <= 6
-                      and (len(core) <= 2 or core.lower() not in self.lex.english or (len(core) <= 4 and near_digits))):
-                break
+                      and (len(core) <= 2 or core.lower() not in self.lex.english or (len(core) <= 4 and near_digits))) \
+                    and not (i == 0 and core.isupper() and core.isalpha() and len(core) >= 8 and core.lower() not in self.lex.english):
+                break  # (a code of 8+ capitals, "AJUTUTSTMAVFXFMKR", is an identifier too)
             end = t.start() + len(tok)
             if tok != t.group(0):
                 break  # "1234," ends the field
@@ -1025,6 +1035,10 @@ class RuleDetector:
                     frag = text[s:e]
                     continue
                 break
+            cut = list(re.finditer(r"(?<![A-Z])(?<!St)(?<!Mt)\.\s+", frag))
+            if cut:  # "in the month of June.  Hospital course": a sentence ends inside
+                s += cut[-1].end()
+                frag = text[s:e]
             if re.fullmatch(FACILITY_WORDS, frag) or not re.search(r"[A-Z]", frag[:1]):
                 continue
             if re.fullmatch(r"(?:[A-Z][a-z]+\s+)?(?:General|Regional|Memorial|Children's)", frag):
@@ -1089,6 +1103,12 @@ class RuleDetector:
             if re.fullmatch(NAME_PARTICLE, w) and re.match(r"(?:" + NAME_PARTICLE + r"\s+){1,2}[" + UP + r"]", seq):
                 add_tokens(s, seq, "field", strict=True)
                 continue
+            nxt = re.match(r"[^\W\d_](?:[^\W\d_]|['\-])*[ \t]+([" + UP + r"][^\W\d_]+)(?![\w'])", seq)
+            if w[0].isupper() and (w in NAME_STOP or self.is_common(w)) and w.lower() not in FRAME_STOP and nxt \
+                    and not self.is_common(nxt.group(1)) and not self._frame_stop_word(nxt.group(1)):
+                # "Name: Date Hamsini": a word that is also a name, before a name no dictionary knows
+                out.append(Candidate(s, s + nxt.end(1), "NAME", "field"))
+                continue
             if not (w[0].isupper()) or w in NAME_STOP:
                 continue
             if len(w) == 1 and re.match(r"[A-Z]\.?\s+(?:" + NAME_PARTICLE + r"\s+){0,2}[" + UP + r"][" + LO + r"]", seq):
@@ -1110,7 +1130,7 @@ class RuleDetector:
             if w not in NAME_STOP and not self.is_common(w):
                 add_tokens(m.start(1), m.group(1), "contact", strict=True)
         for m in NAME_VERB_RE.finditer(text):
-            words = [w for w in re.findall(r"[^\W\d_]+", m.group(1)) if not re.fullmatch(NAME_PARTICLE, w)]
+            words = [w for w in m.group(1).replace(",", " ").split() if not re.fullmatch(NAME_PARTICLE, w)]
             if any(w in NAME_STOP or w in lex.eponyms or (self.is_common(w) and fold(w) not in lex.first_names
                                                           and fold(w) not in lex.surnames) for w in words):
                 continue
@@ -1353,6 +1373,11 @@ class RuleDetector:
             g = 1 if m.group(1) is not None else 2
             field = text[m.start():m.start(g)].strip(" \t:|").lower()
             person = not re.match(r"(?:re|regarding|to|for)\b", field)  # "From:", "cc:", "Dear", "Caller:" name a person
+            if re.match(r"(?:re|regarding)\b", field) and (
+                    re.match(r"[" + UP + r"][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*,[ \t]+[" + UP + r"]", m.group(g))
+                    or CAPS_FIRST_RE.match(m.group(g))
+                    or re.match(r"(?:\S+[ \t]){1,3}[ \t]+(?:DOB|D\.O\.B|MRN|born)\b", text[m.start(g):m.start(g) + 80])):
+                person = True  # "Re: Fehér, Edit", "Re: CONTRACTOR Zinal", "Re: Sjölander Per   DOB ...": the letter's patient
             slot = self._slot_end(text, m.start(g), m.group(g), SLOT_END_FIELD) if person else None  # "Attn: per", "| stein |"
             yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person, person_field=person,
                                        slot=slot)
@@ -1368,10 +1393,21 @@ class RuleDetector:
             cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_relation", capital_common=True, slot=slot))
             if cands and cands[-1].end == m.end(1) - (len(m.group(1)) - len(m.group(1).rstrip("."))):
                 yield from cands  # every word of the group is a name word
+        for m in PERSON_START_RE.finditer(text):
+            words = [w.rstrip(",") for w in m.group(1).split() if not re.fullmatch(_FRAME_PARTICLE, w)]
+            listed = [fold(w).capitalize() in self.lex.first_names or fold(w).capitalize() in self.lex.surnames for w in words]
+            bad = [w in DEPARTMENT_WORDS or _is_specialty(w) or w.lower() in FRAME_STOP or w in NOT_PLACES or w in STATE_NAMES
+                   or w in WEEKDAYS or (w in NAME_STOP and not lst) or (w in MONTH_FULL and w not in self.lex.first_names)
+                   for w, lst in zip(words, listed)]
+            unknown = [not self.is_common(w) and not b for w, b in zip(words, bad)]
+            comma = "," in m.group(1)
+            # every word a name word; at least one no dictionary knows, or all of them listed names
+            if not any(bad) and (any(unknown) or all(listed) or (comma and any(listed))):
+                yield Candidate(m.start(1), m.end(1), "NAME", "person_start")
         for m in CAPS_FIRST_RE.finditer(text):
             caps, given = m.group(1).split()[-1], m.group(2)
             if (self.is_common(caps) and given not in self.lex.first_names) or caps in NAME_STOP or given in NAME_STOP \
-                    or given in DEPARTMENT_WORDS or not re.search(r"[AEIOUYÀ-ÿ]", caps) \
+                    or given in DEPARTMENT_WORDS or not re.search(r"[AEIOUY]", fold(caps).upper() or caps) \
                     or (len(caps) <= 3 and not PERSON_VERB_AFTER_RE.match(text, m.end())):
                 continue  # "MRI Brain", "CT Head": abbreviations
             in_lists = fold(caps).capitalize() in self.lex.surnames or fold(given) in self.lex.first_names
@@ -1398,7 +1434,7 @@ class RuleDetector:
     def _frame_places_ages(self, text: str) -> Iterator[Candidate]:
         for rx in AGE_FRAME_RES if AGE_NUMBER_RE.search(text) else ():
             for m in rx.finditer(text):
-                before = re.split(r"[.;\n]\s", text[max(0, m.start(1) - 30):m.start(1)])[-1]
+                before = re.split(r"[.;]\s|\n|\|", text[max(0, m.start(1) - 30):m.start(1)])[-1]
                 if re.search(r"(?i)\b(?:rate|pulse|hr|bp|pressure|sat|sats|saturation|spo2|o2|oxygen|temp|temperature|"
                              r"glucose|sugar|weight|wt|level|score|count|volume|flexion|extension|degrees|systolic|"
                              r"diastolic|map|rr|iq|percentile|mmhg|ef|fev1)\b", before):
