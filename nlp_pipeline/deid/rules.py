@@ -1306,7 +1306,7 @@ class RuleDetector:
                         # in a strong frame a word next to an unknown one is part of the same name ("gun nilsson",
                         # "abuzar bilge")
                         or (capital_common and (unknown(i - 1) or unknown(i + 1)) and not w.isupper()
-                            and not (w.lower() in self.lex.english and w.lower() in self.lex.clinical))  # not "virus"
+                            and w.lower() not in self.lex.clinical_english)  # not "Epstein-Barr virus"
                         # a capitalised word known only as a clinical term, next to an unknown name word
                         or (w[0].isupper() and w.lower() not in self.lex.english and not (w.isupper() and len(w) <= 3)
                             and (unknown(i - 1) or unknown(i + 1)))):
