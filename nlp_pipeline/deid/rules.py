@@ -100,10 +100,10 @@ FACILITY_WORDS = (r"(?:Hospital|Medical Center|Medical Centre|Health Center|Heal
 UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰĀĒĪŌŪĞŞİĐƏẠ-Ỹ"
 LO = "a-zß-öø-ÿā-žƀ-ɏə-ʯạ-ỹ"
 #: a capitalised place word: "Springfield", "McMinnville", "Wahiawā", "ʻEwa", "NoMa"
-PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’']+(?:[" + UP + r"][" + LO + r"]+)?"
+PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’‘']+(?:[" + UP + r"][" + LO + r"]+)?"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
-NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|binti|ibn|al|el|ter|ten|Ó|ó|Ní|ní|Nic|nic|Mac|mac|Ua|an|a)"
+NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|binti|ibn|al|el|ter|ten|Ó|ó|Ní|ní|Nic|nic|Mac|mac|Ua|an|a|d'|'t)"
 #: particles inside a name group in a frame, upper case too ("MAC AN TSAOI", "Mac Giolla Phóil", "van 't")
 _FRAME_PARTICLE = r"(?:" + NAME_PARTICLE[3:-1] + r"|MAC|NIC|AN|DE|DA|VAN|VON|AL|EL|BIN|Giolla|giolla|GIOLLA|'t)"
 TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|nurse|Rev|"
@@ -300,7 +300,7 @@ NAME_VERB_RE = re.compile(
 PAREN_RELATIVE_RE = re.compile(
     r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})\s*\((?i:" + RELATIVE + r"|patient|pt|self|"
     r"proxy|hcp|poa|nok|emergency contact|contact)[^)\n]{0,20}\)")
-ADDRESS_TOWN_RE = re.compile(r",[ \t]+(" + PW + r"\.?(?:[ \-/](?:(?:of|the|de|la|du|on|upon|by|at|At)\s)*" + PW + r"){0,4}(?:\s\((?:historical|balance)\))?)(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
+ADDRESS_TOWN_RE = re.compile(r",[ \t]+(" + PW + r"\.?(?:[ \-/](?:(?:of|the|de|la|du|on|upon|by|at|At|and|y|et|und)\s)*" + PW + r"){0,4}(?:\s\((?:historical|balance)\))?)(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
 POBOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PO\s+Box|Box)\s+#?\d+\b", re.IGNORECASE)
 ZIP_RE = re.compile(r"\b(?:" + STATE_ABBR_RE + r")\.?,?[ \t]{1,2}(\d{5}(?:-\d{4})?)\b")
 ZIP_STATE_NAME_RE = re.compile(r"\b(?:" + STATE_NAME_RE + r"),?\s+(\d{5}(?:-\d{4})?)\b")
@@ -548,7 +548,7 @@ RESIDENCE_RE = re.compile(
     r"(?i:\b(?:lives|lived|living|resides|resided|residing|resident|native|grew\s+up|born|raised|moved|"
     r"relocated|returned|drives?|commutes?|hiked|camped|travell?ed|vacationed|visiting|visited|hometown|"
     r"ems\s+from|brought\s+in\s+from|transported\s+from)\b(?:\s+(?:alone|here|back|up|in|to|from|of|near|at|"
-    r"around|outside|by|just|over|yesterday|today|recently|home|originally|last\s+\w+)){1,3})\s+((?:the\s+)?(?:[a-z](?=[" + UP + r"]))?[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?"
+    r"around|outside|by|just|over|yesterday|today|recently|home|originally|last\s+\w+)){1,3})\s+((?:the\s+)?(?:[a-z](?=[" + UP + r"])|[ʻ‘](?=[" + UP + r"]))?[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?"
     r"(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
     r"(?:\s+(?:district|neighbou?rhood|area|county|parish|borough|township|village|side))?)")
 ADDRESS2_RES = [
@@ -696,7 +696,7 @@ class RuleDetector:
         self.propagate_names = propagate_names
         self.lone_surnames = lone_surnames
         self._title_re = re.compile(
-            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:and\s+(?:Mrs|Mr|Ms|Dr)\.?\s+)?"
+            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:(?:and\s+)?(?:Mrs|Mr|Ms|Dr)\.?\s+)?"
             r"((?:(?:" + NAME_PARTICLE + r")\s+){0,2}(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")){0,2}\s(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
         )
         self._cred_re = re.compile(
@@ -1243,8 +1243,9 @@ class RuleDetector:
             return False
         if w in NAME_STOP and not listed:
             return False
-        if strict and low in self.lex.clinical_english and not listed:
-            return False
+        if strict and low in self.lex.clinical_english and fold(cap) not in self.lex.first_names \
+                and fold(cap) not in self.lex.common_surnames:
+            return False  # (88,799 census surnames hold "Fall" and "Risk": only the frequent ones count here)
         if w.isupper() and len(w) <= 3 and not listed and w.isascii():
             return False  # "EMS", "PCP" (but "DHÉ", "LÊ")
         if listed or low not in self.lex.english:
@@ -1383,8 +1384,12 @@ class RuleDetector:
                                        slot=slot)
         for m in _ending_at(NAME_CRED_RE, text, CRED_ANCHOR_RE, 70):
             at_line_start = m.start(1) == 0 or text[m.start(1) - 1] == "\n"
+            # a signature line ("lei mo, MD" alone on its line) is a person slot; weakly closed: not "Fall risk, PT"
+            slot = (len(m.group(1)), True) if at_line_start and re.match(r"[ \t]*(?:\n|$|\|)", text[m.end():]) and all(
+                self._slot_word_ok(w, strict=True) or re.fullmatch(_FRAME_PARTICLE, w) for w in re.findall(_NW + r"\.?", m.group(1))) \
+                else None
             cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_credential", capital_common=at_line_start,
-                                         any_word=at_line_start))
+                                         any_word=at_line_start, slot=slot))
             if len(cands) >= 2 and cands[-1].end == m.end(1):
                 yield from cands
         for m in _every_start(NAME_RELATION_RE, text):
@@ -1466,7 +1471,10 @@ class RuleDetector:
                 start += 4
                 phrase = phrase[4:]
             words = phrase.split()
-            if not words or words[0] in NAME_STOP or words[0] in DEPARTMENT_WORDS or words[0] in MONTH_FULL:
+            if not words or (words[0] in NAME_STOP and not re.search(r"(?i)\b(?:county|parish|borough|township)$", phrase)
+                             and not (len(words) > 1 and words[1][:1].isupper() and words[1] not in NAME_STOP
+                                      and words[1] not in DEPARTMENT_WORDS)) \
+                    or words[0] in DEPARTMENT_WORDS or words[0] in MONTH_FULL:
                 continue
             if phrase in STATE_NAMES or words[0] in NOT_PLACES or phrase in NOT_PLACES or phrase in {"United States", "US", "USA", "U.S."}:
                 continue
