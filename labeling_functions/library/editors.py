@@ -224,21 +224,23 @@ def resolve_labels(votes: dict[str, list[Triple]], priority: dict[str, int] | No
     with the higher ``priority``, then the leftmost; a losing vote whose left part is taken keeps
     its right part ("[EKG] [abnormalities]"), other losers are dropped; votes of the same label are
     all kept (the label model joins them).  Only the LFs in ``names`` (default: all) take part; "O" votes and the other
-    LFs' votes pass unchanged.
+    LFs' votes pass unchanged.  A tie on all of these goes to the LF listed first in ``names``
+    (default: the order of ``votes``), so the result never depends on hashing.
 
     ``votes`` is ``{lf name: [(start, end, label), ...]}`` as ``apply_span_lfs`` computes it."""
     priority = priority or {}
     tiers = tiers or {}
-    names = set(votes) if names is None else set(names) & set(votes)
-    best: dict[Triple, tuple[int, int]] = {}
-    for name in names:
-        p = (tiers.get(name, 0), priority.get(name, 0))
+    order = list(dict.fromkeys(n for n in (votes if names is None else names) if n in votes))
+    names = set(order)
+    best: dict[Triple, tuple[int, int, int]] = {}  # (tier, priority, -rank of the first LF with it)
+    for rank, name in enumerate(order):
+        p = (tiers.get(name, 0), priority.get(name, 0), -rank)
         for sp in votes[name]:
-            if sp[2] != "O" and best.get(sp, (-(10 ** 9), 0)) < p:
+            if sp[2] != "O" and best.get(sp, (-(10 ** 9), 0, 0)) < p:
                 best[sp] = p
     owner: dict[int, str] = {}
     kept: dict[Triple, Triple] = {}
-    for sp in sorted(best, key=lambda x: (-(x[1] - x[0]), -best[x][0], -best[x][1], x[0])):
+    for sp in sorted(best, key=lambda x: (-(x[1] - x[0]), -best[x][0], -best[x][1], x[0], -best[x][2], x[2])):
         s, e, lab = sp
         # a vote whose left edge another label holds keeps its right part (heads are final in English
         # noun phrases: "[EKG] [abnormalities]"); any other conflict drops it

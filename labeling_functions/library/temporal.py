@@ -46,11 +46,22 @@ def temporal_char_spans(text: str, anchors: Iterable[str] = (), *, max_anchor: i
                 found.append((b.start(), b.end()))
     out: list[tuple[int, int]] = []
     for s, e in sorted(set(found), key=lambda x: (x[0], -x[1])):
-        seg = text[s:e].rstrip(" ,;.")
+        seg = text[s:e]
+        # a line break before a capital, a digit or a bullet starts a new item or field ("... at tested
+        # sites\nOngoing treatment"): the expression ends there; a wrapped line (lower case) continues it
+        brk = _NEW_LINE_ITEM.search(seg)
+        if brk:  # matched again on the text up to the break (an anchor cut off leaves no expression)
+            m = lead.match(text, s, s + brk.start()) or bare.match(text, s, s + brk.start())
+            if m is None:
+                continue
+            seg = text[s:m.end()]
+        seg = seg.rstrip(" ,;.")
         if seg and not (out and out[-1][0] <= s and s + len(seg) <= out[-1][1]):  # not inside the previous one
             out.append((s, s + len(seg)))
     return out
 
+
+_NEW_LINE_ITEM = re.compile(r"[ \t]*\r?\n\s*(?![a-z(])")
 
 _CACHE: dict[str, tuple[re.Pattern, re.Pattern]] = {}
 _RELATION_WORD = re.compile(r"\b(?:prior\s+to|before|after|following|preceding|ago|post|since|from)\b", re.I)

@@ -658,9 +658,13 @@ def _with_abbreviation(doc, spans):
     return editors.chain(doc, spans, editors.extend_over(_parenthetical_abbreviation, side="right"))
 
 
-@_lf(3, 6, ["Condition"])
+@_lf(3, 5, ["Condition"])
 def icd10cm_condition(doc, *, icd10cm_terms):
-    """ICD-10-CM terms (bundled ontology, chapters A-T), with the guideline's modifiers kept inside."""
+    """ICD-10-CM terms (bundled ontology, chapters A-T), with the guideline's modifiers kept inside.
+
+    Below the drug, device and guideline lists in priority: a word that is both a bare ICD-10-CM term
+    and a drug or a guideline word ("opioids", "drug use") is the drug / the guideline's label; the
+    ontology wins with the longer span ("opioid dependence")."""
     return _with_abbreviation(doc, _grow(doc, icd10cm_terms(doc), _condition_modifier))
 
 
@@ -1040,8 +1044,24 @@ def _in_header(doc) -> set[int]:
     return {i for sp in doc.spans["section_headers"] for i in range(sp.start, sp.end)}
 
 
+_CLASS_HEADS = frozenset(DRUG_HEADS) - _GENERIC_DRUG_HEADS
+
+
+def _ends_in_drug_class_head(doc, sp) -> bool:
+    """The span's head (its last word, or the word before a bracketed short form) names a drug class:
+    "DPP-4 inhibitors", "ACE inhibitors (ACEIs)", "beta agonists"."""
+    end = sp[1]
+    if end - sp[0] > 2 and doc[end - 1].text == ")" and doc[end - 3].text == "(":
+        end -= 3
+    return doc[end - 1].lower_ in _CLASS_HEADS
+
+
 def resolve(doc, votes):
-    """The preset's overlap rule (see the module doc); votes inside section headings are dropped."""
+    """The preset's overlap rule (see the module doc); votes inside section headings are dropped; a
+    Condition vote whose head is a drug-class word ("inhibitors", "blockers", "agonists") is dropped
+    (an ICD-10-CM or morphology match inside a drug class name, which the Drug LFs label)."""
+    votes = {name: [sp for sp in spans if sp[2] != "Condition" or not _ends_in_drug_class_head(doc, sp)]
+             for name, spans in votes.items()}
     votes = editors.resolve_labels(votes, PRIORITY, names=LF_NAMES, tiers=TIERS)
     header = _in_header(doc)
     if header:

@@ -201,3 +201,22 @@ def test_lineage_names_the_label_model(pipeline, expected):
 
     got = _label_model(AnnotateConfig.from_dict({"pipeline": pipeline}))
     assert got == (get_preset("bc5cdr").label_model if expected == "preset" else expected)
+
+
+@pytest.mark.slow  # two cold starts of the default pipeline: ~30 s on 2 shared cores
+def test_default_pipeline_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Two processes with different PYTHONHASHSEED give the same records (a tie between two labels
+    was once settled by set order, so a word's label changed from run to run and resume broke)."""
+    src = tmp_path / "in.jsonl"
+    _write_notes(src, 25)
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}.jsonl"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "clinlabel", "annotate", str(src), "-o", str(out), "--no-progress"],
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outs.append([{**r, "meta": {k: v for k, v in r["meta"].items() if k != "run_id"}}
+                     for r in map(json.loads, out.read_text().splitlines())])
+    assert len(outs[0]) == 25 and any(r["spans"] for r in outs[0])
+    assert outs[0] == outs[1]

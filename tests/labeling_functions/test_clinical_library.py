@@ -3,6 +3,8 @@ temporal grammars, morphology, section items, clinical relation LFs."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import spacy
 
@@ -66,6 +68,22 @@ def test_whole_words_and_overlap_resolution(nlp):
     assert out["p"] == [(0, 2, "Procedure")] and out["c"] == [(2, 3, "Condition")]
 
 
+@pytest.mark.parametrize("seed", ["0", "1", "2", "3"])
+def test_resolve_labels_ties_go_to_the_first_lf_whatever_the_hash_seed(seed):
+    """Same span, same tier and priority, two labels: the LF listed first wins in every process (it
+    once depended on set order, so a note's label changed from run to run)."""
+    import subprocess
+    import sys
+
+    code = ("from labeling_functions.library import editors\n"
+            "v = {'icd': [(0, 2, 'Condition')], 'words': [(0, 2, 'Observation')]}\n"
+            "print(editors.resolve_labels(v, names=['words', 'icd'])['words'], "
+            "editors.resolve_labels(v)['icd'])")
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["[(0,", "2,", "'Observation')]", "[(0,", "2,", "'Condition')]"]
+
+
 # --- term lists --------------------------------------------------------------------------------
 
 
@@ -120,6 +138,10 @@ def test_number_after_a_measurement(nlp):
     ("within approximately 28 days prior to randomization", ["within approximately 28 days prior to randomization"]),
     ("previous stroke", ["previous"]),
     ("he gained 3 pounds", []),
+    # a line break before a new item ends an expression; a wrapped line (lower case) does not
+    ("within 6 months\nHistory of stroke", ["within 6 months"]),
+    ("pain at tested sites\nOngoing study", []),
+    ("surgery within the\npast 2 years", ["within the\npast 2 years"]),
 ])
 def test_temporal(nlp, text, expected):
     doc = nlp.make_doc(text)
