@@ -434,7 +434,7 @@ SERVICE_NOUNS = frozenset("""
 poison control security police triage billing scheduling insurance registration admissions admitting transport
 dispatch reception operator ambulance hospice lab labs radiology pharmacy clinic office desk front answering
 on-call oncall covering coverage work school home house daycare shelter agency company facility insurer
-self none unknown same n/a na nobody anyone someone everyone
+self none unknown same n/a na nobody anyone someone everyone chart file record records
 """.split())
 WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 _REL_PAREN = r"\((?i:" + RELATIVE + r"|grandson|granddaughter|godson|goddaughter|[\w\-]+-in-law|stepmother|stepfather|" \
@@ -1241,8 +1241,8 @@ class RuleDetector:
             return False
         if w in STATE_NAMES or cap in NOT_PLACES or cap in STATE_NAMES:
             return False
-        if w in NAME_STOP and not listed:
-            return False
+        if w in NAME_STOP and fold(cap) not in self.lex.first_names and fold(cap) not in self.lex.common_surnames:
+            return False  # "Spanish", "Doctor" (but "English, Daniel", "Golden")
         if strict and low in self.lex.clinical_english and fold(cap) not in self.lex.first_names \
                 and fold(cap) not in self.lex.common_surnames:
             return False  # (88,799 census surnames hold "Fall" and "Risk": only the frequent ones count here)
@@ -1261,14 +1261,15 @@ class RuleDetector:
         nxt = re.match(r"[ \t]+(" + _NW + ")", seq[t.end():])
         return bool(nxt) and (nxt.group(1)[:1].isupper() or not self.is_common(nxt.group(1)))
 
-    def _slot_end(self, text: str, start: int, seq: str, end_re: re.Pattern[str]) -> tuple[int, bool] | None:
+    def _slot_end(self, text: str, start: int, seq: str, end_re: re.Pattern[str], *,
+                  strong: bool = False) -> tuple[int, bool] | None:
         """(length, weakly closed) of the leading words of ``seq`` (at ``start``) that ``end_re`` closes
         right after them (``None`` if no group of up to four words is closed): the words fill a person slot."""
         toks = list(re.finditer(_NW + r"\.?", seq))
         for n, t in enumerate(toks[:4]):
             end = end_re.match(text, start + t.end() - (1 if t.group(0).endswith(".") and len(t.group(0)) > 2 else 0))
             if end is not None:
-                weak = "weak" in end_re.groupindex and end.group("weak") is not None
+                weak = not strong and "weak" in end_re.groupindex and end.group("weak") is not None
                 ok = all(self._slot_word_ok(u.group(0), strict=weak) or (j and self._particle_here(seq, u))
                          for j, u in enumerate(toks[:n + 1]))
                 return (t.end(), weak) if ok else None
@@ -1307,7 +1308,7 @@ class RuleDetector:
                         # in a strong frame a word next to an unknown one is part of the same name ("gun nilsson",
                         # "abuzar bilge")
                         or (capital_common and (unknown(i - 1) or unknown(i + 1)) and not w.isupper()
-                            and w.lower() not in self.lex.clinical_english)  # not "Epstein-Barr virus"
+                            and (person_field or w.lower() not in self.lex.clinical_english))  # not "Epstein-Barr virus"
                         # a capitalised word known only as a clinical term, next to an unknown name word
                         or (w[0].isupper() and w.lower() not in self.lex.english and not (w.isupper() and len(w) <= 3)
                             and (unknown(i - 1) or unknown(i + 1)))):
@@ -1379,7 +1380,9 @@ class RuleDetector:
                     or CAPS_FIRST_RE.match(m.group(g))
                     or re.match(r"(?:\S+[ \t]){1,3}[ \t]+(?:DOB|D\.O\.B|MRN|born)\b", text[m.start(g):m.start(g) + 80])):
                 person = True  # "Re: Fehér, Edit", "Re: CONTRACTOR Zinal", "Re: Sjölander Per   DOB ...": the letter's patient
-            slot = self._slot_end(text, m.start(g), m.group(g), SLOT_END_FIELD) if person else None  # "Attn: per", "| stein |"
+            # a field that names a person ("From:", "cc:", "Caller:", not "Patient:") closes its slot strongly
+            slot = self._slot_end(text, m.start(g), m.group(g), SLOT_END_FIELD, strong=not re.match(
+                r"(?:patient|pt|name|informant|employer|guarantor|insured|subscriber)\b", field)) if person else None
             yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person, person_field=person,
                                        slot=slot)
         for m in _ending_at(NAME_CRED_RE, text, CRED_ANCHOR_RE, 70):
