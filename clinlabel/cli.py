@@ -47,6 +47,19 @@ def _main(
         pass
 
 
+def os_error(exc: OSError) -> ClinlabelError:
+    """A located :class:`ClinlabelError` for an ``OSError`` (file, errno name, reason, fix)."""
+    import errno
+
+    from corpora.errors import RUN_OS
+
+    name = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+    return ClinlabelError(f"{exc.strerror or exc} ({name})",
+                          "check the path, its permissions and the free space of its disk, then run the command "
+                          "again (add --resume to continue a streaming run)",
+                          file=exc.filename, code=RUN_OS)
+
+
 def _load_commands() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(f"clinlabel.commands.{name}")
@@ -67,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         return 130
+    except OSError as exc:
+        # disk full, read-only, permission... anywhere a command did not say more: still one located line
+        err = os_error(exc)
+        typer.echo(f"error: {err.message} [{err.code}]", err=True)
+        return err.exit_code
     except Exception as exc:
         # click's (or typer's bundled click's) usage errors and aborts
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):

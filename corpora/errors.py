@@ -214,6 +214,14 @@ REV_CARD = "CL-REV008"  # card output / metrics file problem
 REV_NOT_FOUND = "CL-REV009"  # example / code id not in the dataset
 # [/REV]
 
+# [RUN] streaming runner codes (worker processes, output files, resume, run options)
+RUN_WRITE = "CL-RUN001"  # writing OUT / the errors file / a report failed (disk full, read-only, permission, size limit, fsync)
+RUN_RESUME_CORRUPT = "CL-RUN002"  # --resume: a line that is not the last is not a complete JSON record
+RUN_WORKERS = "CL-RUN003"  # worker processes keep dying: the run stopped (notes not done named, --resume)
+RUN_CONFIG = "CL-RUN004"  # invalid run option (workers, engine, retries, --show-text with de-identification)
+RUN_NOTE_KILLED = "CL-RUN005"  # errors-file code: the note's worker process died on every attempt
+RUN_OS = "CL-RUN006"  # an operating-system error no command turned into its own error (the CLI's safety net)
+# [/RUN]
 # [REV-TEAM] review for teams (issue 20): users, assignment, audit chain
 REV_USER = "CL-REV010"  # user name unknown / taken / not allowed, or unknown role
 REV_ASSIGN = "CL-REV011"  # assignment: overlap outside 0..1, annotators missing, repeated or disabled

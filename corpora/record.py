@@ -66,6 +66,7 @@ def validate_record(
     file: str | None = None,
     line: int | None = None,
     check_offsets: bool = True,
+    show_text: bool = False,
 ) -> dict[str, Any]:
     """Check the shape of ``record``; raise a located :class:`CorpusError` if it is wrong.
 
@@ -97,11 +98,22 @@ def validate_record(
             raise corpus_error(IO_RECORD, "\"spans\" must be a list", "write spans as a list of objects",
                                file=file, line=line)
         for i, span in enumerate(spans):
-            _check_span(span, text, i, file=file, line=line, check_offsets=check_offsets)
+            _check_span(span, text, i, file=file, line=line, check_offsets=check_offsets, show_text=show_text)
     return record
 
 
-def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool) -> None:
+def shown(value: str, show_text: bool) -> str:
+    """A piece of note text for a message: its length, quoted too only with ``show_text``
+    (``--show-text``): messages reach logs and errors files, which must not hold note text."""
+    return f"({len(value)} characters: {value!r})" if show_text else f"({len(value)} characters)"
+
+
+def mismatch(claimed: str, found: str, show_text: bool) -> str:
+    """What an annotation says and what the note has there, for a message: only with ``show_text``."""
+    return f" (it says {claimed!r}, the note has {found!r})" if show_text else ""
+
+
+def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool, show_text: bool = False) -> None:
     if not isinstance(span, dict):
         raise corpus_error(IO_RECORD, f"span {i} is not an object", "write each span as {\"start\", \"end\", \"label\"}",
                            file=file, line=line)
@@ -119,7 +131,8 @@ def _check_span(span: Any, text: str, i: int, *, file, line, check_offsets: bool
     if check_offsets and isinstance(span.get("text"), str) and text[start:end] != span["text"]:
         raise corpus_error(
             IO_OFFSETS,
-            f"span {i}'s \"text\" ({len(span['text'])} characters) differs from the note's text at {start}-{end}",
+            f"span {i}'s \"text\" ({len(span['text'])} characters) differs from the note's text at {start}-{end}"
+            + mismatch(span["text"], text[start:end], show_text),
             "correct the span's offsets (character offsets into \"text\", end exclusive) or drop its \"text\"",
             file=file, line=line,
         )

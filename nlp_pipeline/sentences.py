@@ -238,9 +238,7 @@ class ClinicalSentencizer:
             tok = numpy.searchsorted(idx, numpy.asarray(offsets, dtype=idx.dtype), side="right") - 1
             text = doc_text(doc)
             for off, t in zip(offsets, tok.tolist()):
-                if t < 0:
-                    continue
-                start = int(idx[t])
+                start = int(idx[t])  # t >= 0: the first token starts at 0 and offsets are >= 0
                 if start < off and t + 1 < n:
                     # spaCy glued two pieces into one token: "ALLERGIES.,SOCIAL" ends a sentence on
                     # the left (the token stays with it, after "HE HAS NO"); "CLINICAL:,Left" and

@@ -8,21 +8,17 @@ from typing import Optional
 
 import typer
 
-from corpora.errors import PIPE_CONFIG_FILE, PipelineError
-
 from .._app import app
-from ..config import AnnotateConfig
+from ..config import JobConfig
 from ..options import CorpusOptions, corpus_options
+from . import _job as opt
 
 logger = logging.getLogger(__name__)
 
 
-def _config(config_file: Optional[Path], **flags) -> AnnotateConfig:
-    base = AnnotateConfig.from_file(config_file) if config_file else AnnotateConfig()
-    try:
-        return base.override(**flags)
-    except (TypeError, ValueError) as exc:
-        raise PipelineError(str(exc), "fix the flag (see `clinlabel annotate --help`)", code=PIPE_CONFIG_FILE) from exc
+def _config(config_file: Optional[Path], **flags) -> JobConfig:
+    """The annotate job config from ``--config`` and ``section__option`` flags (``lf analyze`` uses it too)."""
+    return opt.job_config(config_file, "annotate", **flags)
 
 
 @app.command()
@@ -30,13 +26,19 @@ def _config(config_file: Optional[Path], **flags) -> AnnotateConfig:
 def annotate(
     input: Path = typer.Argument(..., help="Notes: JSONL, .txt folder, CSV, PubTator, BioC XML, brat folder or .spacy."),
     output: Path = typer.Option(..., "-o", "--output", help="Prodigy JSONL written as notes finish."),
-    resume: Optional[bool] = typer.Option(None, "--resume/--no-resume", help="Continue an interrupted run into OUT."),
-    overwrite: Optional[bool] = typer.Option(None, "--overwrite/--no-overwrite", help="Replace an existing OUT."),
-    strict: Optional[bool] = typer.Option(None, "--strict/--no-strict", help="Stop at the first note that fails."),
-    skip_invalid: Optional[bool] = typer.Option(None, "--skip-invalid/--no-skip-invalid", help="Log and skip malformed input lines."),
+    skip_invalid: Optional[bool] = opt.SKIP_INVALID,
+    resume: Optional[bool] = opt.RESUME,
+    overwrite: Optional[bool] = opt.OVERWRITE,
+    strict: Optional[bool] = opt.STRICT,
     keep_spans: Optional[bool] = typer.Option(None, "--keep-spans/--no-keep-spans", help="The input's spans are the targets."),
     deid: Optional[bool] = typer.Option(None, "--deid/--no-deid", help="De-identify notes before the pipeline."),
     deid_mode: Optional[str] = typer.Option(None, "--deid-mode", help="tag or surrogate."),
+    deid_seed: Optional[int] = typer.Option(None, "--deid-seed", help="Seed of surrogates and date shifts."),
+    deid_patient_field: Optional[str] = typer.Option(None, "--deid-patient-field",
+                                                     help="meta key of the patient id: one date shift per patient."),
+    deid_presidio: Optional[bool] = typer.Option(None, "--deid-presidio/--no-deid-presidio",
+                                                 help="Also run Presidio's pattern recognizers."),
+    deid_report: Optional[Path] = typer.Option(None, "--deid-report", help="Report path (default OUT.deid-report.jsonl)."),
     preset: Optional[str] = typer.Option(
         None, "--preset", help="LF preset: clinical (the default's LFs, with soft labels), bc5cdr, ncbi_disease."),
     lfs: Optional[str] = typer.Option(
@@ -55,36 +57,33 @@ def annotate(
     z_codes: Optional[bool] = typer.Option(None, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes (default on)."),
     section_rules: Optional[Path] = typer.Option(None, "--section-rules", help="Extra section rules (medspaCy format)."),
     context_rules: Optional[Path] = typer.Option(None, "--context-rules", help="Extra ConTextRule JSON."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes."),
+    workers: Optional[int] = opt.WORKERS,
+    max_retries: Optional[int] = opt.MAX_RETRIES,
     engine: Optional[str] = typer.Option(None, "--engine", help="local or spark."),
-    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="TOML/JSON config file (flags override it)."),
+    show_text: Optional[bool] = opt.SHOW_TEXT,
+    progress: Optional[bool] = opt.PROGRESS,
+    config_file: Optional[Path] = opt.CONFIG,
     corpus: CorpusOptions = None,
 ) -> None:
     """Annotate notes: sentences, sections, concepts, assertions and codes, one JSONL record per note."""
     from ..workflows.annotate import annotate as run
 
-    cfg = _config(
-        config_file,
-        input__format=corpus.fmt, input__text_col=corpus.text_col, input__id_col=corpus.id_col,
-        input__limit=corpus.limit, input__sample=corpus.sample, input__seed=corpus.seed, input__skip_invalid=skip_invalid,
-        run__resume=resume, run__overwrite=overwrite, run__strict=strict, run__workers=workers, run__engine=engine,
-        run__progress=progress,
+    cfg = opt.job_config(
+        config_file, "annotate",
+        run__engine=engine,
         pipeline__keep_spans=keep_spans, pipeline__preset=preset, pipeline__lfs=lfs,
         pipeline__default_lfs=default_lfs, pipeline__soft_labels=soft_labels,
         pipeline__model=None if model is None else str(model), pipeline__ontology=ontology,
         pipeline__setting=setting, pipeline__codes=codes, pipeline__z_codes=z_codes,
         pipeline__section_rules=None if section_rules is None else str(section_rules),
         pipeline__context_rules=None if context_rules is None else str(context_rules),
-        deid__enabled=deid, deid__mode=deid_mode,
+        deid__enabled=deid, deid__mode=deid_mode, deid__seed=deid_seed, deid__patient_field=deid_patient_field,
+        deid__use_presidio=deid_presidio,
+        **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
+                        overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
+                        show_text=show_text, progress=progress),
     )
-    summary = run(input, output, cfg)
-    msg = f"wrote {summary.written} records to {output} in {summary.seconds:.1f}s"
-    if summary.skipped_done:
-        msg += f" ({summary.skipped_done} already done)"
-    if summary.failed:
-        msg += f"; {summary.failed} notes failed, see {summary.errors_path}"
-    typer.echo(msg, err=True)
+    opt.report_run(run(input, output, cfg, deid_report=deid_report), output)
 
 
 @app.command()
@@ -101,7 +100,7 @@ def demo(
     out.mkdir(parents=True, exist_ok=True)
     jsonl = out / "annotations.jsonl"
     html_path = out / "summary.html"
-    cfg = AnnotateConfig().override(run__overwrite=True, run__workers=workers)
+    cfg = JobConfig().override(run__overwrite=True, run__workers=workers)
     with as_file(files("corpora.samples") / "mtsamples_50.jsonl") as sample:
         summary = run(sample, jsonl, cfg)
     figures = write_summary_html(jsonl, html_path, title="clinlabel demo: 50 MTSamples notes (CC0)")

@@ -9,6 +9,7 @@ import typer
 
 from .._app import app
 from ..options import CorpusOptions, corpus_options
+from . import _job as opt
 
 
 @app.command()
@@ -16,20 +17,28 @@ from ..options import CorpusOptions, corpus_options
 def codes(
     input: Path = typer.Argument(..., help="Notes in any supported format."),
     output: Path = typer.Option(..., "-o", "--output", help="JSONL: each input record plus `codes`."),
-    ontology: str = typer.Option("icd10cm", "--ontology", help="Code system to suggest from."),
-    setting: str = typer.Option("outpatient", "--setting", help="outpatient (default) or inpatient; a note's meta.setting overrides."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing OUT."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log and skip malformed input lines."),
-    workers: int = typer.Option(1, "--workers", help="Worker processes."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
-    z_codes: bool = typer.Option(True, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes."),
+    ontology: Optional[str] = typer.Option(None, "--ontology", help="Code system to suggest from (default icd10cm)."),
+    setting: Optional[str] = typer.Option(None, "--setting", help="outpatient (default) or inpatient; a note's meta.setting overrides."),
+    skip_invalid: Optional[bool] = opt.SKIP_INVALID,
+    resume: Optional[bool] = opt.RESUME,
+    overwrite: Optional[bool] = opt.OVERWRITE,
+    strict: Optional[bool] = opt.STRICT,
+    workers: Optional[int] = opt.WORKERS,
+    max_retries: Optional[int] = opt.MAX_RETRIES,
+    show_text: Optional[bool] = opt.SHOW_TEXT,
+    progress: Optional[bool] = opt.PROGRESS,
+    config_file: Optional[Path] = opt.CONFIG,
+    z_codes: Optional[bool] = typer.Option(None, "--z-codes/--no-z-codes", help="Add history, family-history, status, screening and long-term-drug Z codes (default on)."),
     corpus: CorpusOptions = None,
 ) -> None:
     """Suggest ICD-10-CM codes, each with its status (confirmed, negated, uncertain, historical, family) and evidence."""
     from ..workflows.codes import suggest_codes
 
-    summary = suggest_codes(input, output, ontology=ontology, setting=setting, fmt=corpus.fmt,
-                            reader_options=corpus.reader_options(), resume=resume, overwrite=overwrite,
-                            skip_invalid=skip_invalid, workers=workers, progress=progress, z_codes=z_codes)
-    typer.echo(f"wrote {summary.written} records with codes to {output} in {summary.seconds:.1f}s", err=True)
+    cfg = opt.job_config(
+        config_file, "codes", pipeline__ontology=ontology, pipeline__setting=setting, pipeline__z_codes=z_codes,
+        **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
+                        overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
+                        show_text=show_text, progress=progress),
+    )
+    summary = suggest_codes(input, output, cfg)
+    opt.report_run(summary, output, "records with codes")

@@ -1,4 +1,4 @@
-"""``clinlabel deid IN -o OUT --report REPORT [--mode tag|surrogate]``: PHI de-identification."""
+"""``clinlabel deid IN -o OUT [--report REPORT] [--mode tag|surrogate]``: PHI de-identification."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import typer
 from clinlabel._app import app
 from clinlabel.options import CorpusOptions, corpus_options
 
+from . import _job as opt
+
 log = logging.getLogger(__name__)
 
 
@@ -20,43 +22,46 @@ log = logging.getLogger(__name__)
 def deid_command(
     in_path: Path = typer.Argument(..., metavar="IN", help="Input corpus (Prodigy JSONL, or any format read_corpus knows)."),
     out: Path = typer.Option(..., "--out", "-o", help="De-identified records (JSONL), written as it goes."),
-    report: Path = typer.Option(..., "--report", help="Audit JSONL: meta.id + PHI spans in the ORIGINAL text."),
-    mode: str = typer.Option("tag", "--mode", help="tag: [NAME], [DATE] ...; surrogate: consistent fake values."),
-    seed: int = typer.Option(13, "--seed", help="Seed of surrogates, date shifts and --sample (same seed = same fakes)."),
-    patient_field: str = typer.Option("patient_id", "--patient-field",
-                                      help="meta key of the patient id: one date shift per patient."),
-    presidio: bool = typer.Option(False, "--presidio/--no-presidio",
-                                  help="Also run Presidio's pattern recognizers (slower start-up)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="JSON file of DeidConfig settings (flags override)."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Log and skip invalid input records instead of stopping."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    report: Optional[Path] = typer.Option(None, "--report",
+                                          help="Audit JSONL: meta.id + PHI spans in the ORIGINAL text (default OUT.deid-report.jsonl)."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="tag: [NAME], [DATE] ...; surrogate: consistent fake values."),
+    seed: Optional[int] = typer.Option(None, "--seed",
+                                       help="Seed of surrogates, date shifts and --sample (same seed = same fakes)."),
+    patient_field: Optional[str] = typer.Option(None, "--patient-field",
+                                                help="meta key of the patient id: one date shift per patient."),
+    presidio: Optional[bool] = typer.Option(None, "--presidio/--no-presidio",
+                                            help="Also run Presidio's pattern recognizers (slower start-up)."),
+    skip_invalid: Optional[bool] = opt.SKIP_INVALID,
+    resume: Optional[bool] = opt.RESUME,
+    overwrite: Optional[bool] = opt.OVERWRITE,
+    strict: Optional[bool] = opt.STRICT,
+    workers: Optional[int] = opt.WORKERS,
+    max_retries: Optional[int] = opt.MAX_RETRIES,
+    progress: Optional[bool] = opt.PROGRESS,
+    config: Optional[Path] = typer.Option(None, "--config",
+                                          help="TOML/JSON job config (tables input, run, deid) or a flat JSON object of "
+                                               "DeidConfig settings; flags override it."),
     corpus: CorpusOptions = None,
 ) -> None:
     """Replace every HIPAA Safe Harbor identifier in the notes of IN; write OUT and REPORT.
 
     A note that fails is never written in clear: only its id goes to OUT.errors.jsonl.
     """
-    from nlp_pipeline.deid import DeidConfig, deidentify_corpus
+    from ..workflows.deid import deidentify
 
-    settings: dict = {}
-    if config is not None:
-        from corpora.errors import DEID_CONFIG, ConfigError
+    cfg = opt.job_config(
+        config, "deid", deid__enabled=True, deid__mode=mode, deid__seed=seed, deid__patient_field=patient_field,
+        deid__use_presidio=presidio,
+        **opt.run_flags(corpus, skip_invalid=skip_invalid, resume=resume,
+                        overwrite=overwrite, strict=strict, workers=workers, max_retries=max_retries,
+                        show_text=None, progress=progress),
+    )
+    summary = deidentify(in_path, out, cfg, report=report)
+    from nlp_pipeline.deid.stream import DeidStats
 
-        try:
-            settings = json.loads(config.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ConfigError(f"cannot read de-identification config: {exc}",
-                              "give a JSON object of DeidConfig settings", file=config, code=DEID_CONFIG) from None
-        if not isinstance(settings, dict):
-            raise ConfigError("de-identification config must be a JSON object", "write {\"mode\": \"surrogate\", ...}",
-                              file=config, code=DEID_CONFIG)
-    settings.update({"mode": mode, "seed": seed, "patient_field": patient_field, "use_presidio": presidio})
-    cfg = DeidConfig.from_dict(settings)
-    stats = deidentify_corpus(in_path, out, report, cfg, fmt=corpus.fmt, progress=progress, skip_invalid=skip_invalid,
-                              reader_options=corpus.reader_options())
+    stats = DeidStats.from_summary(summary)
     log.info("de-identified %d notes (%d PHI spans, %d failed) in %.1f s", stats.notes, stats.phi_spans,
              stats.failed, stats.seconds)
     typer.echo(json.dumps(stats.to_dict()), err=True)
     if stats.failed:
-        typer.echo(f"{stats.failed} note(s) failed de-identification; their ids are in "
-                   f"{out.name[:-len('.jsonl')] if out.name.endswith('.jsonl') else out.name}.errors.jsonl", err=True)
+        typer.echo(f"{stats.failed} note(s) failed de-identification; their ids are in {summary.errors_path}", err=True)

@@ -15,7 +15,7 @@ from ..errors import (
     ClinlabelError,
     corpus_error,
 )
-from ..record import record_id
+from ..record import mismatch, record_id, shown  # noqa: F401 - shown/mismatch: used by the readers
 
 logger = logging.getLogger("corpora.readers")
 

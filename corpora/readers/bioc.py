@@ -2,7 +2,10 @@
 
 The file is fed to :class:`xml.etree.ElementTree.XMLPullParser` line by line, so each document
 is turned into a record (and dropped from the tree) as soon as its end tag is read, and errors
-name the line they are on.  Records follow the PubTator reader's conventions (see
+name the line they are on.  The parser is ``defusedxml``'s: an ``<!ENTITY>`` declaration (the
+"billion laughs" expansion bomb, or an external entity that reads a local file or a URL) is
+refused with a located error, and nothing is ever fetched (BioC's ``<!DOCTYPE collection SYSTEM
+"BioC.dtd">`` is allowed and not loaded).  Records follow the PubTator reader's conventions (see
 :mod:`corpora.readers.pubtator`), so a BC5CDR document gives the same record in both formats:
 
 * passages are placed at their published ``offset`` in the document text; a gap between
@@ -25,11 +28,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import IO_OFFSETS, IO_PARSE, ClinlabelError, corpus_error
-from ._common import IdTracker, PathLike, decode_line, empty_error, require_file, skip_or_raise
+from ._common import IdTracker, PathLike, decode_line, empty_error, mismatch, require_file, shown, skip_or_raise
 from .pubtator import concept_relation, span_ref
 
 ID_KEYS = ("identifier", "Identifier", "MESH", "MeSH")
@@ -40,11 +46,18 @@ def _infons(elem: ET.Element) -> dict[str, str]:
     return {i.get("key", ""): (i.text or "") for i in elem.findall("infon")}
 
 
-def read_bioc(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterator[dict[str, Any]]:
+def _safe_pull_parser() -> ET.XMLPullParser:
+    """A pull parser that refuses entity declarations and external entities (never expands or fetches)."""
+    safe = DefusedXMLParser(target=ET.TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    return ET.XMLPullParser(events=("start", "end"), _parser=safe)
+
+
+def read_bioc(path: PathLike, *, skip_invalid: bool = False, show_text: bool = False,
+              **_: Any) -> Iterator[dict[str, Any]]:
     """Records of a BioC XML collection, one ``<document>`` at a time."""
     path = require_file(path)
     ids = IdTracker()
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser = _safe_pull_parser()
     collection: ET.Element | None = None
     check_utf8 = True
     count = 0
@@ -65,6 +78,12 @@ def read_bioc(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
                 raise corpus_error(IO_PARSE, f"malformed XML: {err.msg if hasattr(err, 'msg') else err}",
                                    "fix the XML (every tag closed, & written as &amp;)",
                                    file=path, line=line) from None
+            except DefusedXmlException as err:
+                raise corpus_error(IO_PARSE, f"the XML declares an entity or refers to an external one ({type(err).__name__}); "
+                                   "entity expansion is off (an entity can blow a small file up into gigabytes of text, "
+                                   "or read another file or a URL)",
+                                   "remove the <!ENTITY ...> declarations (BioC needs none) and write &amp; &lt; &gt; "
+                                   "for special characters", file=path, line=n) from None
             for event, elem in events:
                 if event == "start":
                     if elem.tag == "collection" and collection is None:
@@ -76,7 +95,7 @@ def read_bioc(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
                     continue
                 try:
                     try:
-                        record = _document(elem, path, doc_line, n)
+                        record = _document(elem, path, doc_line, n, show_text)
                     except (ValueError, TypeError) as err:  # e.g. a sentence offset that is no integer
                         raise corpus_error(IO_PARSE, f"cannot read this document: {err}",
                                            "check the offsets and structure of the <document>",
@@ -104,7 +123,7 @@ def read_bioc(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
         raise empty_error(path, "no <document> elements", "give a BioC collection with at least one document")
 
 
-def _document(doc: ET.Element, path: Path, line: int, end_line: int) -> dict[str, Any]:
+def _document(doc: ET.Element, path: Path, line: int, end_line: int, show_text: bool = False) -> dict[str, Any]:
     doc_id = (doc.findtext("id") or "").strip()
     if not doc_id:
         raise corpus_error(IO_PARSE, "<document> without an <id>", "give every document an <id>", file=path, line=line)
@@ -150,7 +169,7 @@ def _document(doc: ET.Element, path: Path, line: int, end_line: int) -> dict[str
         passages.append(pinfo)
         annotations = list(passage.findall("annotation")) + [a for s in passage.findall("sentence") for a in s.findall("annotation")]
         for ann in annotations:
-            _annotation(ann, text, shift, spans, by_ann_id, path, line, where)
+            _annotation(ann, text, shift, spans, by_ann_id, path, line, where, show_text)
         relations_xml.extend(passage.findall("relation"))
     for span in spans:
         if span.get("composite_mentions") == []:
@@ -166,7 +185,7 @@ def _document(doc: ET.Element, path: Path, line: int, end_line: int) -> dict[str
     return record
 
 
-def _annotation(ann, text, shift, spans, by_ann_id, path, line, where) -> None:
+def _annotation(ann, text, shift, spans, by_ann_id, path, line, where, show_text=False) -> None:
     infons = _infons(ann)
     label = infons.pop("type", "")
     kb_id = None
@@ -186,7 +205,8 @@ def _annotation(ann, text, shift, spans, by_ann_id, path, line, where) -> None:
             raise corpus_error(IO_PARSE, f"annotation {ann_id} in {where}: location without integer offset/length",
                                "write <location offset='N' length='M'/>", file=path, line=line) from None
         if not (0 <= s <= e <= len(text)):
-            raise corpus_error(IO_OFFSETS, f"annotation {ann_id} in {where}: location {s}-{e} is outside the text (length {len(text)})",
+            raise corpus_error(IO_OFFSETS, f"annotation {ann_id} {shown(ann_text, show_text)} in {where}: location {s}-{e} "
+                               f"is outside the text (length {len(text)})",
                                "offsets are document offsets (the passage offset is already in them)", file=path, line=line)
         locs.append((s, e))
     if role == "IndividualMention":
@@ -198,7 +218,8 @@ def _annotation(ann, text, shift, spans, by_ann_id, path, line, where) -> None:
     has_text = ann.find("text") is not None
     if locs and has_text and _WS.sub(" ", found).strip() != _WS.sub(" ", ann_text).strip():
         raise corpus_error(
-            IO_OFFSETS, f"annotation {ann_id} ({len(ann_text)} characters) does not match the text at {locs} in {where}",
+            IO_OFFSETS, f"annotation {ann_id} ({len(ann_text)} characters) does not match the text at {locs} in {where}"
+                        + mismatch(ann_text, found, show_text),
             "fix the location offsets (document offsets) or the annotation text", file=path, line=line,
         )
     group = []

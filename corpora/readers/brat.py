@@ -31,7 +31,8 @@ from typing import Any, Iterator
 
 from ..errors import IO_NOT_FOUND, IO_OFFSETS, IO_PARSE, ClinlabelError, corpus_error
 from ..record import ASSERTIONS
-from ._common import IdTracker, logger, PathLike, empty_error, read_text_file, require_dir, skip_or_raise
+from ._common import (IdTracker, PathLike, empty_error, logger, mismatch, read_text_file, require_dir, shown,
+                      skip_or_raise)
 from .pubtator import span_ref
 
 _ID = re.compile(r"^([TREAMN#]\d+|\*)\t")
@@ -42,7 +43,8 @@ def _norm(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def read_brat(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterator[dict[str, Any]]:
+def read_brat(path: PathLike, *, skip_invalid: bool = False, show_text: bool = False,
+              **_: Any) -> Iterator[dict[str, Any]]:
     """One record per ``.txt`` file of the folder (sorted), with the spans of its ``.ann``."""
     folder = require_dir(path)
     # brat projects are trees: documents in sub-folders get ids like "sub/NAME"
@@ -56,7 +58,8 @@ def read_brat(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
     ids = IdTracker()
     for txt in txts:
         try:
-            record = read_brat_pair(txt, txt.with_suffix(".ann"), doc_id=txt.relative_to(folder).with_suffix("").as_posix())
+            record = read_brat_pair(txt, txt.with_suffix(".ann"), doc_id=txt.relative_to(folder).with_suffix("").as_posix(),
+                                    show_text=show_text)
             ids.check(record, txt, None)
         except ClinlabelError as err:
             skip_or_raise(err, skip_invalid)
@@ -64,7 +67,7 @@ def read_brat(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterat
         yield record
 
 
-def _entries(ann: Path) -> list[tuple[int, str, list[str], list[tuple[int, str]]]]:
+def _entries(ann: Path, show_text: bool = False) -> list[tuple[int, str, list[str], list[tuple[int, str]]]]:
     """(line, id, tab fields, continuation lines) per annotation line of ``ann``."""
     out: list[tuple[int, str, list[str], list[tuple[int, str]]]] = []
     for n, line in enumerate(read_text_file(ann).split("\n"), start=1):
@@ -78,13 +81,13 @@ def _entries(ann: Path) -> list[tuple[int, str, list[str], list[tuple[int, str]]
             out[-1][3].append((n, line))  # maybe the rest of an annotated text with a line break
         else:
             raise corpus_error(
-                IO_PARSE, f"cannot read this line: {line[:80]!r}",
+                IO_PARSE, f"cannot read this line {shown(line, show_text)}",
                 "brat lines start with an id (T1, R1, A1, E1, N1, #1 or *) and a tab", file=ann, line=n,
             )
     return out
 
 
-def read_brat_pair(txt: Path, ann: Path, doc_id: str | None = None) -> dict[str, Any]:
+def read_brat_pair(txt: Path, ann: Path, doc_id: str | None = None, *, show_text: bool = False) -> dict[str, Any]:
     """The record of one brat document (``ann`` may be missing: no annotations); id = ``doc_id`` or the stem."""
     text = read_text_file(txt)
     record: dict[str, Any] = {"text": text, "meta": {"id": doc_id or txt.stem}}
@@ -94,10 +97,10 @@ def read_brat_pair(txt: Path, ann: Path, doc_id: str | None = None) -> dict[str,
     by_r: dict[str, dict[str, Any]] = {}
     equivs: list[dict[str, Any]] = []
     extra_lines: list[str] = []
-    entries = _entries(ann) if ann.exists() else []
+    entries = _entries(ann, show_text) if ann.exists() else []
     for n, bid, fields, conts in entries:
         if bid[0] == "T":
-            group = _text_bound(n, bid, fields, conts, text, ann)
+            group = _text_bound(n, bid, fields, conts, text, ann, show_text)
             by_t[bid] = group
             spans.extend(group)
     for n, bid, fields, _ in entries:
@@ -178,7 +181,7 @@ def _ref(span: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_bound(
-    n: int, bid: str, fields: list[str], conts: list[tuple[int, str]], text: str, ann: Path
+    n: int, bid: str, fields: list[str], conts: list[tuple[int, str]], text: str, ann: Path, show_text: bool = False
 ) -> list[dict[str, Any]]:
     if len(fields) < 3:
         raise corpus_error(IO_PARSE, f"text-bound annotation {bid} needs 3 tab-separated fields",
@@ -213,7 +216,8 @@ def _text_bound(
         logger.warning("%s:%d: ignored a line that is no brat annotation (%d characters)", ann, cn, len(stray))
     if _norm(ann_text) != found:
         raise corpus_error(
-            IO_OFFSETS, f"{bid} ({len(ann_text)} characters) does not match {ann.stem}.txt at {offsets}",
+            IO_OFFSETS, f"{bid} ({len(ann_text)} characters) does not match {ann.stem}.txt at {offsets}"
+                        + mismatch(ann_text, found, show_text),
             "fix the offsets in the .ann file, or use the .txt it was annotated on", file=ann, line=n,
         )
     group = []

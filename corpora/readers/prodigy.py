@@ -19,8 +19,8 @@ from ..record import validate_record
 from ._common import IdTracker, PathLike, decode_line, empty_error, require_file, skip_or_raise
 
 
-def _finish(record: Any, path: Path, line: int, ids: IdTracker) -> dict[str, Any]:
-    record = validate_record(record, file=str(path), line=line)
+def _finish(record: Any, path: Path, line: int, ids: IdTracker, show_text: bool = False) -> dict[str, Any]:
+    record = validate_record(record, file=str(path), line=line, show_text=show_text)
     meta = record["meta"]
     if meta.get("id") is None or meta.get("id") == "":
         meta["id"] = f"{path.stem}:{line}"
@@ -30,7 +30,8 @@ def _finish(record: Any, path: Path, line: int, ids: IdTracker) -> dict[str, Any
     return record
 
 
-def read_prodigy(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterator[dict[str, Any]]:
+def read_prodigy(path: PathLike, *, skip_invalid: bool = False, show_text: bool = False,
+                 **_: Any) -> Iterator[dict[str, Any]]:
     """Records of a Prodigy JSONL file, validated, with ``meta.id`` set.
 
     A record without ``meta.id`` gets ``"<file stem>:<line>"``; a duplicate id, malformed JSON,
@@ -41,7 +42,7 @@ def read_prodigy(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Ite
     ids = IdTracker()
     state = {"count": 0, "skipped": 0}
     try:
-        yield from _read_lines(path, ids, skip_invalid, state)
+        yield from _read_lines(path, ids, skip_invalid, state, show_text)
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         raise corpus_error(IO_PARSE, f"cannot read the gzip file ({err})",
                            "give a complete .gz file, or an uncompressed .jsonl", file=path) from None
@@ -51,12 +52,13 @@ def read_prodigy(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Ite
                           "give a JSONL file with one {\"text\": ...} object per line")
 
 
-def _read_lines(path: Path, ids: IdTracker, skip_invalid: bool, state: dict[str, int]) -> Iterator[dict[str, Any]]:
+def _read_lines(path: Path, ids: IdTracker, skip_invalid: bool, state: dict[str, int],
+                show_text: bool = False) -> Iterator[dict[str, Any]]:
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rb") as fh:
         first = _peek_nonspace(fh)
         if first == b"[":
-            for record in _read_json_array(path, ids, skip_invalid):
+            for record in _read_json_array(path, ids, skip_invalid, show_text):
                 state["count"] += 1
                 yield record
             return
@@ -74,7 +76,7 @@ def _read_lines(path: Path, ids: IdTracker, skip_invalid: bool, state: dict[str,
                         "write one complete JSON object per line (check quotes, commas and braces)",
                         file=path, line=n,
                     ) from None
-                record = _finish(obj, path, n, ids)
+                record = _finish(obj, path, n, ids, show_text)
             except ClinlabelError as err:
                 state["skipped"] += 1
                 skip_or_raise(err, skip_invalid)
@@ -90,7 +92,7 @@ def _peek_nonspace(fh) -> bytes:
             return ch
 
 
-def _read_json_array(path: Path, ids: IdTracker, skip_invalid: bool) -> Iterator[dict[str, Any]]:
+def _read_json_array(path: Path, ids: IdTracker, skip_invalid: bool, show_text: bool = False) -> Iterator[dict[str, Any]]:
     from ._common import read_text_file
 
     text = read_text_file(path)
@@ -103,7 +105,7 @@ def _read_json_array(path: Path, ids: IdTracker, skip_invalid: bool) -> Iterator
     count = 0
     for i, obj in enumerate(data, start=1):
         try:
-            record = _finish(obj, path, i, ids)
+            record = _finish(obj, path, i, ids, show_text)
         except ClinlabelError as err:
             skip_or_raise(err, skip_invalid)
             continue

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import IO_OFFSETS, IO_PARSE, ClinlabelError, corpus_error
-from ._common import IdTracker, PathLike, empty_error, iter_lines, require_file, skip_or_raise
+from ._common import IdTracker, PathLike, empty_error, iter_lines, mismatch, require_file, shown, skip_or_raise
 
 
 _WS = re.compile(r"\s+")
@@ -84,7 +84,8 @@ class _Doc:
         self.relations: list[tuple[int, list[str]]] = []
 
 
-def read_pubtator(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> Iterator[dict[str, Any]]:
+def read_pubtator(path: PathLike, *, skip_invalid: bool = False, show_text: bool = False,
+                  **_: Any) -> Iterator[dict[str, Any]]:
     """Records of a PubTator file, one document at a time (see the module docstring)."""
     path = require_file(path)
     ids = IdTracker()
@@ -94,7 +95,7 @@ def read_pubtator(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> It
 
     def finish(d: _Doc) -> dict[str, Any] | None:
         try:
-            record = _to_record(d, path)
+            record = _to_record(d, path, show_text)
             ids.check(record, path, d.line)
             return record
         except ClinlabelError as err:
@@ -120,7 +121,7 @@ def read_pubtator(path: PathLike, *, skip_invalid: bool = False, **_: Any) -> It
                 continue  # rest of a skipped document
             bad_doc = None
         try:
-            doc = _parse_line(line, n, path, doc)
+            doc = _parse_line(line, n, path, doc, show_text)
         except ClinlabelError as err:
             skip_or_raise(err, skip_invalid)
             bad_doc = doc.pmid if doc is not None else line.split("|", 1)[0].split("\t", 1)[0]
@@ -141,7 +142,7 @@ def _pmid_of_new_doc(line: str) -> str | None:
     return None
 
 
-def _parse_line(line: str, n: int, path: Path, doc: _Doc | None) -> _Doc:
+def _parse_line(line: str, n: int, path: Path, doc: _Doc | None, show_text: bool = False) -> _Doc:
     head, sep, rest = line.partition("|")
     if sep and rest[:2] in ("t|", "a|") and "\t" not in head:
         pmid, kind, value = head, rest[0], rest[2:]
@@ -155,7 +156,7 @@ def _parse_line(line: str, n: int, path: Path, doc: _Doc | None) -> _Doc:
     fields = line.split("\t")
     if doc is None:
         raise corpus_error(
-            IO_PARSE, f"annotation line ({len(line)} characters) before any PMID|t| title line",
+            IO_PARSE, f"annotation line {shown(line, show_text)} before any PMID|t| title line",
             "start each document with PMID|t|title and PMID|a|abstract lines", file=path, line=n,
         )
     if fields[0] != doc.pmid:
@@ -169,14 +170,14 @@ def _parse_line(line: str, n: int, path: Path, doc: _Doc | None) -> _Doc:
         doc.relations.append((n, fields))
     else:
         raise corpus_error(
-            IO_PARSE, f"cannot read this line ({len(fields)} tab-separated fields, {len(line)} characters)",
+            IO_PARSE, f"cannot read this line ({len(fields)} tab-separated fields) {shown(line, show_text)}",
             "write mentions as PMID<TAB>start<TAB>end<TAB>text<TAB>type<TAB>id and relations as PMID<TAB>type<TAB>id1<TAB>id2",
             file=path, line=n,
         )
     return doc
 
 
-def _to_record(d: _Doc, path: Path) -> dict[str, Any]:
+def _to_record(d: _Doc, path: Path, show_text: bool = False) -> dict[str, Any]:
     if d.title is None:
         raise corpus_error(IO_PARSE, f"document {d.pmid} has no title line",
                            f"add a line {d.pmid}|t|<title>", file=path, line=d.line)
@@ -185,9 +186,11 @@ def _to_record(d: _Doc, path: Path) -> dict[str, Any]:
     for n, f in d.mentions:
         start, end = int(f[1]), int(f[2])
         if not (0 <= start <= end <= len(text)) or _WS.sub(" ", text[start:end]).strip() != _WS.sub(" ", f[3]).strip():
-            found = text[start:end] if 0 <= start <= end <= len(text) else f"<outside the text, length {len(text)}>"
+            what = f"mention at {start}-{end} ({len(f[3])} characters) does not match the text there"
+            if 0 <= start <= end <= len(text):
+                what += mismatch(f[3], text[start:end], show_text)
             raise corpus_error(
-                IO_OFFSETS, f"mention at {start}-{end} ({len(f[3])} characters) does not match the text there",
+                IO_OFFSETS, what,
                 "offsets count characters in title + ' ' + abstract; fix the offsets or the mention text",
                 file=path, line=n,
             )

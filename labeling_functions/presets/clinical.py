@@ -851,6 +851,46 @@ def measurement_head_phrase(doc):
     return [sp for sp in _grow(doc, found, _measurement_modifier) if sp[1] - sp[0] > 1]
 
 
+#: the last word of a named assessment instrument ("Glasgow Coma Scale", "Beck Depression Inventory")
+INSTRUMENT_HEADS = frozenset("scale scales score scores rating inventory questionnaire index classification "
+                             "examination assessment test status".split())
+_INSTRUMENT_JOINERS = frozenset({"-", "/", "'s", "of", "for", "and"})
+
+
+@_lf(3, 7, ["Measurement"])
+def named_instrument(doc):
+    """A named assessment instrument, written as a title: capitalised words ending in Scale, Score,
+    Rating, Inventory, Questionnaire, Index, Classification, Examination, Assessment, Test or Status
+    ("Yale-Brown Obsessive-Compulsive Scale", "17-item Hamilton Depression Rating Scale", "Mini-Mental
+    State Examination", "Karnofsky Performance Status").  The disease words inside belong to the
+    instrument's name, so the whole title is the Measurement."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in INSTRUMENT_HEADS or not tok.text[:1].isupper() or tok.i == 0:
+            continue
+        start, titled, j = tok.i, 0, tok.i - 1
+        while j >= 0 and tok.i - j <= 9:
+            t = doc[j]
+            if t.is_space or "\n" in t.whitespace_ or t.lower_ in _RESULT_OR_QUALIFIER:
+                break
+            if t.text[:1].isupper() and (t.is_alpha or "-" in t.text):
+                titled, start = titled + 1, j
+            elif not (t.lower_ in _INSTRUMENT_JOINERS and j > 0 and doc[j - 1].text[:1].isupper()):
+                break  # "-", "of", "'s" only inside the title ("Yale-Brown", "Beck's")
+            j -= 1
+        if titled < 2:  # "Positive Test", "Scale" alone: a title has at least two capitalised words
+            continue
+        # "17-item", "24 point" before the title belong to it
+        if start >= 3 and doc[start - 1].lower_ in {"item", "point"} and doc[start - 2].text == "-" \
+                and doc[start - 3].like_num:
+            start -= 3
+        out.append((start, tok.i + 1, "Measurement"))
+    return out
+
+
+_RESULT_OR_QUALIFIER = frozenset(RESULT_WORDS) | {"the", "a", "an", "any", "baseline", "total", "screening"}
+
+
 @_lf(2, 4, ["Measurement"])
 def measurement_before_value(doc):
     """What stands right before a value ("Karnofsky Performance Status > 60", "HbA1c 7.5%")."""

@@ -42,8 +42,13 @@ def _config_error(what: str, fix: str) -> ConfigError:
 
 @dataclass
 class DeidConfig:
-    """Settings of :class:`nlp_pipeline.deid.Deidentifier`.
+    """Settings of :class:`nlp_pipeline.deid.Deidentifier`, and the ``[deid]`` table of a job config.
 
+    One object serves ``clinlabel deid`` and ``clinlabel annotate --deid`` (flags, config files
+    and the Python API alike).
+
+    - ``enabled``: ``annotate`` de-identifies each note before its pipeline (``--deid``);
+      ``clinlabel deid`` always does.  The de-identifier itself ignores it.
     - ``mode``: ``"tag"`` writes ``[NAME]``, ``[DATE]``, ...; ``"surrogate"`` writes consistent
       realistic fakes (same real value -> same fake for a given ``seed``; dates shifted by one
       offset per patient).
@@ -63,6 +68,7 @@ class DeidConfig:
       is replaced by a pseudonym.
     """
 
+    enabled: bool = False
     mode: str = "tag"
     seed: int = 13
     patient_field: str = "patient_id"
@@ -78,7 +84,7 @@ class DeidConfig:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise _config_error(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}",
-                                "use --mode tag or --mode surrogate")
+                                "use --mode tag or --mode surrogate (annotate: --deid-mode)")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise _config_error(f"seed must be an integer, got {self.seed!r}", "give an integer seed such as 13")
         if not isinstance(self.patient_field, str) or not self.patient_field:
@@ -102,7 +108,7 @@ class DeidConfig:
             raise _config_error(f"unknown or empty labels {unknown or labels!r}",
                                 f"choose from {', '.join(LABELS)}")
         self.labels = labels
-        for name in ("use_presidio", "propagate_names", "lone_surnames", "deid_meta"):
+        for name in ("enabled", "use_presidio", "propagate_names", "lone_surnames", "deid_meta"):
             if not isinstance(getattr(self, name), bool):
                 raise _config_error(f"{name} must be true or false, got {getattr(self, name)!r}",
                                     f"set {name} to a boolean")

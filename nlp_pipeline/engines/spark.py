@@ -11,6 +11,14 @@
 
 ``PYSPARK_PYTHON`` is set to this interpreter and ``SPARK_LOCAL_IP`` to 127.0.0.1 unless the
 environment already sets them, so workers run clinlabel's own Python.
+
+Failures: a task whose Python worker dies (killed by the out-of-memory killer, a crash) is
+retried by Spark (``spark.task.maxFailures`` on a cluster; the ``F`` of a ``local[N,F]`` master,
+e.g. ``local[2,3]``, locally); the output commit protocol keeps only the attempt that succeeded,
+so every note is written exactly once.  When a task fails on every attempt the job fails and
+nothing of that output is committed.  For tests, the environment variable
+``CLINLABEL_TEST_SPARK_CRASH_PARTITION=N`` makes the first attempt of partition ``N`` exit its
+Python worker at once (``os._exit``), as a killed worker would.
 """
 
 from __future__ import annotations
@@ -24,6 +32,19 @@ from typing import Any, Iterator
 logger = logging.getLogger(__name__)
 
 _PROCESSORS: dict[str, Any] = {}
+#: fault injection for tests: the first attempt of this partition kills its Python worker
+CRASH_ENV = "CLINLABEL_TEST_SPARK_CRASH_PARTITION"
+
+
+def _maybe_crash() -> None:
+    target = os.environ.get(CRASH_ENV)
+    if not target:
+        return
+    from pyspark import TaskContext
+
+    ctx = TaskContext.get()
+    if ctx is not None and ctx.partitionId() == int(target) and ctx.attemptNumber() == 0:
+        os._exit(3)  # as abrupt as SIGKILL: no cleanup, no exception back to Spark
 
 
 def _set_spark_env() -> None:
@@ -53,8 +74,11 @@ def spark_session(master: str | None = None, app_name: str = "clinlabel"):
     return builder.getOrCreate()
 
 
-def partition_runner(spec_json: str):
-    """The function given to ``mapInPandas``: builds the processor once per Python worker."""
+def partition_runner(spec_json: str, run_id: str | None = None):
+    """The function given to ``mapInPandas``: builds the processor once per Python worker.
+
+    ``run_id`` (the lineage sidecar's run) is set as each record's ``meta.run_id``, as the local
+    engine does."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
@@ -68,10 +92,15 @@ def partition_runner(spec_json: str):
 
             lean_spacy()
             processor = _PROCESSORS[spec_json] = AnnotateProcessorFactory.from_dict(json.loads(spec_json))()
+        _maybe_crash()
         size = _batch_size(processor)  # a model in the pipeline: notes go through it in batches
         for batch in batches:
             kinds, values = [], []
             records = [json.loads(line) for line in batch["value"]]
+            if run_id is not None:
+                from corpora.lineage import Run
+
+                records = list(Run({"run_id": run_id}).tag(records))
             if size > 1:
                 results = [r for i in range(0, len(records), size) for r in _safe_many(processor, records[i:i + size])]
             else:
@@ -96,6 +125,7 @@ def run_spark(
     master: str | None = None,
     input_format: str | None = None,
     overwrite: bool = False,
+    run_id: str | None = None,
 ) -> dict[str, int]:
     """Annotate ``in_path`` into the part-file directory ``out_dir``; returns counts.
 
@@ -112,7 +142,7 @@ def run_spark(
     else:
         raise ValueError(f"Spark input format must be jsonl or parquet, got {fmt!r}; use --from jsonl|parquet")
     spec_json = json.dumps(factory_spec, sort_keys=True)
-    result = df.mapInPandas(partition_runner(spec_json), schema="kind string, value string").persist()
+    result = df.mapInPandas(partition_runner(spec_json, run_id), schema="kind string, value string").persist()
     mode = "overwrite" if overwrite else "errorifexists"
     ok = result.filter(F.col("kind") == "ok").select("value")
     bad = result.filter(F.col("kind") == "error").select("value")

@@ -33,6 +33,7 @@ SOURCES = [
     ("measurement_list", "HbA1c above target.", "HbA1c", "Measurement"),
     ("measurement_head_phrase", "Low potassium level noted.", "potassium level", "Measurement"),
     ("measurement_before_value", "Karnofsky Performance Status > 60", "Karnofsky Performance Status", "Measurement"),
+    ("named_instrument", "Score above 16 on the 17-item Hamilton Depression Rating Scale.", "17-item Hamilton Depression Rating Scale", "Measurement"),
     ("value_pattern", "Age >= 18 years; ALT < 2.5 x ULN.", ">= 18 years", "Value"),
     ("value_pattern", "Age >= 18 years; ALT < 2.5 x ULN.", "< 2.5 x ULN", "Value"),
     ("value_after_measurement", "Hemoglobin 12.3 on admission.", "12.3", "Value"),
@@ -97,6 +98,9 @@ def test_medication_section_items_need_the_sections_component(lfset, clinical_nl
     # a drug class is a Drug, never a Condition, whatever an ontology term inside it says
     ("Prior therapy with SYK inhibitors or DPP-4 inhibitors.", [("SYK inhibitors", "Drug"), ("DPP-4 inhibitors", "Drug"),
                                                                ("SYK inhibitors", None), ("DPP-4 inhibitors", None)]),
+    # a named instrument is one Measurement, the disease in its name is not a Condition
+    ("Glasgow Coma Scale below 8 or Positive Test results.", [("Glasgow Coma Scale", "Measurement"), ("Coma", None),
+                                                              ("Positive Test", None)]),
     # a word that is a bare ICD-10-CM term and a guideline word takes the guideline's label
     ("Social history: drug use and alcohol use.", [("drug use", "Observation"), ("alcohol use", "Observation")]),
 ])
