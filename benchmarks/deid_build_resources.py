@@ -20,7 +20,7 @@ Outputs (one entry a line, UTF-8; ``.gz`` where large):
 ``clinical_eponyms.txt`` is edited by hand.
 
 ``clinical_words.txt.gz`` (the clinical-word filter: a word in it is not a name or a place from lists or
-frames alone) is derived from the public vocabularies under ``../shared/data`` (no download)::
+frames alone) and ``clinical_english_words.txt.gz`` (English words that clinical vocabularies use) are derived from the public vocabularies under ``../shared/data`` (no download)::
 
     python benchmarks/deid_build_resources.py --clinical ../shared/data
 """
@@ -80,16 +80,19 @@ def main(src: str, dict_path: str) -> None:
     print(f"first names {len(first)}, surnames {len(last)}, cities {len(us)}, counties {len(names)}, words {len(words)}")
 
 
-def clinical_words(data: Path) -> list[str]:
+def clinical_words(data: Path, *, english_only: bool = False) -> list[str]:
     """Lower-case clinical words (4+ letters, not English words, not census first names or the
     5,000 most frequent surnames) from ICD-10-CM (codes, tabular list, index), ICD-10-PCS, HCPCS,
     RxNorm, Drugs@FDA and the Symptom Ontology.  In ICD-10-CM and HCPCS descriptions only words written in lower case count
-    (eponyms such as "Parkinson's" are capitalised there and stay out)."""
+    (eponyms such as "Parkinson's" are capitalised there and stay out).
+
+    ``english_only``: the other half, the English words (3+ letters) that these vocabularies use in lower
+    case ("mouth", "virus", "consent"): in a slot only a person fills they are still not taken as a name."""
     import csv
     import re
 
     words: set[str] = set()
-    token = re.compile(r"[A-Za-z][a-z]{3,}|[A-Z]{4,}")
+    token = re.compile(r"[A-Za-z][a-z]{2,}|[A-Z]{3,}" if english_only else r"[A-Za-z][a-z]{3,}|[A-Z]{4,}")
 
     def add(text: str, lower_only: bool) -> None:
         for t in token.findall(text):
@@ -119,6 +122,8 @@ def clinical_words(data: Path) -> list[str]:
         for row in csv.DictReader(fh, delimiter="\t"):
             add(f"{row['name']} {row['synonyms']}", lower_only=False)
     english = set(gzip.decompress((OUT / "english_words.txt.gz").read_bytes()).decode().split())
+    if english_only:
+        return sorted(words & english)
     first = {w.lower() for w in (OUT / "first_names.txt").read_text().split()}
     common_last = {w.lower() for w in gzip.decompress((OUT / "surnames.txt.gz").read_bytes()).decode().split()[:5000]}
     return sorted(words - english - first - common_last)
@@ -135,6 +140,15 @@ def write_clinical(data: str) -> None:
     with gzip.GzipFile(OUT / "clinical_words.txt.gz", "wb", mtime=0) as fh:
         fh.write((header + "\n".join(words) + "\n").encode("utf-8"))
     print(f"clinical words {len(words)}")
+    english = clinical_words(Path(data), english_only=True)
+    header = ("# English words (lower case, 3+ letters) that clinical vocabularies use in lower case: in a slot only a\n"
+              "# person fills ('call X back', 'X (wife)') such a word ('mouth', 'virus') is still not taken as a name.\n"
+              "# Derived by benchmarks/deid_build_resources.py --clinical from the same sources as clinical_words.txt.gz\n"
+              "# (ICD-10-CM, ICD-10-PCS, HCPCS: CMS/CDC, US public domain; RxNorm: NLM public data; Drugs@FDA: US public\n"
+              "# domain; Symptom Ontology: CC0), intersected with english_words.txt.gz (SCOWL).\n")
+    with gzip.GzipFile(OUT / "clinical_english_words.txt.gz", "wb", mtime=0) as fh:
+        fh.write((header + "\n".join(english) + "\n").encode("utf-8"))
+    print(f"clinical English words {len(english)}")
 
 
 if __name__ == "__main__":

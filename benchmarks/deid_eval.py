@@ -85,7 +85,7 @@ def evaluate_synthetic(deid: Deidentifier, notes: list[dict]):
             else:
                 whole[sp["label"]] += left == n
                 ctx = text[max(0, sp["start"] - 40):sp["end"] + 20].replace("\n", " | ")
-                misses[sp["label"]].append((sp["text"], ctx))
+                misses[sp["label"]].append((sp["text"], ctx, left == n))
         for p in phi:
             pred[p["label"]] += 1
             if any(p["start"] < s["end"] and s["start"] < p["end"] for s in rec["planted"]):
@@ -231,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue  # the seed protocol: held-out misses are not looked at
             if args.show_misses:
                 for t, items in result[5].items():
-                    for value, ctx in items[: args.show_misses]:
-                        print(f"  MISS {t}: {value!r}   ...{ctx}...")
+                    for value, ctx, is_whole in items[: args.show_misses]:
+                        print(f"  MISS {t}{' (whole)' if is_whole else ''}: {value!r}   ...{ctx}...")
                 print()
             if args.show_fp:
                 for (label, s), c in result[6].most_common(args.show_fp):

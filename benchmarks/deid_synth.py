@@ -93,7 +93,7 @@ class Planter:
 class Generator:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.fakers = {loc: Faker(loc) for loc in set(LOCALES)}
+        self.fakers = {loc: Faker(loc) for loc in sorted(set(LOCALES))}  # sorted: a set's order changes with PYTHONHASHSEED
         for i, fk in enumerate(self.fakers.values()):
             fk.seed_instance(seed * 1000 + i)
         self.us = self.fakers["en_US"]

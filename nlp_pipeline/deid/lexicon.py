@@ -32,6 +32,7 @@ class Lexicon:
     counties: frozenset[str]
     english: frozenset[str]
     clinical: frozenset[str]  # clinical words (ICD-10, HCPCS, RxNorm, FDA): not names or places from lists alone
+    clinical_english: frozenset[str]  # English words the clinical vocabularies use ("mouth"): not names in weak slots
     eponyms: frozenset[str]
     hard_eponyms: frozenset[str]  # eponyms that are not among the 300 most frequent surnames
     street_suffixes: tuple[str, ...]
@@ -51,6 +52,7 @@ def lexicon() -> Lexicon:
         counties=frozenset(_read("us_counties.txt")),
         english=frozenset(_read("english_words.txt.gz")),
         clinical=frozenset(_read("clinical_words.txt.gz")),
+        clinical_english=frozenset(_read("clinical_english_words.txt.gz")),
         eponyms=frozenset(eponyms),
         hard_eponyms=frozenset(e for e in eponyms if e not in set(surnames[:300])),
         street_suffixes=tuple(_read("street_suffixes.txt")),

@@ -100,10 +100,12 @@ FACILITY_WORDS = (r"(?:Hospital|Medical Center|Medical Centre|Health Center|Heal
 UP = "A-ZÀ-ÖØ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇŐŰĀĒĪŌŪĞŞİĐƏẠ-Ỹ"
 LO = "a-zß-öø-ÿā-žƀ-ɏə-ʯạ-ỹ"
 #: a capitalised place word: "Springfield", "McMinnville", "Wahiawā", "ʻEwa", "NoMa"
-PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’']+(?:[" + UP + r"][" + LO + r"]+)?"
+PW = r"[ʻ‘]?[" + UP + r"][" + LO + r"ʻ’‘']+(?:[" + UP + r"][" + LO + r"]+)?"
 NAME_TOKEN = r"(?:(?:Mc|Mac|O'|D'|De|Di|Le|La|Van|Von)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)*|[A-Z]\.?)"
 NAME_TOKEN_CAPS = r"(?:(?:MC|MAC|O'|D')?[A-Z]{2,}(?:[-'][A-Z]{2,})*|[A-Z]\.?)"
-NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|binti|ibn|al|el|ter|ten|Ó|ó|Ní|ní|Nic|nic|Mac|mac|Ua|an|a)"
+NAME_PARTICLE = r"(?:de|del|della|da|das|dos|do|van|von|der|den|le|la|di|du|bin|binti|ibn|al|el|ter|ten|Ó|ó|Ní|ní|Nic|nic|Mac|mac|Ua|an|a|d'|'t)"
+#: particles inside a name group in a frame, upper case too ("MAC AN TSAOI", "Mac Giolla Phóil", "van 't")
+_FRAME_PARTICLE = r"(?:" + NAME_PARTICLE[3:-1] + r"|MAC|NIC|AN|DE|DA|VAN|VON|AL|EL|BIN|Giolla|giolla|GIOLLA|'t)"
 TITLE = (r"(?:Dr|Drs|Mr|Mrs|Ms|Mss|Miss|Mx|dr(?=\.)|mr(?=\.)|mrs(?=\.)|ms(?=\.)|Prof|Doctor|Professor|Nurse|nurse|Rev|"
          r"Fr(?=\.)|Pastor|Rabbi|Mister|Capt(?=\.)|Sgt(?=\.)|DR|MR|MRS|MS|MISS|PROF)")
 CREDENTIALS = (r"(?:M\.\s?D\.|MD|D\.\s?O\.|DO|R\.\s?N\.|RN|N\.\s?P\.|NP|P\.\s?A\.(?:-C)?|PA-C|PA|"
@@ -183,7 +185,7 @@ ID_TOKEN = r"[A-Za-z0-9]+(?:[-./:][A-Za-z0-9]+)*"
 ID_VALUE = r"(?:\(\d{2,4}\)[A-Za-z0-9]+)+|" + ID_TOKEN + r"(?:[ ]" + ID_TOKEN + r"){0,5}"
 LABELLED_ID_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{lab}_{i}>{pat})" for i, (lab, pat) in enumerate(_ID_LABELS)) + r")"
-    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|is|was|of)(?![A-Za-z0-9]))?\s*[:#=|]?\s*(?:is\s+|was\s+|of\s+)?"
+    r"(?![A-Za-z0-9])(?:\s*(?:#|no\.?|number|num|id|(?-i:is|was|of|Is|Was|Of))(?![A-Za-z0-9]))?\s*[:#=|]?\s*(?:(?-i:is|was|of)\s+)?"
     r"(?P<value>" + ID_VALUE + r")",
     re.IGNORECASE,
 )
@@ -230,7 +232,7 @@ DATE_RES: list[tuple[str, re.Pattern[str]]] = [
     ("my_name", re.compile(r"\b" + MONTH_RE + r"\b\.?,?[\s\-]*(?:of\s+)?'?(?:1[89]\d\d|20\d\d|\d\d)(?!\d)")),
     ("month", re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
                          r"(?:JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)(?![A-Z])|"
-                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
+                         r"(?<=[a-z,] )May(?=[.,;:)]|[ \t]*$)|(?<=\bDOB )May|(?<=\bDOB: )May|(?<=\bnote )May|(?<=\bNote )May|(?<=\| )May(?= \|)|(?<=\bin )May|(?<=\bof )May|(?<=\bsince )May|(?<=\bseen )May|(?<=\bdated )May|(?<=: )May(?=\s)|(?<=  )May(?=\s)|May(?=:)|(?<=\blast )May|(?<=\bnext )May|"
                          r"(?<=\bearly )May|(?<=\blate )May|(?<=\bmid )May|(?<=\bmid-)May|(?<=\bduring )May|"
                          r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)(?![a-z])")),
     ("ordinal", re.compile(r"(?:(?<=\bon the )|(?<=\bsince the )|(?<=\bby the )|(?<=\buntil the )|(?<=\bbefore the )|"
@@ -260,7 +262,8 @@ DATE_CONTEXT_RE = re.compile(
     r"(?:\bon|\bsince|\bfrom|\buntil|\bthrough|\bdated?|\bdos|\bseen|\badmitted|\bdischarged|\bsurgery|"
     r"\bvisit|\blast|\bnext|\bbegan|\bbegin|\bstarted|\bonset|\bsince|\badmission|\bdischarge|\bcolonoscopy|\bmammogram|\bexam|\bseen|\bdate|\bdue|\bby|\bbefore|\bafter|\bscheduled|\bappointment|\bf/u|\bfollow[- ]up|"
     r"\bdob|\bbirth|\bborn|\bdied|\bexpired|\bdeath|\bnote|\bmessage|\badmit|\bsent|\btaken|\bmade|\bdx|"
-    r"\bdiagnosed|\baround)\b[^.\n]{0,20}$",
+    r"\bdiagnosed|\baround|\bbiopsy|\bbiopsied|\bresected|\bechocardiogram|\becho|\bct|\bmri|\bx-ray|\bcxr|\bekg|\becg|"
+    r"\bultrasound|\bscan|\bculture|\bcultures|\bpap)\b[^.\n]{0,20}$",
     re.IGNORECASE,
 )
 _NUM_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -297,7 +300,7 @@ NAME_VERB_RE = re.compile(
 PAREN_RELATIVE_RE = re.compile(
     r"(?<![\w'])((?:" + NAME_TOKEN + r")(?:\s+(?:" + NAME_TOKEN + r")){0,2})\s*\((?i:" + RELATIVE + r"|patient|pt|self|"
     r"proxy|hcp|poa|nok|emergency contact|contact)[^)\n]{0,20}\)")
-ADDRESS_TOWN_RE = re.compile(r",[ \t]+(" + PW + r"\.?(?:[ \-/](?:(?:of|the|de|la|du|on|upon|by|at|At)\s)*" + PW + r"){0,4}(?:\s\((?:historical|balance)\))?)(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
+ADDRESS_TOWN_RE = re.compile(r",[ \t]+(" + PW + r"\.?(?:[ \-/](?:(?:of|the|de|la|du|on|upon|by|at|At|and|y|et|und)\s)*" + PW + r"){0,4}(?:\s\((?:historical|balance)\))?)(?=\s*(?:[,.;)]|$|\n|\s+[A-Z]{2}\b))")
 POBOX_RE = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PO\s+Box|Box)\s+#?\d+\b", re.IGNORECASE)
 ZIP_RE = re.compile(r"\b(?:" + STATE_ABBR_RE + r")\.?,?[ \t]{1,2}(\d{5}(?:-\d{4})?)\b")
 ZIP_STATE_NAME_RE = re.compile(r"\b(?:" + STATE_NAME_RE + r"),?\s+(\d{5}(?:-\d{4})?)\b")
@@ -319,8 +322,8 @@ PLACE_PREFIXES = {"Port", "Lake", "Mount", "Mt", "East", "West", "North", "South
                   "San", "Santa", "Los", "Las", "El", "Glen", "Point", "Cape", "Grand", "Little", "Upper", "Lower"}
 PLACE_FIELD_RE = re.compile(
     r"(?im)\b(?:home\s*town|city|town|residence|birth\s*place|place\s+of\s+birth|born\s+in|county|village|"
-    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*[.'\-]?)(?:[ \-](?:(?:of|de|del|la|du|der|am|an|in|nad|pod|v)[ \-]){0,2}[" + UP + r"][^\W\d_]*[.'\-]?){0,4})")
-COUNTY_RE = re.compile(r"\b((?:(?:Ó|Mac|de|an|Ní|Ua)\s+)*(?:[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
+    r"city\s+of\s+residence|lives\s+in)[ \t]*(?:[:\-|]|\t)[ \t]*((?:[" + UP + r"][^\W\d_]*(?:[-'][^\W\d_]+)*[.'\-]?)(?:[ \-](?:(?:of|de|del|la|du|der|am|an|in|nad|pod|v)[ \-]){0,2}[" + UP + r"][^\W\d_]*[.'\-]?){0,4})")
+COUNTY_RE = re.compile(r"\b((?:(?:Ó|Mac|de|an|Ní|Ua)\s+)*(?:[a-z]?[" + UP + r"][" + LO + r"]+\.?\s){1,3})(?:County|Parish|Borough|Township|Twp|county|parish|borough|township)\b")
 FACILITY_RE = re.compile(
     r"(?:(?<![\w'ʻ‘])(?:[ʻ‘]?[" + UP + r"][\w'&.\-ʻ’]*\s+(?:of\s+(?:the\s+)?)?){1,5}" + FACILITY_WORDS + r"(?:\s+(?:Hospital|Center|Centre|Clinic|of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?))*\b|"
     r"\b(?:St\.?|Saint|Mount|Mt\.?)\s+[A-Z][a-z]+(?:'s)?(?:\s+(?:[A-Z][a-z]+\s+)?" + FACILITY_WORDS + r")?)"
@@ -402,7 +405,7 @@ NAME_STOP = {
 # --------------------------------------------------------------------- general frames (issue 18)
 #: a word of a name in any case and script ("Oshin", "münəvvər", "O'Neil", "Ó"), possibly an initial
 _NW = r"[^\W\d_][\u0300-\u036f]?(?:[^\W\d_]|[\u0300-\u036f]|['’\-](?=[^\W\d_]))*"
-_NAME_SEQ = r"(" + _NW + r"\.?(?:,?[ \t]+(?:" + NAME_PARTICLE + r"[ \t]+){0,2}" + _NW + r"\.?){0,2})"
+_NAME_SEQ = r"(" + _NW + r"\.?(?:,?[ \t]+(?:" + _FRAME_PARTICLE + r"[ \t]+){0,3}" + _NW + r"\.?){0,3})"
 #: words that follow a contact verb or a relation word without being a name
 FRAME_STOP = frozenset("""
 a an the this that these those his her hers him he she it its they them their theirs we us our you your me my
@@ -422,7 +425,38 @@ wife husband spouse son daughter mother father mom dad sister brother partner ca
 grandson granddaughter grandmother grandfather grandchild aunt uncle cousin boyfriend girlfriend roommate
 neighbor neighbour guardian stepson stepdaughter stepmother stepfather sibling siblings twin landlord
 employer coworker colleague pastor companion fiance fiancee godson goddaughter proxy hcp poa grandma grandpa
+maternal paternal great older younger elder eldest oldest youngest biological adoptive se
 """.split())
+#: function words that are also given names ("Per", "May", "Will", "Line"): a name in a person slot
+SOFT_STOP = frozenset("per may will line".split())
+#: services and things one calls or contacts, not people
+SERVICE_NOUNS = frozenset("""
+poison control security police triage billing scheduling insurance registration admissions admitting transport
+dispatch reception operator ambulance hospice lab labs radiology pharmacy clinic office desk front answering
+on-call oncall covering coverage work school home house daycare shelter agency company facility insurer
+self none unknown same n/a na nobody anyone someone everyone chart file record records
+""".split())
+WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_REL_PAREN = r"\((?i:" + RELATIVE + r"|grandson|granddaughter|godson|goddaughter|[\w\-]+-in-law|stepmother|stepfather|" \
+             r"fianc[eé]e?|self|proxy|hcp|poa|emergency\s+contact)[^)\n]{0,20}\)"
+#: what closes a person slot after a contact verb: "call X back", "X at 555-...", "X (wife)", "tell X the results"
+SLOT_END_CONTACT = re.compile(
+    r"[ \t]*(?:back\b|at[ \t]+[\d(+]|on[ \t]+(?:her|his|their|the|my)?[ \t]*(?:cell|phone|mobile)|the\s+results|"
+    r"re:|to\s+(?:confirm|discuss|schedule|let|ask)|" + _REL_PAREN +
+    r"|,[ \t]*(?:cell|phone|tel|mobile|home|work)\b|,?[ \t]*\+?\(?\d{3}[\s.\-/)]|(?P<weak>if\b|only\b|[ \t]*(?:\||\n|$)))")
+#: what closes a person slot after a relation word: a relation, a phone, a list of relatives; weaker, the clause ends
+SLOT_END_RELATION = re.compile(
+    r"[ \t]*(?:" + _REL_PAREN + r"|(?:and|&)[ \t]+(?:(?:his|her|my|their|our)[ \t]+)?(?i:" + RELATIVE +
+    r"|grand\w+|[\w\-]+-in-law|step\w+)\b|,[ \t]*(?:cell|phone|tel|mobile|home|work)\b|,?[ \t]*\+?\(?\d{3}[\s.\-/)]|"
+    r"(?P<weak>[.;!?)]|,|(?:and|&)[ \t]+[" + UP + r"]|\||\n|$))")
+#: what closes a person slot in a list of contacts after "aunt:": a phone number or a relation
+SLOT_END_LIST = re.compile(r"[ \t]*(?:,[ \t]*(?:cell|phone|tel|mobile|home|work)\b|,?[ \t]*\+?\(?\d{3}[\s.\-/)]|" + _REL_PAREN + ")")
+#: what closes a person field ("Attn: X", "Emergency contact | X |", "Patient: X, 93 y/o")
+SLOT_END_FIELD = re.compile(r"[ \t]*(?:,[ \t]*(?:\d|DOB|age\b|cell|phone|tel|mobile|home|work)|[ \t]{2,}(?:DOB|MRN|Age)\b|"
+                            + _REL_PAREN + r"|(?P<weak>\||\n|$))")
+SLOT_END_COMMA = re.compile(r"[ \t]*,")
+#: a greeting before "it's X," in a message
+GREETING_RE = re.compile(r"(?i)\b(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))[\s,!.]*$")
 #: contact and relation frames: what comes next is a name candidate in any case, listed or not
 CONTACT_FRAME_RE = re.compile(
     r"(?i:\b(?:call(?:ed|ing)?(?:\s+back)?|phoned?|contact(?:ed|ing)?|tell|told|ask(?:ed)?|notif(?:y|ied)|"
@@ -466,7 +500,7 @@ RELATION_FRAME_RE = re.compile(
     r"health\s+care\s+proxy|hcp|poa|proxy))(?:'s\s+name\s+is|,?\s+(?:named|called|is|was))?[,:]?[ \t]+" + _NAME_SEQ)
 #: a name then its relation: "Olufunke Afolayan, cousin," "MAHMUDOV Münəvvər - cousin", "Dee (sister)"
 NAME_RELATION_RE = re.compile(
-    r"(?:^|(?<=[\n|:(])|(?<=[.!?] ))[ \t]*(?:[-*•]\s+)?" + _NAME_SEQ + r"(?:[ \t]*(?:,|-|–|\()[ \t]*|[ \t]+(?:is|was)[ \t]+"
+    r"(?:^|(?<=[\n|:(])|(?<=[.!?] ))[ \t]*(?:[-*•]\s+)?" + _NAME_SEQ + r"(?:[ \t]*(?:,|\()[ \t]*|[ \t]+[-–][ \t]+|[ \t]+(?:is|was)[ \t]+"
     r"(?:his|her|their|the\s+patient's|pt's)[ \t]+)(?i:" + RELATIVE +
     r"|grandson|granddaughter|godson|goddaughter|stepmother|stepfather|fianc[eé]e?|[\w\-]+-in-law|"
     r"health\s+care\s+proxy|healthcare\s+proxy|proxy|hcp|poa|emergency\s+contact)\b", re.M)
@@ -475,7 +509,15 @@ NAME_RELATION_RE = re.compile(
 PERSON_VERB_AFTER_RE = re.compile(r"[ \t]+(?:was[ \t]+)?(?:seen|examined|evaluated|admitted|discharged|presents|presented|"
                                   r"reports|reported|denies|denied|states|stated|returns|returned|arrived|called|"
                                   r"consented|agrees|agreed|declined|tolerated|complains)\b")
-CAPS_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + UP + r"'\-]{1,}[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
+#: a group of capitalised words (surname first or not) at the start of a sentence, a line or a field,
+#: right before a verb a person does: "Golden, Mark seen in follow-up", "Ó Muighe Theresa was seen"
+_CAPW = r"[" + UP + r"][^\W\d_]*(?:['’\-][^\W\d_]+)*"
+PERSON_START_RE = re.compile(
+    r"(?:^|(?<=[\n|])|(?<=: )|(?<=[.!?] ))[ \t]*((?:(?:Ó|Mac|Ní|Nic|Ua|de|van|von|da|di|le|la)[ \t]+)?" + _CAPW +
+    r"(?:,?[ \t]+(?:" + _FRAME_PARTICLE + r"[ \t]+){0,2}" + _CAPW + r"){1,3})(?=,?[ \t]+(?:was[ \t]+)?(?:seen|examined|evaluated|"
+    r"admitted|discharged|presents|presented|reports|reported|denies|denied|states|stated|returns|returned|arrived|"
+    r"consented|agrees|agreed|declined|tolerated|complains|is\s+a\s+\d)\b)", re.M)
+CAPS_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + UP + r"'\-]*[" + UP + r"])[ \t]+([" + UP + r"][" + LO + r"]+(?:-[" + UP + r"][" + LO + r"]+)?)(?![\w'])")
 COMMA_FIRST_RE = re.compile(r"(?<![\w'])((?:Ó[ \t]+|Mac[ \t]+)?[" + UP + r"][" + LO + r"]+(?:[-'][" + UP + r"][" + LO + r"]+)?),[ \t]+([" + UP + r"][" + LO + r"]+)(?:[ \t]+[" + UP + r"]\.?)?(?![\w'])")
 #: a number 90-125 not followed by a unit (an age in the frames below)
 _AGE_N = r"(9\d|1[01]\d|12[0-5])(?!\d|[.,]\d|\s*(?:%|percent|degrees?|°|mm|cm|mg|mcg|kg|g\b|lbs?|pounds|bpm|beats|" \
@@ -498,15 +540,15 @@ ZIP_ANCHOR_RE = re.compile(r"(?<![\d\-])\d{5}(?:-\d{4})?(?![\d\-])")
 #: a town right before a ZIP code ("Serang 35350-7843", "the Heights, VT 11011")
 _PLACE_PARTICLES = r"of|de|du|la|le|les|on|upon|am|an|der|im|in|bei|nad|pod|del|sur|sous|en|y|do|da|dos|na|u|o|v|ve"
 TOWN_ZIP_RE = re.compile(
-    r"(?:(?<=, )|(?<=^)|(?<=\n)|(?<=\| )|(?<=: )|(?<=\t)|(?<=[.;] ))((?:the[ \t]+)?(?:[a-z](?=[" + UP + r"]))?(?:[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?\.?)(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
-    r"(?:[ \t]+(?:district|neighbou?rhood|area|village|township|county))?),?"
+    r"(?:(?<=, )|(?<=^)|(?<=\n)|(?<=\| )|(?<=: )|(?<=\t)|(?<=[.;] ))((?:the[ \t]+)?(?:[a-z](?=[" + UP + r"]))?(?:[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?\.?)(?:(?:[ \-–/]|[ \t][-–][ \t])(?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
+    r"(?:[ \t]+(?:district|neighbou?rhood|area|village|township|county))?(?:[ \t]+\([^()\n]{1,30}\))?),?"
     r"[ \t]+(?:[A-Z]{2}\.?[ \t]+)?\d{5}(?:-\d{4})?(?![\d\-])")
 #: strong residence frames: the capitalised words that follow are a place even when they are English words
 RESIDENCE_RE = re.compile(
     r"(?i:\b(?:lives|lived|living|resides|resided|residing|resident|native|grew\s+up|born|raised|moved|"
     r"relocated|returned|drives?|commutes?|hiked|camped|travell?ed|vacationed|visiting|visited|hometown|"
     r"ems\s+from|brought\s+in\s+from|transported\s+from)\b(?:\s+(?:alone|here|back|up|in|to|from|of|near|at|"
-    r"around|outside|by|just|over|yesterday|today|recently|home|originally|last\s+\w+)){1,3})\s+((?:the\s+)?(?:[a-z](?=[" + UP + r"]))?[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?"
+    r"around|outside|by|just|over|yesterday|today|recently|home|originally|last\s+\w+)){1,3})\s+((?:the\s+)?(?:[a-z](?=[" + UP + r"])|[ʻ‘](?=[" + UP + r"]))?[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?"
     r"(?:[ \-](?:(?:" + _PLACE_PARTICLES + r")[ \-]){0,2}[" + UP + r"][^\W\d_'’]*(?:['’][^\W\d_]+)?){0,3}"
     r"(?:\s+(?:district|neighbou?rhood|area|county|parish|borough|township|village|side))?)")
 ADDRESS2_RES = [
@@ -524,8 +566,22 @@ FACILITY_HEADS = (r"(?:Hospital|Center|Centre|Clinic|Institute|Home|House|Pavili
                   r"Lab|Labs|Laboratory|Unit|Suites|Practice|Health|Healthcare|Hospice|Infirmary|Nursing|"
                   r"Sanatorium|Lodge|Manor|Facility|Campus|Medical|Rehab|Rehabilitation|Care)")
 FACILITY2_RE = re.compile(
-    r"(?<![\w'])((?:(?:[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_]+)*(?:['’][^\W\d_]+)?|St\.|Mt\.)[ \t]+){1,5})" + FACILITY_HEADS + r"(?![\w])"
+    r"(?<![\w'])((?:(?:[^\W\d_][^\W\d_'’\-]*(?:-[^\W\d_]+)*(?:['’][^\W\d_]+)?|St\.|Mt\.)[ \t]+){1,6})" + FACILITY_HEADS + r"(?![\w])"
     r"(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
+_PLACE_PARTICLE_SET = frozenset(_PLACE_PARTICLES.split("|"))
+#: lower-case words inside a place or facility name ("Old Mill district Dialysis Unit")
+PLACE_NOUNS_LOWER = frozenset("district neighborhood neighbourhood village quarter township side".split())
+
+
+#: endings of English adjectives ("Transitional Care Unit", "Comprehensive ... Medical"): a department, not a name
+ADJECTIVE_SUFFIX = r"(?:al|ive|ic|ary|ory|ous|ent|ant|ate|ible|able|ful|less)$"
+
+
+def _cap_like(word: str) -> bool:
+    """A capitalised word, or one with a lower-case prefix before the capital ("iKapa", "eThekwini")."""
+    return word[:1].isupper() or (len(word) > 2 and word[0].islower() and word[1].isupper() and word[2:3].islower())
+
+
 FACILITY_HEAD_RE = re.compile(r"(?<![\w'])" + FACILITY_HEADS + r"(?![\w])(?:[ \t]+" + FACILITY_HEADS + r"(?![\w]))*")
 DEPARTMENT_WORDS = frozenset("""
 Emergency Department Dept Intensive Care Critical Cardiology Cardiac Radiology Oncology Neurology Surgery
@@ -640,7 +696,7 @@ class RuleDetector:
         self.propagate_names = propagate_names
         self.lone_surnames = lone_surnames
         self._title_re = re.compile(
-            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:and\s+(?:Mrs|Mr|Ms|Dr)\.?\s+)?"
+            r"(?<![A-Za-z])" + TITLE + r"(?:\.|\b)\s{0,2}(?:(?:and\s+)?(?:Mrs|Mr|Ms|Dr)\.?\s+)?"
             r"((?:(?:" + NAME_PARTICLE + r")\s+){0,2}(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")(?:\s?(?:\s(?:" + NAME_PARTICLE + r")){0,2}\s(?:" + NAME_TOKEN + r"|" + NAME_TOKEN_CAPS + r")){0,3})"
         )
         self._cred_re = re.compile(
@@ -751,8 +807,9 @@ class RuleDetector:
             if any(ch.isdigit() for ch in core):
                 has_digit = True
             elif not (core.isupper() and core.isalpha() and len(core) <= 6
-                      and (len(core) <= 2 or core.lower() not in self.lex.english or (len(core) <= 4 and near_digits))):
-                break
+                      and (len(core) <= 2 or core.lower() not in self.lex.english or (len(core) <= 4 and near_digits))) \
+                    and not (i == 0 and core.isupper() and core.isalpha() and len(core) >= 8 and core.lower() not in self.lex.english):
+                break  # (a code of 8+ capitals, "AJUTUTSTMAVFXFMKR", is an identifier too)
             end = t.start() + len(tok)
             if tok != t.group(0):
                 break  # "1234," ends the field
@@ -978,6 +1035,10 @@ class RuleDetector:
                     frag = text[s:e]
                     continue
                 break
+            cut = list(re.finditer(r"(?<![A-Z])(?<!St)(?<!Mt)\.\s+", frag))
+            if cut:  # "in the month of June.  Hospital course": a sentence ends inside
+                s += cut[-1].end()
+                frag = text[s:e]
             if re.fullmatch(FACILITY_WORDS, frag) or not re.search(r"[A-Z]", frag[:1]):
                 continue
             if re.fullmatch(r"(?:[A-Z][a-z]+\s+)?(?:General|Regional|Memorial|Children's)", frag):
@@ -1042,6 +1103,12 @@ class RuleDetector:
             if re.fullmatch(NAME_PARTICLE, w) and re.match(r"(?:" + NAME_PARTICLE + r"\s+){1,2}[" + UP + r"]", seq):
                 add_tokens(s, seq, "field", strict=True)
                 continue
+            nxt = re.match(r"[^\W\d_](?:[^\W\d_]|['\-])*[ \t]+([" + UP + r"][^\W\d_]+)(?![\w'])", seq)
+            if w[0].isupper() and (w in NAME_STOP or self.is_common(w)) and w.lower() not in FRAME_STOP and nxt \
+                    and not self.is_common(nxt.group(1)) and not self._frame_stop_word(nxt.group(1)):
+                # "Name: Date Hamsini": a word that is also a name, before a name no dictionary knows
+                out.append(Candidate(s, s + nxt.end(1), "NAME", "field"))
+                continue
             if not (w[0].isupper()) or w in NAME_STOP:
                 continue
             if len(w) == 1 and re.match(r"[A-Z]\.?\s+(?:" + NAME_PARTICLE + r"\s+){0,2}[" + UP + r"][" + LO + r"]", seq):
@@ -1063,7 +1130,7 @@ class RuleDetector:
             if w not in NAME_STOP and not self.is_common(w):
                 add_tokens(m.start(1), m.group(1), "contact", strict=True)
         for m in NAME_VERB_RE.finditer(text):
-            words = [w for w in re.findall(r"[^\W\d_]+", m.group(1)) if not re.fullmatch(NAME_PARTICLE, w)]
+            words = [w for w in m.group(1).replace(",", " ").split() if not re.fullmatch(NAME_PARTICLE, w)]
             if any(w in NAME_STOP or w in lex.eponyms or (self.is_common(w) and fold(w) not in lex.first_names
                                                           and fold(w) not in lex.surnames) for w in words):
                 continue
@@ -1143,7 +1210,7 @@ class RuleDetector:
                                                                                   for p in low.split("-") if p))
         if len(w) == 1:
             return w.isupper()  # an initial
-        if w.isupper() and not listed and (len(w) <= 3 or not re.search(r"[AEIOUY]", fold(w))) and not (
+        if w.isupper() and not listed and w.isascii() and (len(w) <= 3 or not re.search(r"[AEIOUY]", fold(w))) and not (
                 person_field and len(w) >= 2 and re.search(r"[AEIOUY]", fold(w))):
             return False  # "EMS", "PCP", "XYZ", "XXXX": abbreviations and placeholders
         if w[0].isupper():
@@ -1156,10 +1223,63 @@ class RuleDetector:
     def _frame_stop_word(word: str) -> bool:
         return word.lower() in FRAME_STOP or word in NAME_STOP or word in DEPARTMENT_WORDS
 
+    def _slot_word_ok(self, word: str, strict: bool = False) -> bool:
+        """A word in a slot that only a person fills ("call X back", "X (wife)", "hi its X,", "Attn: X"):
+        any word but a function word, a role, a service or department, a month or weekday, a place or an
+        inflected verb ("visited", "agreeing"); when the slot is closed only weakly (the clause or the
+        field ends: ``strict``) not an English word that clinical vocabularies use either ("mouth")."""
+        w = word.rstrip(".")
+        low = w.lower()
+        if len(w) == 1 and w.isupper():
+            return word.endswith(".") or w not in "AI"  # an initial (not the article "A")
+        if not w or (low in FRAME_STOP and low not in SOFT_STOP) or low in SERVICE_NOUNS or re.fullmatch(CREDENTIALS, word):
+            return False
+        cap = low.capitalize()
+        listed = fold(cap) in self.lex.first_names or fold(cap) in self.lex.surnames
+        if cap in DEPARTMENT_WORDS or (len(w) > 3 and _is_specialty(cap)) or cap in WEEKDAYS \
+                or (cap in MONTH_FULL and cap not in self.lex.first_names):  # "April", "May", "June" are given names too
+            return False
+        if w in STATE_NAMES or cap in NOT_PLACES or cap in STATE_NAMES:
+            return False
+        if w in NAME_STOP and fold(cap) not in self.lex.first_names and fold(cap) not in self.lex.common_surnames:
+            return False  # "Spanish", "Doctor" (but "English, Daniel", "Golden")
+        if strict and low in self.lex.clinical_english and fold(cap) not in self.lex.first_names \
+                and fold(cap) not in self.lex.common_surnames:
+            return False  # (88,799 census surnames hold "Fall" and "Risk": only the frequent ones count here)
+        if w.isupper() and len(w) <= 3 and not listed and w.isascii():
+            return False  # "EMS", "PCP" (but "DHÉ", "LÊ")
+        if listed or low not in self.lex.english:
+            return True
+        # an inflected English word is a verb or a plural ("visited", "agreeing", "questions"), not a name
+        return not (re.search(r"(?:ed|ing|ly)$", low) or (low.endswith("s") and low[:-1] in self.lex.english))
+
+    def _particle_here(self, seq: str, t: re.Match[str]) -> bool:
+        """A name particle inside a name group: the next word is capitalised or no English word
+        ("Mac an Airchinnigh", "a Búrc"; not "heard a loud noise")."""
+        if not re.fullmatch(_FRAME_PARTICLE, t.group(0)):
+            return False
+        nxt = re.match(r"[ \t]+(" + _NW + ")", seq[t.end():])
+        return bool(nxt) and (nxt.group(1)[:1].isupper() or not self.is_common(nxt.group(1)))
+
+    def _slot_end(self, text: str, start: int, seq: str, end_re: re.Pattern[str], *,
+                  strong: bool = False) -> tuple[int, bool] | None:
+        """(length, weakly closed) of the leading words of ``seq`` (at ``start``) that ``end_re`` closes
+        right after them (``None`` if no group of up to four words is closed): the words fill a person slot."""
+        toks = list(re.finditer(_NW + r"\.?", seq))
+        for n, t in enumerate(toks[:4]):
+            end = end_re.match(text, start + t.end() - (1 if t.group(0).endswith(".") and len(t.group(0)) > 2 else 0))
+            if end is not None:
+                weak = not strong and "weak" in end_re.groupindex and end.group("weak") is not None
+                ok = all(self._slot_word_ok(u.group(0), strict=weak) or (j and self._particle_here(seq, u))
+                         for j, u in enumerate(toks[:n + 1]))
+                return (t.end(), weak) if ok else None
+        return None
+
     def _frame_seq(self, text: str, start: int, seq: str, source: str, *, capital_common: bool,
-                   any_word: bool = False, person_field: bool = False) -> Iterator[Candidate]:
+                   any_word: bool = False, person_field: bool = False, slot: int | None = None) -> Iterator[Candidate]:
         """Name candidates for the leading words of ``seq`` that pass :meth:`_frame_token_ok`
-        (``any_word``: every word that is not a function word, role or department)."""
+        (``any_word``: every word that is not a function word, role or department; ``slot``: the
+        leading characters of ``seq`` are a slot only a person fills, see :meth:`_slot_word_ok`)."""
         toks = list(re.finditer(_NW + r"\.?", seq))
         words = [t.group(0).rstrip(".") for t in toks]
 
@@ -1168,7 +1288,11 @@ class RuleDetector:
                 and not (words[j].isupper() and len(words[j]) <= 3)
 
         for i, t in enumerate(toks):
-            if any_word and not self._frame_stop_word(words[i]) and not re.fullmatch(CREDENTIALS, t.group(0)) and (
+            if 0 < i < len(toks) - 1 and self._particle_here(seq, t):
+                pass  # "Garrett Mac an Airchinnigh", "MAC AN TSAOI Isobel"
+            elif slot is not None and t.end() <= slot[0] and self._slot_word_ok(t.group(0), strict=slot[1]):
+                pass
+            elif any_word and not self._frame_stop_word(words[i]) and not re.fullmatch(CREDENTIALS, t.group(0)) and (
                     unknown(i) or unknown(i - 1) or unknown(i + 1)):
                 pass  # a signature line: "taro sasaki, MD" (but not "Fall precautions, PT")
             elif not self._frame_token_ok(t.group(0), capital_common=capital_common,
@@ -1183,7 +1307,8 @@ class RuleDetector:
                         or (i and fold(prev).capitalize() in self.lex.first_names and not self._frame_stop_word(prev))  # "lois hills"
                         # in a strong frame a word next to an unknown one is part of the same name ("gun nilsson",
                         # "abuzar bilge")
-                        or (capital_common and (unknown(i - 1) or unknown(i + 1)) and not w.isupper())
+                        or (capital_common and (unknown(i - 1) or unknown(i + 1)) and not w.isupper()
+                            and (person_field or w.lower() not in self.lex.clinical_english))  # not "Epstein-Barr virus"
                         # a capitalised word known only as a clinical term, next to an unknown name word
                         or (w[0].isupper() and w.lower() not in self.lex.english and not (w.isupper() and len(w) <= 3)
                             and (unknown(i - 1) or unknown(i + 1)))):
@@ -1201,23 +1326,37 @@ class RuleDetector:
         if got:
             m = re.match(r"[ \t]+(?:and|&)[ \t]+(?:(?:his|her|their)\s+\w+\s+)?" + _NAME_SEQ, text[got[-1].end:])
             if m:
-                yield from self._frame_seq(text, got[-1].end + m.start(1), m.group(1), "contact_frame", capital_common=True)
+                start = got[-1].end + m.start(1)
+                yield from self._frame_seq(text, start, m.group(1), "contact_frame", capital_common=True,
+                                           slot=self._slot_end(text, start, m.group(1), SLOT_END_RELATION))  # "... and taro."
 
     def _frame_names(self, text: str) -> Iterator[Candidate]:
         for m in _triggered(CONTACT_FRAME_RE, text, CONTACT_TRIGGERS):
             verb_start = m.start()
             after = text[m.end(1):m.end(1) + 40]
+            intro = re.match(r"(?i)(?:its|it's|this\s+is)\b", m.group(0))
+            greeting = bool(intro) and GREETING_RE.search(text[max(0, m.start() - 25):m.start()]) is not None
             if re.match(r"(?i)(?:its|it's|this\s+is|per)\b", m.group(0)) and not m.group(1)[:1].isupper() \
-                    and not after.startswith(",") and not re.match(r"\S+,", m.group(1)):
+                    and not after.startswith(",") and not re.match(r"\S+,", m.group(1)) and not greeting:
                 continue  # "its distal edge", "this is reflux", "per nasogastric tube" (but "hi its juliet,")
+            if greeting:
+                slot = self._slot_end(text, m.start(1), m.group(1), SLOT_END_COMMA)  # "hi its nana ama, ..."
+            elif intro or not re.match(r"(?i)(?:call|phon|contact|tell|told|notif|updat|text|e-?mail|pag|remind|spoke|speak|"
+                                       r"talk|met|meet|confer|discuss|review|voice|vm|message|msg|left|accompan|signed|taken|"
+                                       r"written|entered|recorded|witness|interpret|translat|brought|driven|referred|sent|"
+                                       r"handed|lives|living|ok)", m.group(0)):
+                slot = None  # "per X", a role ("attending X"): no slot
+            else:
+                related = re.search(r"(?i)\b(?:" + RELATIVE + r"|[\w]+-in-law|grand\w+|step\w+)\b", text[m.start():m.start(1)])
+                slot = self._slot_end(text, m.start(1), m.group(1), SLOT_END_RELATION if related else SLOT_END_CONTACT)
             line_start = verb_start == 0 or text[verb_start - 1] == "\n" or re.search(r"[.!?:]\s*$", text[max(0, verb_start - 3):verb_start])
-            bare_verb = not re.search(r"(?i)\b(?:with|to|by|for|from|per)[ \t:]*(?:(?:his|her|their|my)\s+)?(?:\w+[ \t,]+)?$",
+            bare_verb = not re.search(r"(?i)\b(?:with|to|by|for|from|per)[ \t:]*(?:(?:his|her|their|my)\s+)?(?:[\w\-]+[ \t,]+)?$",
                                       text[m.start():m.start(1)])
             strong_after = re.match(r"(?:\S+[ \t]+){0,2}?\S+(?:[ \t]+(?:back\b|at[ \t]+[\d(+]|on[ \t]+(?:her|his|their|the)?[ \t]*"
                                     r"(?:cell|phone|mobile)|if\b|the\s+results|about\b|re:|regarding\b|"
                                     r"to\s+(?:confirm|discuss|schedule|let|ask))|,)", text[m.start(1):m.start(1) + 60])
             got = list(self._frame_seq(text, m.start(1), m.group(1), "contact_frame",
-                                       capital_common=not (line_start and bare_verb) or bool(strong_after)))
+                                       capital_common=not (line_start and bare_verb) or bool(strong_after), slot=slot))
             yield from got
             yield from self._and_name(text, got)
         for m in _triggered(RELATION_FRAME_RE, text, RELATION_TRIGGERS):
@@ -1226,28 +1365,57 @@ class RuleDetector:
             determiner = re.search(r"(?i:\b(?:his|her|their|my|our|patient's|pt's)\s+(?:[\w'\-]+\s+){0,4}(?:and|&)\s+|"
                                    r"\b(?:his|her|their|my|our|patient's|pt's)\s+)$", text[max(0, m.start() - 50):m.start()])
             colon = ":" in text[m.start():m.start(1)]
-            got = list(self._frame_seq(text, m.start(1), m.group(1), "relation_frame", capital_common=bool(determiner) or colon))
+            slot = self._slot_end(text, m.start(1), m.group(1), SLOT_END_RELATION if determiner else SLOT_END_LIST) \
+                if determiner or colon else None  # "my sister gun.", "her daughter forum and grandson", "aunt: gang, cell ..."
+            got = list(self._frame_seq(text, m.start(1), m.group(1), "relation_frame", capital_common=bool(determiner) or colon,
+                                       slot=slot))
             yield from got
             yield from self._and_name(text, got)
         for m in LETTER_FIELD_RE.finditer(text):
             g = 1 if m.group(1) is not None else 2
             field = text[m.start():m.start(g)].strip(" \t:|").lower()
             person = not re.match(r"(?:re|regarding|to|for)\b", field)  # "From:", "cc:", "Dear", "Caller:" name a person
-            yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person, person_field=person)
+            if re.match(r"(?:re|regarding)\b", field) and (
+                    re.match(r"[" + UP + r"][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*,[ \t]+[" + UP + r"]", m.group(g))
+                    or CAPS_FIRST_RE.match(m.group(g))
+                    or re.match(r"(?:\S+[ \t]){1,3}[ \t]+(?:DOB|D\.O\.B|MRN|born)\b", text[m.start(g):m.start(g) + 80])):
+                person = True  # "Re: Fehér, Edit", "Re: CONTRACTOR Zinal", "Re: Sjölander Per   DOB ...": the letter's patient
+            # a field that names a person ("From:", "cc:", "Caller:", not "Patient:") closes its slot strongly
+            slot = self._slot_end(text, m.start(g), m.group(g), SLOT_END_FIELD, strong=not re.match(
+                r"(?:patient|pt|name|informant|employer|guarantor|insured|subscriber)\b", field)) if person else None
+            yield from self._frame_seq(text, m.start(g), m.group(g), "letter_field", capital_common=person, person_field=person,
+                                       slot=slot)
         for m in _ending_at(NAME_CRED_RE, text, CRED_ANCHOR_RE, 70):
             at_line_start = m.start(1) == 0 or text[m.start(1) - 1] == "\n"
+            # a signature line ("lei mo, MD" alone on its line) is a person slot; weakly closed: not "Fall risk, PT"
+            slot = (len(m.group(1)), True) if at_line_start and re.match(r"[ \t]*(?:\n|$|\|)", text[m.end():]) and all(
+                self._slot_word_ok(w, strict=True) or re.fullmatch(_FRAME_PARTICLE, w) for w in re.findall(_NW + r"\.?", m.group(1))) \
+                else None
             cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_credential", capital_common=at_line_start,
-                                         any_word=at_line_start))
+                                         any_word=at_line_start, slot=slot))
             if len(cands) >= 2 and cands[-1].end == m.end(1):
                 yield from cands
         for m in _every_start(NAME_RELATION_RE, text):
-            cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_relation", capital_common=True))
+            slot = (len(m.group(1)), False) if all(self._slot_word_ok(w) or re.fullmatch(_FRAME_PARTICLE, w)
+                                                   for w in re.findall(_NW + r"\.?", m.group(1))) else None
+            cands = list(self._frame_seq(text, m.start(1), m.group(1), "name_relation", capital_common=True, slot=slot))
             if cands and cands[-1].end == m.end(1) - (len(m.group(1)) - len(m.group(1).rstrip("."))):
                 yield from cands  # every word of the group is a name word
+        for m in PERSON_START_RE.finditer(text):
+            words = [w.rstrip(",") for w in m.group(1).split() if not re.fullmatch(_FRAME_PARTICLE, w)]
+            listed = [fold(w).capitalize() in self.lex.first_names or fold(w).capitalize() in self.lex.surnames for w in words]
+            bad = [w in DEPARTMENT_WORDS or _is_specialty(w) or w.lower() in FRAME_STOP or w in NOT_PLACES or w in STATE_NAMES
+                   or w in WEEKDAYS or (w in NAME_STOP and not lst) or (w in MONTH_FULL and w not in self.lex.first_names)
+                   for w, lst in zip(words, listed)]
+            unknown = [not self.is_common(w) and not b for w, b in zip(words, bad)]
+            comma = "," in m.group(1)
+            # every word a name word; at least one no dictionary knows, or all of them listed names
+            if not any(bad) and (any(unknown) or all(listed) or (comma and any(listed))):
+                yield Candidate(m.start(1), m.end(1), "NAME", "person_start")
         for m in CAPS_FIRST_RE.finditer(text):
             caps, given = m.group(1).split()[-1], m.group(2)
             if (self.is_common(caps) and given not in self.lex.first_names) or caps in NAME_STOP or given in NAME_STOP \
-                    or given in DEPARTMENT_WORDS or not re.search(r"[AEIOUYÀ-ÿ]", caps) \
+                    or given in DEPARTMENT_WORDS or not re.search(r"[AEIOUY]", fold(caps).upper() or caps) \
                     or (len(caps) <= 3 and not PERSON_VERB_AFTER_RE.match(text, m.end())):
                 continue  # "MRI Brain", "CT Head": abbreviations
             in_lists = fold(caps).capitalize() in self.lex.surnames or fold(given) in self.lex.first_names
@@ -1274,7 +1442,7 @@ class RuleDetector:
     def _frame_places_ages(self, text: str) -> Iterator[Candidate]:
         for rx in AGE_FRAME_RES if AGE_NUMBER_RE.search(text) else ():
             for m in rx.finditer(text):
-                before = re.split(r"[.;\n]\s", text[max(0, m.start(1) - 30):m.start(1)])[-1]
+                before = re.split(r"[.;]\s|\n|\|", text[max(0, m.start(1) - 30):m.start(1)])[-1]
                 if re.search(r"(?i)\b(?:rate|pulse|hr|bp|pressure|sat|sats|saturation|spo2|o2|oxygen|temp|temperature|"
                              r"glucose|sugar|weight|wt|level|score|count|volume|flexion|extension|degrees|systolic|"
                              r"diastolic|map|rr|iq|percentile|mmhg|ef|fev1)\b", before):
@@ -1306,7 +1474,10 @@ class RuleDetector:
                 start += 4
                 phrase = phrase[4:]
             words = phrase.split()
-            if not words or words[0] in NAME_STOP or words[0] in DEPARTMENT_WORDS or words[0] in MONTH_FULL:
+            if not words or (words[0] in NAME_STOP and not re.search(r"(?i)\b(?:county|parish|borough|township)$", phrase)
+                             and not (len(words) > 1 and words[1][:1].isupper() and words[1] not in NAME_STOP
+                                      and words[1] not in DEPARTMENT_WORDS)) \
+                    or words[0] in DEPARTMENT_WORDS or words[0] in MONTH_FULL:
                 continue
             if phrase in STATE_NAMES or words[0] in NOT_PLACES or phrase in NOT_PLACES or phrase in {"United States", "US", "USA", "U.S."}:
                 continue
@@ -1316,28 +1487,37 @@ class RuleDetector:
             yield Candidate(start, m.end(1), "LOCATION", "residence")
         for m in _ending_at(FACILITY2_RE, text, FACILITY_HEAD_RE, 110):
             toks = list(re.finditer(r"\S+", m.group(1)))
-            # the name is the run of capitalised words (and particles) just before the head noun
+            # the name is the run of capitalised words (and particles, "iKapa", "Old Mill district") just
+            # before the head noun
             k = len(toks)
-            while k > 0 and (toks[k - 1].group(0)[0].isupper() or toks[k - 1].group(0) in _PLACE_PARTICLES.split("|")):
+            while k > 0 and (_cap_like(toks[k - 1].group(0)) or toks[k - 1].group(0) in _PLACE_PARTICLE_SET
+                             or (toks[k - 1].group(0) in PLACE_NOUNS_LOWER and k > 1 and _cap_like(toks[k - 2].group(0)))):
                 k -= 1
             while k < len(toks) and (toks[k].group(0).lower() in FACILITY_LEAD_STOP or toks[k].group(0) in {"Left", "Right", "Bilateral"}
-                                     or not toks[k].group(0)[0].isupper()):
+                                     or not (_cap_like(toks[k].group(0)) or (toks[k].group(0) in _PLACE_PARTICLE_SET
+                                                                            and k + 1 < len(toks) and _cap_like(toks[k + 1].group(0))))):
                 k += 1
             words = [t.group(0) for t in toks[k:]]
             s = m.start(1) + toks[k].start() if words else m.end(1)
             if not words:
                 continue
             core = [w.rstrip(".") for w in words]
-            if any(not (w[0].isupper() or w.lower() in _PLACE_PARTICLES.split("|")) for w in core):
+            if any(not (_cap_like(w) or w.lower() in _PLACE_PARTICLE_SET or w in PLACE_NOUNS_LOWER) for w in core):
                 continue
-            if all(w in DEPARTMENT_WORDS or w in NAME_STOP or w.replace("'s", "") in DEPARTMENT_WORDS for w in core):
+            dept = [w in DEPARTMENT_WORDS or w in NAME_STOP or w.replace("'s", "") in DEPARTMENT_WORDS for w in core]
+            # "the Flats Sleep Lab", "Split Dialysis Unit", "West Sleep Lab": a kind of facility (a department word
+            # before the head noun) makes the capitalised words before it the facility's name, English words or not
+            kind = len(core) >= 2 and dept[-1] and (not dept[0] or (self._surname_lead(core) and core[0] not in MONTH_FULL)) \
+                and not re.match(r"[ \t]+[A-Z]", text[m.end():m.end() + 3]) \
+                and not any(re.search(ADJECTIVE_SUFFIX, w) and self.is_common(w) for w, d in zip(core, dept) if not d)
+            if all(dept) and not kind:
                 continue
             if core[0] in MONTH_FULL:
                 continue
             named = core[:1] if self._surname_lead(core) else []
             named += [w for w in core if w not in DEPARTMENT_WORDS and w.replace("'s", "") not in DEPARTMENT_WORDS and not _is_specialty(w)
                      and not any(part in DEPARTMENT_WORDS for part in w.split("-"))]
-            if len(named) <= 1 and all(self.is_common(w) and w not in self.lex.surnames for w in named):
+            if len(named) <= 1 and not kind and all(self.is_common(w) and w not in self.lex.surnames for w in named):
                 continue
             if all(w.isupper() and len(w) <= 4 for w in named):
                 continue  # "XYZ Health", "ABC Hospital": placeholders, abbreviations
@@ -1376,6 +1556,8 @@ WEAK_NAME_SOURCES = {"name_list", "propagated", "first_last"}
 def _rank(c: Candidate) -> int:
     if c.label == "NAME" and c.source in WEAK_NAME_SOURCES:
         return PRIORITY["LOCATION"] - 1
+    if c.label == "DATE" and c.source == "date_month":
+        return PRIORITY["NAME"] - 1  # a month name alone that a name rule took is a given name ("April E. Jacobs")
     return PRIORITY[c.label]
 
 
