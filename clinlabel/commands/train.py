@@ -9,6 +9,7 @@ annotations enter only through ``--gold FILE --gold-docs N`` (the first N docume
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
@@ -94,12 +95,19 @@ def run_train(
     skip_invalid: bool = False,
     reader_options: dict[str, Any] | None = None,
     refine: bool = False,
+    refine_folds: int = 3,
     echo=None,
 ) -> Path:
     """Library form of ``clinlabel train``: read, weak-label, train the end model, then choose the
     combination of LFs and end model (on the gold documents by cross-validation when given) and
     save it as ``combiner.json`` beside the model.  ``refine`` instead refines the end model on the
-    gold documents and outputs the model's own spans (the behaviour before issue 16)."""
+    gold documents and outputs the model's own spans (the behaviour before issue 16).
+
+    With gold and ``refine_folds`` >= 2 (the default, 3) the end model is refined on the gold
+    documents too, cross-fitted: the combination is fitted on probabilities of models refined on the
+    other folds (each gold document is predicted by a model that never saw it), and the model saved
+    in ``output`` is the one refined on every gold document (BC5CDR dev: 0.876 against 0.863 without
+    refinement and 0.861 for the LFs alone; docs/end_model.md)."""
     from corpora.formats import read_corpus
     from nlp_pipeline.end_model import EndModelConfig, train_end_model
 
@@ -122,9 +130,53 @@ def run_train(
         train_weak = without_gold(train_weak, gold_records)
     path = train_end_model(train_weak, config, output_dir=output, gold_records=gold_records if refine else None,
                            gold_docs=gold_docs, overwrite=overwrite)
+    fitted = None
+    if gold_records and not refine and refine_folds >= 2 and len(gold_records) >= 2:
+        fitted = cross_fit_gold(Path(path), gold_records, preset=preset, lfs=lfs, folds=refine_folds, echo=echo)
     write_combination(path, preset=preset, lfs=lfs, gold_records=gold_records, held=held, weak=weak,
-                      refined=refine and bool(gold_records), echo=echo)
+                      refined=refine and bool(gold_records), echo=echo, inputs=fitted)
     return path
+
+
+def cross_fit_gold(model_dir: Path, gold_records, *, preset: str | None, lfs: str | None, folds: int, echo=None):
+    """Cross-fitted refinement (:func:`labeling_functions.gold.cross_fitted_refinement`): the combiner's
+    inputs on the gold documents carry out-of-fold probabilities of gold-refined models, and the
+    weakly trained model in ``model_dir`` is replaced by the one refined on every gold document.
+    Returns ``(inputs, lf_names, labels)`` for :func:`write_combination`."""
+    import shutil
+    import tempfile
+
+    import numpy as np
+
+    from labeling_functions.gold import cross_fitted_refinement, doc_inputs
+
+    say = echo or (lambda msg: typer.echo(msg, err=True))
+    inputs, lf_names, labels = doc_inputs(gold_records, preset=preset, lfs=lfs)
+    folds = max(2, min(folds, len(gold_records)))  # as cross_fitted_refinement uses them
+    say(f"refining the end model on the gold documents, cross-fitted ({folds} folds + 1 on all of them)")
+    work = Path(tempfile.mkdtemp(prefix=".refine-", dir=model_dir.parent))
+    try:
+        oof = cross_fitted_refinement(model_dir, gold_records, [d.words for d in inputs], labels, work_dir=work,
+                                      folds=folds, final_dir=work / "final")
+        for d, p in zip(inputs, oof):
+            d.model_probs = np.asarray(p, dtype=float)
+        # the model refined on every gold document replaces the weak one (the swap keeps a whole folder)
+        import json
+
+        from nlp_pipeline.end_model.model import CONFIG_FILE
+
+        weak_meta = json.loads((model_dir / CONFIG_FILE).read_text(encoding="utf-8"))
+        final_meta_path = work / "final" / CONFIG_FILE
+        meta = json.loads(final_meta_path.read_text(encoding="utf-8"))
+        # the record says what the saved model is: weakly trained on weak_docs, then refined on gold
+        meta.update(weak_docs=weak_meta.get("weak_docs"), train_span_rate=weak_meta.get("train_span_rate"),
+                    init_model=None, refinement={"cross_fitted_folds": folds, "gold_docs": len(gold_records)})
+        final_meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        os.replace(model_dir, work / "weak")
+        os.replace(work / "final", model_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return inputs, lf_names, labels
 
 
 def without_gold(weak: list[dict[str, Any]], gold_records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -159,7 +211,7 @@ def span_rate(records: Iterable[Mapping[str, Any]]) -> float | None:
 
 
 def write_combination(model_dir: Path, *, preset: str | None, lfs: str | None, gold_records, held, weak,
-                      refined: bool = False, echo=None) -> dict[str, Any]:
+                      refined: bool = False, echo=None, inputs=None) -> dict[str, Any]:
     """Choose the combination of LFs and end model, print its validation score, write ``combiner.json``."""
     import json
 
@@ -171,7 +223,10 @@ def write_combination(model_dir: Path, *, preset: str | None, lfs: str | None, g
     say = echo or (lambda msg: typer.echo(msg, err=True))
     model = load_end_model(model_dir)
     if gold_records and not refined:
-        inputs, lf_names, labels = doc_inputs(gold_records, preset=preset, lfs=lfs, model=model)
+        if inputs is None:
+            inputs, lf_names, labels = doc_inputs(gold_records, preset=preset, lfs=lfs, model=model)
+        else:  # cross-fitted: out-of-fold probabilities of gold-refined models
+            inputs, lf_names, labels = inputs
         gold = [gold_token_spans(r, d.tokens) for r, d in zip(gold_records, inputs)]
         combiner = fit_combiner(inputs, gold, lf_names, labels)
         rep = combiner.report
@@ -236,6 +291,9 @@ def train(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bars on stderr."),
     refine: bool = typer.Option(False, "--refine", help="Refine the end model on the gold documents and output its spans alone, "
                                 "instead of choosing the LF + model combination on them."),
+    refine_folds: int = typer.Option(3, "--refine-folds", min=0,
+                                     help="With --gold: refine the end model on the gold documents, cross-fitted over K "
+                                          "folds, before choosing the combination (0: no refinement)."),
     corpus_opts: CorpusOptions = None,
 ) -> None:
     """Train the end model on weak labels (the corpus's own annotations are ignored), optionally refine on gold."""
@@ -247,5 +305,6 @@ def train(
     )
     path = run_train(corpus, output, preset=preset, lfs=lfs, label_model=label_model, gold=gold, gold_docs=gold_docs,
                      fmt=corpus_opts.fmt, gold_fmt=gold_fmt, overwrite=overwrite, config=cfg,
-                     skip_invalid=skip_invalid, reader_options=corpus_opts.reader_options(), refine=refine)
+                     skip_invalid=skip_invalid, reader_options=corpus_opts.reader_options(), refine=refine,
+                     refine_folds=refine_folds)
     typer.echo(f"model saved to {path}", err=True)

@@ -134,7 +134,17 @@ def test_gold_documents_stay_out_of_the_end_models_training(tmp_path, tiny_backb
     assert meta["weak_docs"] == 4  # 6 documents, 2 of them gold
     assert meta["config"]["num_layers"] == 1
     assert json.loads((tmp_path / "m" / "config.json").read_text())["num_hidden_layers"] == 1
-    assert "validation on 2 gold documents" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "validation on 2 gold documents" in err and "cross-fitted (2 folds" in err  # 2 documents: 2 folds
+    # the saved model is the one refined on the gold documents (cross-fitted), its record says so
+    assert meta["gold_docs"] == 2 and meta["refinement"] == {"cross_fitted_folds": 2, "gold_docs": 2}
+    assert meta["history"]["gold_losses"]["steps"] > 0 and meta["init_model"] is None
+    assert not list(tmp_path.glob(".refine-*"))  # the work folder is gone
+    # --refine-folds 0: the weak model is kept as it is
+    assert main(["train", "--corpus", str(tmp_path / "train.txt"), "--gold", str(tmp_path / "train.txt"),
+                 "--gold-docs", "2", "--refine-folds", "0", "-o", str(tmp_path / "m0"), *common]) == 0
+    meta0 = json.loads((tmp_path / "m0" / CONFIG_FILE).read_text())
+    assert meta0["gold_docs"] == 0 and "refinement" not in meta0
 
 
 def test_train_without_gold_prints_agreement_with_the_lfs_on_held_back_documents(tmp_path, tiny_backbone, capsys):
