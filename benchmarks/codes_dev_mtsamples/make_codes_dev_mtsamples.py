@@ -231,23 +231,23 @@ GOLD: dict[str, tuple[str | None, list[tuple[str, str]]]] = {
 }
 
 
-def _select():
-    spec = importlib.util.spec_from_file_location("select_notes", HERE / "select_notes.py")
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.select()
+    return module
 
 
-def main() -> None:
-    notes = _select()
+def write_gold_set(notes, gold, out: Path) -> None:
+    """Check the selection against ``gold`` (note id -> (setting, [(code, rationale), ...])), check
+    every code is billable in FY2026, and write the JSONL set (also used by codes_dev_rules)."""
     ids = [n["meta"]["id"] for n in notes]
-    if sorted(ids) != sorted(GOLD):
-        raise SystemExit(f"selection and gold differ: {sorted(set(ids) ^ set(GOLD))}")
-    out = HERE / "codes_dev_mtsamples.jsonl"
+    if sorted(ids) != sorted(gold):
+        raise SystemExit(f"selection and gold differ: {sorted(set(ids) ^ set(gold))}")
     n_codes = 0
     with open(out, "w", encoding="utf-8") as fh:
         for note in notes:
-            setting, codes = GOLD[note["meta"]["id"]]
+            setting, codes = gold[note["meta"]["id"]]
             for code, _ in codes:
                 if not (icd.is_valid_item(code) and icd.is_leaf(code)):
                     raise SystemExit(f"{note['meta']['id']}: {code} is not a billable ICD-10-CM code")
@@ -260,6 +260,10 @@ def main() -> None:
             n_codes += len(codes)
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"{len(notes)} notes, {n_codes} codes -> {out}")
+
+
+def main() -> None:
+    write_gold_set(_load(HERE / "select_notes.py").select(), GOLD, HERE / "codes_dev_mtsamples.jsonl")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,8 @@ text from ``../shared/data/mtsamples/mtsamples.csv``, CC0):
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
-import simple_icd_10_cm as icd
 
 HERE = Path(__file__).resolve().parent
 
@@ -209,35 +207,17 @@ GOLD: dict[str, tuple[str | None, list[tuple[str, str]]]] = {
     ]),
 }
 
-def _select():
-    spec = importlib.util.spec_from_file_location("select_notes", HERE / "select_notes.py")
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.select()
+    return module
 
 
 def main() -> None:
-    notes = _select()
-    ids = [n["meta"]["id"] for n in notes]
-    if sorted(ids) != sorted(GOLD):
-        raise SystemExit(f"selection and gold differ: {sorted(set(ids) ^ set(GOLD))}")
-    out = HERE / "codes_dev_rules.jsonl"
-    n_codes = 0
-    with open(out, "w", encoding="utf-8") as fh:
-        for note in notes:
-            setting, codes = GOLD[note["meta"]["id"]]
-            for code, _ in codes:
-                if not (icd.is_valid_item(code) and icd.is_leaf(code)):
-                    raise SystemExit(f"{note['meta']['id']}: {code} is not a billable ICD-10-CM code")
-            meta = dict(note["meta"])
-            if setting:
-                meta["setting"] = setting
-            record = {"text": note["text"], "meta": meta, "codes": [
-                {"code": code, "system": "ICD-10-CM", "description": icd.get_description(code),
-                 "status": "confirmed", "rationale": why} for code, why in codes]}
-            n_codes += len(codes)
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(f"{len(notes)} notes, {n_codes} codes -> {out}")
+    # the same checks and record layout as the second development set
+    maker = _load(HERE.parent / "codes_dev_mtsamples" / "make_codes_dev_mtsamples.py")
+    maker.write_gold_set(_load(HERE / "select_notes.py").select(), GOLD, HERE / "codes_dev_rules.jsonl")
 
 
 if __name__ == "__main__":
