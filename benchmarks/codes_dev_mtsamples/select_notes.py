@@ -56,18 +56,21 @@ def _seen_texts() -> set[str]:
     return seen
 
 
-def select() -> list[dict]:
+def pick(quota, seed: int, *, not_in_pool: set[str] = frozenset(), used: set[str] | None = None) -> list[dict]:
+    """The mechanical choice (also used by ``../codes_dev_rules/select_notes.py``): per specialty of
+    ``quota``, the qualifying notes in note-id order shuffled with ``seed``, the first ``n`` whose
+    text is not taken yet.  Texts in ``not_in_pool`` never enter a pool; texts in ``used`` are
+    skipped as if already taken."""
     with open(MTSAMPLES, newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["transcription"].strip()]
-    seen = _seen_texts()
-    used: set[str] = set()
+    used = set() if used is None else set(used)
     out = []
-    for specialty, (n, kind, setting) in QUOTA.items():
+    for specialty, (n, kind, setting) in quota.items():
         pool = [r for r in rows if r["medical_specialty"].strip() == specialty
                 and MIN_CHARS <= len(r["transcription"].strip()) <= MAX_CHARS
-                and r["transcription"].strip() not in seen]
+                and r["transcription"].strip() not in not_in_pool]
         pool.sort(key=lambda r: int(r["note_id"]))
-        random.Random(SEED).shuffle(pool)
+        random.Random(seed).shuffle(pool)
         taken = 0
         for r in pool:
             text = r["transcription"].strip()
@@ -83,16 +86,25 @@ def select() -> list[dict]:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def select() -> list[dict]:
+    return pick(QUOTA, SEED, not_in_pool=_seen_texts())
+
+
+def show(notes: list[dict], doc: str) -> None:
+    """The command line of both selection scripts: ids, or the notes with ``--show``."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
-    for r in select():
+    for r in notes:
         m = r["meta"]
         print(f"{m['id']}\t{m['kind']}\t{m['sample_name']}")
         if args.show:
             print(r["text"].replace(",  ", "\n").replace(".,", ".\n"))
             print("=" * 80)
+
+
+def main() -> None:
+    show(select(), __doc__)
 
 
 if __name__ == "__main__":

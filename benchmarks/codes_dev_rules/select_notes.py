@@ -18,17 +18,13 @@ the one we do.  The choice is mechanical, as there:
 
 from __future__ import annotations
 
-import argparse
-import csv
+import importlib.util
 import json
-import random
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MTSAMPLES = ROOT.parent / "shared" / "data" / "mtsamples" / "mtsamples.csv"
 HELD_APART = ROOT / "benchmarks" / "codes_dev_mtsamples" / "codes_dev_mtsamples.jsonl"
 SEED = 2117
-MIN_CHARS, MAX_CHARS = 300, 2500
 #: specialty (as written in the CSV) -> (notes, kind, setting)
 QUOTA = {
     "Radiology": (8, "radiology", "outpatient"),
@@ -48,41 +44,21 @@ def _held_apart() -> set[str]:
         return {json.loads(line)["text"].strip() for line in fh if line.strip()}
 
 
+def _second_set():
+    """``../codes_dev_mtsamples/select_notes.py``: the same mechanical choice, one implementation."""
+    path = ROOT / "benchmarks" / "codes_dev_mtsamples" / "select_notes.py"
+    spec = importlib.util.spec_from_file_location("codes_dev_mtsamples_select", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def select() -> list[dict]:
-    with open(MTSAMPLES, newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["transcription"].strip()]
-    used = _held_apart()
-    out = []
-    for specialty, (n, kind, setting) in QUOTA.items():
-        pool = [r for r in rows if r["medical_specialty"].strip() == specialty
-                and MIN_CHARS <= len(r["transcription"].strip()) <= MAX_CHARS]
-        pool.sort(key=lambda r: int(r["note_id"]))
-        random.Random(SEED).shuffle(pool)
-        taken = 0
-        for r in pool:
-            text = r["transcription"].strip()
-            if text in used:
-                continue
-            used.add(text)
-            out.append({"text": r["transcription"], "meta": {
-                "id": f"mts-{r['note_id']}", "kind": kind, "setting": setting,
-                "specialty": specialty, "sample_name": r["sample_name"].strip()}})
-            taken += 1
-            if taken == n:
-                break
-    return out
+    return _second_set().pick(QUOTA, SEED, used=_held_apart())
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--show", action="store_true")
-    args = ap.parse_args()
-    for r in select():
-        m = r["meta"]
-        print(f"{m['id']}\t{m['kind']}\t{m['sample_name']}")
-        if args.show:
-            print(r["text"].replace(",  ", "\n").replace(".,", ".\n"))
-            print("=" * 80)
+    _second_set().show(select(), __doc__)
 
 
 if __name__ == "__main__":
