@@ -87,6 +87,22 @@ def _progress(iterable, *, total=None, desc: str, enabled: bool):
     return tqdm(iterable, total=total, desc=desc, disable=not enabled, file=sys.stderr, leave=False)
 
 
+def _optimiser_step(model, loss, optimiser, scheduler, losses: list[float], bar, *, digits: int) -> None:
+    """One optimiser step (gradients clipped at norm 1) of a training loop (the tagger's phases and
+    MLM pretraining): the loss joins ``losses``, and every 20 steps their running mean shows on ``bar``."""
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimiser.step()
+    scheduler.step()
+    optimiser.zero_grad(set_to_none=True)
+    losses.append(float(loss.detach()))
+    bar.update(1)
+    if len(losses) % 20 == 0:
+        bar.set_postfix(loss=f"{sum(losses[-20:]) / 20:.{digits}f}")
+
+
 def _quiet_transformers() -> None:
     try:
         from transformers.utils import logging as hf_logging
@@ -421,16 +437,8 @@ def _train_phase(model, dataset, collate, *, epochs: int, learning_rate: float, 
         for batch in loader:
             out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
             loss = _soft_ce(out.logits, batch["soft_labels"], batch["label_mask"])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            scheduler.step()
-            optimiser.zero_grad(set_to_none=True)
-            losses.append(float(loss.detach()))
+            _optimiser_step(model, loss, optimiser, scheduler, losses, bar, digits=4)
             step += 1
-            bar.update(1)
-            if step % 20 == 0:
-                bar.set_postfix(loss=f"{sum(losses[-20:]) / 20:.4f}")
             if step >= total:
                 done = True
                 break

@@ -80,8 +80,8 @@ def continue_pretraining(
     overwrite: bool = False,
 ) -> Path:
     """Continue MLM pretraining of ``backbone`` on ``texts``; write a backbone folder to ``output_dir``."""
-    from .model import _check_backbone, _offline, _prepare_output, _progress, _quiet_transformers, _seed_everything, \
-        default_backbone
+    from .model import _check_backbone, _offline, _optimiser_step, _prepare_output, _progress, _quiet_transformers, \
+        _seed_everything, default_backbone
 
     out = Path(output_dir)
     _prepare_output(out, overwrite)
@@ -132,16 +132,8 @@ def continue_pretraining(
             picked = hidden[where]
             logits = transform(picked) if transform is not None else head(picked)
             loss = torch.nn.functional.cross_entropy(logits.float(), labels[where])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            scheduler.step()
-            optimiser.zero_grad(set_to_none=True)
-            losses.append(float(loss.detach()))
+            _optimiser_step(model, loss, optimiser, scheduler, losses, bar, digits=3)
             step += 1
-            bar.update(1)
-            if step % 20 == 0:
-                bar.set_postfix(loss=f"{sum(losses[-20:]) / 20:.3f}")
             if step >= max_steps or (max_seconds is not None and time.perf_counter() - started >= max_seconds):
                 max_steps = step
                 break
