@@ -221,10 +221,9 @@ def write_combination(model_dir: Path, *, preset: str | None, lfs: str | None, g
     from nlp_pipeline.end_model import load_end_model
 
     say = echo or (lambda msg: typer.echo(msg, err=True))
-    model = load_end_model(model_dir)
     if gold_records and not refined:
         if inputs is None:
-            inputs, lf_names, labels = doc_inputs(gold_records, preset=preset, lfs=lfs, model=model)
+            inputs, lf_names, labels = doc_inputs(gold_records, preset=preset, lfs=lfs, model=load_end_model(model_dir))
         else:  # cross-fitted: out-of-fold probabilities of gold-refined models
             inputs, lf_names, labels = inputs
         gold = [gold_token_spans(r, d.tokens) for r, d in zip(gold_records, inputs)]
@@ -241,7 +240,7 @@ def write_combination(model_dir: Path, *, preset: str | None, lfs: str | None, g
         labeler = WeakLabeler.from_config(preset=preset, lfs=lfs, label_model="majority")
         combiner = Combiner(labeler.span_lf_names, labeler.labels, mode="model" if refined else DEFAULT_NO_GOLD_MODE)
         if held:
-            inputs, _, _ = doc_inputs(held, labeler=labeler, model=model)
+            inputs, _, _ = doc_inputs(held, labeler=labeler, model=load_end_model(model_dir))
             lf = Combiner(combiner.lf_names, combiner.labels, mode="lf")
             only = Combiner(combiner.lf_names, combiner.labels, mode="model")
             agree = _agreement([set(only.spans(d)) for d in inputs], [set(lf.spans(d)) for d in inputs])

@@ -94,13 +94,16 @@ def partition_runner(spec_json: str, run_id: str | None = None):
             processor = _PROCESSORS[spec_json] = AnnotateProcessorFactory.from_dict(json.loads(spec_json))()
         _maybe_crash()
         size = _batch_size(processor)  # a model in the pipeline: notes go through it in batches
+        tag = None
+        if run_id is not None:
+            from corpora.lineage import Run
+
+            tag = Run({"run_id": run_id}).tag
         for batch in batches:
             kinds, values = [], []
             records = [json.loads(line) for line in batch["value"]]
-            if run_id is not None:
-                from corpora.lineage import Run
-
-                records = list(Run({"run_id": run_id}).tag(records))
+            if tag is not None:
+                records = list(tag(records))
             if size > 1:
                 results = [r for i in range(0, len(records), size) for r in _safe_many(processor, records[i:i + size])]
             else:
