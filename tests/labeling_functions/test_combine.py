@@ -230,3 +230,28 @@ def test_the_bootstrap_guard_decides_between_the_learnt_combination_and_the_best
     assert combiner.mode == mode, combiner.report
     assert combiner.report["cv_f1_learned"] > combiner.report["cv_f1_lf"]
     assert ("101%" in combiner.report["chosen"]) is (guard == 1.01)
+
+
+def test_the_combiner_input_cache_holds_note_text_and_is_private(tmp_path):
+    import os
+    import stat
+
+    from labeling_functions.api import LFSet, span_lf
+    from labeling_functions.gold import doc_inputs
+    from labeling_functions.weak import WeakLabeler
+
+    @span_lf(labels=["Disease"])
+    def asthma(doc):
+        return [(t.i, t.i + 1) for t in doc if t.lower_ == "asthma"]
+
+    labeler = WeakLabeler(LFSet([asthma]), label_model="majority")
+    records = [{"text": "Jane Roe has asthma ."}, {"text": "no asthma today ."}]
+    cache = tmp_path / "inputs.json"
+    cache.write_text("{}", encoding="utf-8")
+    os.chmod(cache, 0o644)  # an old, wider file is replaced, not reused with its mode
+    inputs, lf_names, labels = doc_inputs(records, labeler=labeler, cache=cache)
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
+    assert "Jane" in cache.read_text(encoding="utf-8")  # why it must be private
+    again, _, _ = doc_inputs(records, labeler=labeler, cache=cache)
+    assert [d.words for d in again] == [d.words for d in inputs]
+    assert [dict(d.votes) for d in again] == [{k: list(v) for k, v in d.votes.items()} for d in inputs]
