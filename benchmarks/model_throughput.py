@@ -33,7 +33,7 @@ MTSAMPLES = ROOT.parent / "shared" / "data" / "mtsamples" / "mtsamples.csv"
 
 def notes_jsonl(path: Path, n: int) -> None:
     csv.field_size_limit(10**9)
-    with MTSAMPLES.open(encoding="utf-8", newline="") as fh, path.open("w", encoding="utf-8") as out:
+    with MTSAMPLES.open(encoding="utf-8", newline="") as fh, _private(path) as out:
         k = 0
         for row in csv.DictReader(fh):
             text = (row.get("transcription") or "").strip()
@@ -43,6 +43,13 @@ def notes_jsonl(path: Path, n: int) -> None:
             k += 1
             if k >= n:
                 break
+
+
+def _private(path: Path):
+    """A new text file of note text, mode 0600."""
+    from corpora.runner import open_private
+
+    return os.fdopen(open_private(path, fresh=True), "w", encoding="utf-8")
 
 
 def make_model(folder: Path, preset: str) -> Path:
@@ -191,7 +198,7 @@ def _dev_slice(args, out: Path) -> tuple[Path, list]:
 
     gold = map_gold_labels(read_corpus(args.dev, skip_invalid=True), args.preset)[args.dev_skip:args.dev_skip + args.dev_docs]
     path = out / "dev_slice.jsonl"
-    with path.open("w", encoding="utf-8") as fh:
+    with _private(path) as fh:
         for r in gold:
             fh.write(json.dumps({"text": r["text"], "meta": r["meta"]}) + "\n")
     return path, gold
