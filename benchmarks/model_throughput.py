@@ -32,8 +32,10 @@ MTSAMPLES = ROOT.parent / "shared" / "data" / "mtsamples" / "mtsamples.csv"
 
 
 def notes_jsonl(path: Path, n: int) -> None:
+    from corpora.runner import open_private_text
+
     csv.field_size_limit(10**9)
-    with MTSAMPLES.open(encoding="utf-8", newline="") as fh, _private(path) as out:
+    with MTSAMPLES.open(encoding="utf-8", newline="") as fh, open_private_text(path) as out:
         k = 0
         for row in csv.DictReader(fh):
             text = (row.get("transcription") or "").strip()
@@ -43,13 +45,6 @@ def notes_jsonl(path: Path, n: int) -> None:
             k += 1
             if k >= n:
                 break
-
-
-def _private(path: Path):
-    """A new text file of note text, mode 0600."""
-    from corpora.runner import open_private
-
-    return os.fdopen(open_private(path, fresh=True), "w", encoding="utf-8")
 
 
 def make_model(folder: Path, preset: str) -> Path:
@@ -195,10 +190,11 @@ def _dev_slice(args, out: Path) -> tuple[Path, list]:
     """The dev documents scored for F1 (text only in the input file; gold kept here)."""
     from clinlabel.commands.train import map_gold_labels
     from corpora.formats import read_corpus
+    from corpora.runner import open_private_text
 
     gold = map_gold_labels(read_corpus(args.dev, skip_invalid=True), args.preset)[args.dev_skip:args.dev_skip + args.dev_docs]
     path = out / "dev_slice.jsonl"
-    with _private(path) as fh:
+    with open_private_text(path) as fh:
         for r in gold:
             fh.write(json.dumps({"text": r["text"], "meta": r["meta"]}) + "\n")
     return path, gold

@@ -309,6 +309,11 @@ def open_private(path: str | os.PathLike[str], *, fresh: bool) -> int:
     return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
 
 
+def open_private_text(path: str | os.PathLike[str]):
+    """A new text file (UTF-8) at ``path`` for writing note text: mode 0600, an old file replaced."""
+    return os.fdopen(open_private(path, fresh=True), "w", encoding="utf-8")
+
+
 class _Sink:
     """One output file of the run, opened on first use; every ``OSError`` becomes a located error."""
 

@@ -68,13 +68,10 @@ def doc_inputs(records: Sequence[Mapping[str, Any]], *, preset: str | None = Non
         for d, p in zip(inputs, model_probs_for(model, [d.words for d in inputs], labels)):
             d.model_probs = p
     if cache is not None:
-        import os
-
-        from corpora.runner import open_private
+        from corpora.runner import open_private_text
 
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
-        # the cache holds the documents' words (note text): a new file, mode 0600
-        with os.fdopen(open_private(cache, fresh=True), "w", encoding="utf-8") as fh:
+        with open_private_text(cache) as fh:  # the cache holds the documents' words (note text)
             fh.write(json.dumps({"lf_names": lf_names, "labels": labels, "docs": [_to_json(d) for d in inputs]}))
     return inputs, lf_names, labels
 
